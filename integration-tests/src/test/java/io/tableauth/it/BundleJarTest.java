@@ -1,0 +1,70 @@
+package io.tableauth.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+
+import io.tableauth.it.support.TestSettings;
+import org.junit.jupiter.api.Test;
+
+/** The one drop-in jar: every provider registered, themes present, no third-party class left unrelocated. */
+class BundleJarTest {
+
+    /** Service file → the factories it must name. */
+    private static final Map<String, List<String>> SERVICES = Map.of(
+        "org.keycloak.storage.UserStorageProviderFactory", List.of("io.tableauth.storage.SqlUserStorageProviderFactory"),
+        "org.keycloak.authentication.AuthenticatorFactory", List.of("io.tableauth.authenticator.HookAuthenticatorFactory"),
+        "org.keycloak.services.resource.RealmResourceProviderFactory",
+        List.of("io.tableauth.rest.ApiPathProviderFactory", "io.tableauth.rest.AuthPathProviderFactory"));
+
+    @Test
+    void registersEveryFactoryAndShipsItsClass() throws IOException {
+        try (JarFile jar = new JarFile(TestSettings.bundleJar().toFile())) {
+            for (var entry : SERVICES.entrySet()) {
+                List<String> listed = Arrays.stream(read(jar, "META-INF/services/" + entry.getKey()).split("\n"))
+                    .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+                assertTrue(listed.containsAll(entry.getValue()), entry.getKey() + " lists " + listed);
+                for (String factory : listed) {
+                    assertNotNull(jar.getEntry(factory.replace('.', '/') + ".class"), factory + " is listed but not in the jar");
+                }
+            }
+        }
+    }
+
+    @Test
+    void shipsTheThemes() throws IOException {
+        try (JarFile jar = new JarFile(TestSettings.bundleJar().toFile())) {
+            assertTrue(read(jar, "META-INF/keycloak-themes.json").contains("\"tableauth\""));
+            assertNotNull(jar.getEntry("theme/tableauth/login/theme.properties"));
+            assertNotNull(jar.getEntry("theme/tableauth/email/theme.properties"));
+        }
+    }
+
+    @Test
+    void everyClassIsOursOrRelocatedUnderOurPackage() throws IOException {
+        try (JarFile jar = new JarFile(TestSettings.bundleJar().toFile())) {
+            List<String> foreign = jar.stream().map(ZipEntry::getName)
+                .filter(n -> n.endsWith(".class"))
+                .filter(n -> !n.startsWith("io/tableauth/"))
+                .toList();
+            assertEquals(List.of(), foreign, "third-party classes must be relocated under io/tableauth/shaded/");
+        }
+    }
+
+    private static String read(JarFile jar, String name) throws IOException {
+        ZipEntry entry = jar.getEntry(name);
+        assertNotNull(entry, name + " missing from the bundle");
+        try (InputStream in = jar.getInputStream(entry)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

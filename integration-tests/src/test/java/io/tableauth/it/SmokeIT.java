@@ -1,0 +1,91 @@
+package io.tableauth.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.tableauth.it.support.Http;
+import io.tableauth.it.support.KeycloakExtension;
+import io.tableauth.it.support.KeycloakServer;
+import io.tableauth.it.support.TestRealm;
+import io.tableauth.it.support.TestSettings;
+import io.tableauth.it.support.Tokens;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.keycloak.representations.info.ProviderRepresentation;
+import org.keycloak.representations.info.ServerInfoRepresentation;
+import org.keycloak.representations.info.SpiInfoRepresentation;
+import org.keycloak.representations.info.ThemeInfoRepresentation;
+
+/** The chain every feature stands on: Keycloak starts with the bundle, loads it, imports the demo realm, logs in. */
+@ExtendWith(KeycloakExtension.class)
+class SmokeIT {
+
+    @RegisterExtension
+    static final TestRealm DEMO = TestRealm.fromJson(TestSettings.demoRealm());
+
+    /** SPI name → the tableauth provider ids Keycloak must report under it. */
+    private static final Map<String, Set<String>> EXPECTED_PROVIDERS = Map.of(
+        "storage", Set.of("tableauth-sql"),
+        "authenticator", Set.of("tableauth-hook"),
+        "realm-restapi-extension", Set.of("api", "auth"));
+
+    @Test
+    void serverInfoListsEveryTableauthProvider(KeycloakServer server) {
+        ServerInfoRepresentation info = server.admin().serverInfo().getInfo();
+        EXPECTED_PROVIDERS.forEach((spi, ids) -> {
+            SpiInfoRepresentation spiInfo = info.getProviders().get(spi);
+            Map<String, ProviderRepresentation> loaded = spiInfo == null ? Map.of() : spiInfo.getProviders();
+            assertTrue(loaded.keySet().containsAll(ids),
+                "SPI " + spi + " should list " + ids + " but lists " + loaded.keySet());
+        });
+    }
+
+    @Test
+    void serverInfoListsTheTableauthThemes(KeycloakServer server) {
+        Map<String, List<ThemeInfoRepresentation>> themes = server.admin().serverInfo().getInfo().getThemes();
+        for (String type : List.of("login", "email")) {
+            Set<String> names = themes.get(type).stream().map(ThemeInfoRepresentation::getName).collect(Collectors.toSet());
+            assertTrue(names.contains("tableauth"), type + " themes should include tableauth: " + names);
+        }
+    }
+
+    @Test
+    void demoRealmImportsWithItsClientUserAndTheme() {
+        assertEquals("tableauth", DEMO.admin().toRepresentation().getLoginTheme());
+        assertEquals(1, DEMO.admin().clients().findByClientId("demo-app").size());
+        assertEquals("alice@example.com", DEMO.admin().users().search("alice", true).get(0).getEmail());
+    }
+
+    @Test
+    void keycloakDirectGrantIssuesATokenThatVerifiesAgainstTheRealmJwks() throws Exception {
+        Http.Response response = Tokens.passwordGrant(DEMO, "demo-app", "alice", "alice-demo-password");
+
+        assertEquals(200, response.status(), response.toString());
+        JsonNode body = response.json();
+        assertEquals("Bearer", body.get("token_type").asText());
+        assertFalse(body.get("refresh_token").asText().isEmpty());
+        JWTClaimsSet claims = Tokens.verifyAccessToken(DEMO, body.get("access_token").asText());
+        assertEquals("alice", claims.getStringClaim("preferred_username"));
+        assertEquals("alice@example.com", claims.getStringClaim("email"));
+        assertEquals("demo-app", claims.getStringClaim("azp"));
+    }
+
+    @Test
+    void keycloakDirectGrantRefusesAWrongPassword() {
+        Http.Response response = Tokens.passwordGrant(DEMO, "demo-app", "alice", "not-her-password");
+
+        // RFC 6749 §5.2: invalid_grant is a 400 on the token endpoint.
+        assertEquals(400, response.status(), response.toString());
+        assertEquals("invalid_grant", response.json().get("error").asText());
+        assertFalse(response.body().contains("Exception"), response.body());
+    }
+}

@@ -1,0 +1,62 @@
+package io.tableauth.it.support;
+
+import java.io.File;
+import java.net.URI;
+import java.util.List;
+
+import dasniko.testcontainers.keycloak.KeycloakContainer;
+import org.junit.jupiter.api.Assumptions;
+import org.keycloak.admin.client.Keycloak;
+import org.testcontainers.DockerClientFactory;
+
+/** The official Keycloak image with the bundle in providers/, through testcontainers-keycloak. Needs Docker. */
+final class ContainerServer implements KeycloakServer {
+
+    private final KeycloakContainer container;
+
+    private ContainerServer(KeycloakContainer container) {
+        this.container = container;
+    }
+
+    static ContainerServer start(File bundleJar) {
+        Assumptions.assumeTrue(dockerAvailable(),
+            "-Dtableauth.it.engine=container needs a Docker engine and none is reachable here; "
+                + "these tests were skipped. Drop the flag to run them on the Keycloak distribution (the default).");
+        String image = "quay.io/keycloak/keycloak:" + TestSettings.required("tableauth.it.keycloak.version");
+        KeycloakContainer container = new KeycloakContainer(image)
+            .withAdminUsername(ADMIN_USER)
+            .withAdminPassword(ADMIN_PASSWORD)
+            .withProviderLibsFrom(List.of(bundleJar));
+        container.start();
+        return new ContainerServer(container);
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public URI baseUri() {
+        return URI.create(container.getAuthServerUrl().replaceAll("/+$", ""));
+    }
+
+    @Override
+    public Keycloak admin() {
+        return container.getKeycloakAdminClient();
+    }
+
+    @Override
+    public String logTail(int lines) {
+        String[] all = container.getLogs().split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+    }
+}

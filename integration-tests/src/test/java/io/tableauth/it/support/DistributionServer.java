@@ -1,0 +1,251 @@
+package io.tableauth.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.keycloak.admin.client.Keycloak;
+
+/**
+ * The official Keycloak distribution ({@code keycloak-quarkus-dist} zip, unpacked by Maven) run as a child
+ * process in dev mode on free loopback ports, with the freshly built bundle in {@code providers/}.
+ * Its log goes to {@code target/keycloak-it/server.log}. The process tree is stopped on close, from a JVM
+ * shutdown hook when the build is interrupted, and — should both be skipped by a kill -9 — at the next
+ * start, through the pid file left behind.
+ */
+final class DistributionServer implements KeycloakServer {
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Path home;
+    private final Path log;
+    private final Path pidFile;
+    private final URI baseUri;
+    private final URI readyUri;
+    private final Process process;
+    private final Thread shutdownHook;
+    private Keycloak admin;
+
+    private DistributionServer(Path home, Path log, Path pidFile, int httpPort, int managementPort, Process process) {
+        this.home = home;
+        this.log = log;
+        this.pidFile = pidFile;
+        this.baseUri = URI.create("http://127.0.0.1:" + httpPort);
+        this.readyUri = URI.create("http://127.0.0.1:" + managementPort + "/health/ready");
+        this.process = process;
+        this.shutdownHook = new Thread(this::stopProcessTree, "keycloak-it-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Prepares a clean copy of the distribution's state, installs the bundle and starts Keycloak. */
+    static DistributionServer start(Path bundleJar) {
+        Path home = Path.of(TestSettings.required("tableauth.it.keycloak.dist"));
+        Path work = Path.of(TestSettings.required("tableauth.it.work.dir"));
+        if (!Files.exists(home.resolve("bin/kc.sh"))) {
+            throw new IllegalStateException("No Keycloak distribution at " + home
+                + ": run the tests through Maven (./mvnw verify), which unpacks it in pre-integration-test.");
+        }
+        try {
+            Files.createDirectories(work);
+            Path pidFile = work.resolve("keycloak.pid");
+            killLeftover(pidFile);
+            resetState(home, bundleJar);
+
+            int httpPort = freePort();
+            int managementPort = freePort();
+            Path log = work.resolve("server.log");
+            List<String> command = List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-host=127.0.0.1",
+                "--http-port=" + httpPort,
+                "--http-management-port=" + managementPort,
+                "--health-enabled=true",
+                "--metrics-enabled=true");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+            env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            // kc.sh's default heap is 70% of RAM; tests need far less, and a cluster test runs two nodes.
+            env.putIfAbsent("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1536m");
+            Process process = builder.start();
+            DistributionServer server = new DistributionServer(home, log, pidFile, httpPort, managementPort, process);
+            server.awaitReady();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start Keycloak from " + home, e);
+        }
+    }
+
+    /** Dev mode keeps realms in data/ (H2) and the auto-build in lib/quarkus: start each suite from scratch. */
+    private static void resetState(Path home, Path bundleJar) throws IOException {
+        deleteTree(home.resolve("data"));
+        Path providers = home.resolve("providers");
+        Files.createDirectories(providers);
+        try (Stream<Path> files = Files.list(providers)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().endsWith(".jar")) {
+                    Files.delete(file);
+                }
+            }
+        }
+        Files.copy(bundleJar, providers.resolve(bundleJar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak exited with code " + process.exitValue()
+                    + " before it was ready. Log " + log + ":\n" + logTail(60));
+            }
+            writePidFile();
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(readyUri)
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("Interrupted while waiting for Keycloak", e);
+            }
+            sleep(Duration.ofMillis(500));
+        }
+        String tail = logTail(60);
+        close();
+        throw new IllegalStateException("Keycloak was not ready within " + STARTUP_TIMEOUT + ". Log " + log + ":\n" + tail);
+    }
+
+    /** kc.sh runs Keycloak's JVM as its child; record that JVM's pid so a later run can clean up after kill -9. */
+    private void writePidFile() {
+        List<String> pids = new ArrayList<>();
+        pids.add(Long.toString(process.pid()));
+        process.descendants().forEach(p -> pids.add(Long.toString(p.pid())));
+        try {
+            Files.writeString(pidFile, String.join("\n", pids) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void killLeftover(Path pidFile) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        for (String line : Files.readAllLines(pidFile)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            ProcessHandle.of(Long.parseLong(line.trim()))
+                .filter(p -> p.info().commandLine().map(c -> c.contains("keycloak") || c.contains("kc.sh")).orElse(false))
+                .ifPresent(p -> {
+                    p.destroyForcibly();
+                    p.onExit().join();
+                });
+        }
+        Files.delete(pidFile);
+    }
+
+    @Override
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    @Override
+    public synchronized Keycloak admin() {
+        if (admin == null) {
+            admin = Keycloak.getInstance(baseUri.toString(), "master", ADMIN_USER, ADMIN_PASSWORD, "admin-cli");
+        }
+        return admin;
+    }
+
+    @Override
+    public String logTail(int lines) {
+        return LogTail.of(log, lines);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+        stopProcessTree();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook itself is running
+        }
+    }
+
+    /** SIGTERM to kc.sh and the JVM it started, then SIGKILL whatever is left after 30 s. */
+    private void stopProcessTree() {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        for (ProcessHandle p : tree) {
+            try {
+                p.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        }
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            // best effort: a stale pid file is checked before it is used
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Keycloak distribution " + home + " at " + baseUri + " (log " + log + ")";
+    }
+}

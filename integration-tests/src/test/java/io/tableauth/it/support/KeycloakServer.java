@@ -1,0 +1,29 @@
+package io.tableauth.it.support;
+
+import java.net.URI;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.keycloak.admin.client.Keycloak;
+
+/** A running Keycloak with the tableauth bundle, shared by every test class of one suite. */
+public interface KeycloakServer extends ExtensionContext.Store.CloseableResource {
+
+    String ADMIN_USER = "admin";
+    String ADMIN_PASSWORD = "admin";
+
+    /** Base URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}. */
+    URI baseUri();
+
+    /** Admin REST client logged in to the master realm as the bootstrap admin. */
+    Keycloak admin();
+
+    /** The last lines of the server's log, for failure reports. */
+    String logTail(int lines);
+
+    default URI realmUri(String realm, String path) {
+        return baseUri().resolve("/realms/" + realm + (path.startsWith("/") ? path : "/" + path));
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,55 @@
+package io.tableauth.it.support;
+
+import java.net.MalformedURLException;
+import java.text.ParseException;
+import java.util.Map;
+import java.util.Set;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+
+/** Token calls and checks as a resource server makes them: signatures verified against the realm's JWKS. */
+public final class Tokens {
+
+    private Tokens() {
+    }
+
+    /** Keycloak's own direct-grant (password) call on the realm's token endpoint. */
+    public static Http.Response passwordGrant(TestRealm realm, String clientId, String username, String password) {
+        return Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of(
+            "grant_type", "password",
+            "client_id", clientId,
+            "username", username,
+            "password", password,
+            "scope", "openid"));
+    }
+
+    /**
+     * Verifies an access token's RS256 signature with the keys the realm publishes at its JWKS endpoint, its
+     * expiry and its issuer, and returns its claims. Throws when any check fails.
+     */
+    public static JWTClaimsSet verifyAccessToken(TestRealm realm, String token) {
+        try {
+            JWKSource<SecurityContext> keys = JWKSourceBuilder
+                .create(realm.uri("/protocol/openid-connect/certs").toURL())
+                .retrying(false)
+                .build();
+            DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+            processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
+            processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
+                new JWTClaimsSet.Builder().issuer(realm.uri("").toString().replaceAll("/$", "")).build(),
+                Set.of("sub", "exp", "iat")));
+            return processor.process(token, null);
+        } catch (MalformedURLException | ParseException | BadJOSEException | JOSEException e) {
+            throw new AssertionError("Access token does not verify against the realm's JWKS: " + e.getMessage(), e);
+        }
+    }
+}
