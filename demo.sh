@@ -25,13 +25,15 @@ fi
 echo "[demo] installing the bundle and the demo realm"
 rm -f "$KC_HOME"/providers/tableauth-keycloak-*.jar
 cp bundle/target/tableauth-keycloak-*.jar "$KC_HOME/providers/"
+# Keycloak's directory import wants <realm>-realm.json; the folder is the demo's own.
 mkdir -p "$KC_HOME/data/import"
-cp demo/tableauth-demo-realm.json "$KC_HOME/data/import/"
+rm -f "$KC_HOME"/data/import/*.json
+cp demo/demo-realm.json "$KC_HOME/data/import/"
 
 cat <<BANNER
 
   tableauth demo — Keycloak $KC_VERSION with $(cd bundle/target && ls tableauth-keycloak-*.jar)
-    Keycloak:      http://localhost:$PORT   (ready when the log says "Listening on")
+    Keycloak:      http://localhost:$PORT   (up once Keycloak logs that it listens on port $PORT)
     Admin console: http://localhost:$PORT/admin   user: $ADMIN_USER   password: $ADMIN_PASSWORD
     Demo realm:    demo   client: demo-app   user: alice / alice-demo-password
 
