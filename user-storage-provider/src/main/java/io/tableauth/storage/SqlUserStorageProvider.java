@@ -1,25 +1,357 @@
 package io.tableauth.storage;
 
-import org.keycloak.component.ComponentModel;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.tableauth.storage.hash.PasswordHasher;
+import io.tableauth.storage.hash.PasswordRejectedException;
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.credential.CredentialInput;
+import org.keycloak.credential.CredentialInputUpdater;
+import org.keycloak.credential.CredentialInputValidator;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.policy.PasswordPolicyManagerProvider;
+import org.keycloak.policy.PolicyError;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.storage.ReadOnlyException;
+import org.keycloak.storage.StorageId;
+import org.keycloak.storage.UserStorageUtil;
 import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.UserStorageProviderModel;
+import org.keycloak.storage.user.UserLookupProvider;
+import org.keycloak.storage.user.UserQueryProvider;
+import org.keycloak.storage.user.UserRegistrationProvider;
 
 /**
- * One auth config's view of its users table, for the length of one Keycloak session.
- * It serves no users yet: lookup, credential validation and write-back come with the column mapping.
+ * One auth config's users table for the length of one Keycloak session: finds users, checks passwords (Keycloak's
+ * flows call this, so brute-force detection, disabled users and required actions apply), and in writable mode
+ * writes changes back. All writes of a session share one database transaction that commits just before Keycloak's
+ * own, or rolls back with it, so nothing is left half-written.
  */
-public class SqlUserStorageProvider implements UserStorageProvider {
+public class SqlUserStorageProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
+    UserRegistrationProvider, CredentialInputValidator, CredentialInputUpdater {
+
+    /**
+     * Authentication-session note naming the auth config (component id) a login is for. When a login sets it
+     * (the REST API does, from the MaskAPI header or the SlashApi identifier), every other auth config finds no
+     * user for that login, so only that table is checked.
+     */
+    public static final String AUTH_CONFIG_NOTE = "tableauth.authConfigId";
+
+    private static final Logger LOG = Logger.getLogger(SqlUserStorageProvider.class);
 
     private final KeycloakSession session;
-    private final ComponentModel model;
+    private final UserStorageProviderModel model;
+    private final SqlAuthConfig runtime;
+    private final SqlUserStorageConfig config;
+    private Connection transaction;
 
-    public SqlUserStorageProvider(KeycloakSession session, ComponentModel model) {
+    SqlUserStorageProvider(KeycloakSession session, UserStorageProviderModel model, SqlAuthConfig runtime) {
         this.session = session;
         this.model = model;
+        this.runtime = runtime;
+        this.config = runtime.config();
+    }
+
+    @FunctionalInterface
+    interface SqlCall<T> {
+        T run(Connection connection, UserTable table) throws SQLException;
+    }
+
+    /** A read; when the database is unreachable it is logged and the fallback returned (no user, no match). */
+    <T> T read(SqlCall<T> call, T fallback) {
+        try {
+            if (transaction != null) {
+                return call.run(transaction, runtime.table(transaction));
+            }
+            try (Connection c = runtime.connection()) {
+                return call.run(c, runtime.table(c));
+            }
+        } catch (SQLException | ComponentValidationException e) {
+            LOG.warnf("tableauth auth config %s: users table unavailable: %s", model.getName(), e.getMessage());
+            return fallback;
+        }
+    }
+
+    /** A write in this session's transaction on the table. */
+    <T> T write(SqlCall<T> call) {
+        try {
+            Connection c = transaction();
+            return call.run(c, runtime.table(c));
+        } catch (SQLException e) {
+            LOG.warnf("tableauth auth config %s: write failed: %s", model.getName(), e.getMessage());
+            throw new SqlWriteException("Saving to the users table of " + model.getName() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    void requireWritable(String what) {
+        if (!config.writable()) {
+            throw new ReadOnlyException("The auth config " + model.getName() + " is read-only: " + what
+                + " must be changed in the application.");
+        }
+    }
+
+    private Connection transaction() throws SQLException {
+        if (transaction == null) {
+            Connection c = runtime.connection();
+            c.setAutoCommit(false);
+            transaction = c;
+            // Prepare phase: our commit runs before Keycloak's, and a failure there rolls Keycloak's back too.
+            session.getTransactionManager().enlistPrepare(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    finish(true);
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                    finish(false);
+                }
+            });
+        }
+        return transaction;
+    }
+
+    private void finish(boolean commit) {
+        Connection c = transaction;
+        transaction = null;
+        if (c == null) {
+            return;
+        }
+        try (c) {
+            if (commit) {
+                c.commit();
+            } else {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new SqlWriteException("Saving to the users table of " + model.getName() + " failed: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public void close() {
-        // Nothing held per session yet; the connection pool will live in the factory, per config.
+        if (transaction != null) {
+            // not committed through Keycloak's transaction: never keep half a change
+            finish(false);
+        }
+    }
+
+    UserStorageProviderModel model() {
+        return model;
+    }
+
+    SqlUserStorageConfig config() {
+        return config;
+    }
+
+    private SqlUserAdapter adapter(RealmModel realm, SqlUserRow row) {
+        return new SqlUserAdapter(session, realm, this, row);
+    }
+
+    /** False when the current login names another auth config. */
+    private boolean inScope() {
+        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
+        String wanted = authSession == null ? null : authSession.getAuthNote(AUTH_CONFIG_NOTE);
+        return wanted == null || wanted.equals(model.getId());
+    }
+
+    // --- lookup
+
+    @Override
+    public UserModel getUserById(RealmModel realm, String id) {
+        String externalId = StorageId.externalId(id);
+        return read((c, t) -> t.findById(c, externalId), Optional.<SqlUserRow>empty())
+            .map(row -> adapter(realm, row)).orElse(null);
+    }
+
+    @Override
+    public UserModel getUserByUsername(RealmModel realm, String username) {
+        if (!inScope()) {
+            return null;
+        }
+        return read((c, t) -> t.findByCredential(c, username), Optional.<SqlUserRow>empty())
+            .map(row -> adapter(realm, row)).orElse(null);
+    }
+
+    @Override
+    public UserModel getUserByEmail(RealmModel realm, String email) {
+        if (config.emailColumn() == null || !inScope()) {
+            return null;
+        }
+        return read((c, t) -> t.findByEmail(c, email), Optional.<SqlUserRow>empty())
+            .map(row -> adapter(realm, row)).orElse(null);
+    }
+
+    /** The current row of a user of this config (fresh from the table). */
+    Optional<SqlUserRow> row(String externalId) {
+        return read((c, t) -> t.findById(c, externalId), Optional.empty());
+    }
+
+    // --- passwords
+
+    @Override
+    public boolean supportsCredentialType(String credentialType) {
+        return PasswordCredentialModel.TYPE.equals(credentialType);
+    }
+
+    @Override
+    public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
+        return supportsCredentialType(credentialType) && user instanceof SqlUserAdapter adapter
+            && adapter.row().passwordHash() != null && !adapter.row().passwordHash().isEmpty();
+    }
+
+    @Override
+    public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
+        if (!supportsCredentialType(input.getType()) || input.getChallengeResponse() == null) {
+            return false;
+        }
+        String externalId = StorageId.externalId(user.getId());
+        Optional<SqlUserRow> row = row(externalId);
+        if (row.isEmpty()) {
+            return false;
+        }
+        String stored = row.get().passwordHash();
+        PasswordHasher hasher = runtime.hasher();
+        String password = input.getChallengeResponse();
+        PasswordHasher.LegacySalt salt = config.saltColumn() == null ? null
+            : new PasswordHasher.LegacySalt(row.get().salt(), config.saltPrefix());
+        if (!hasher.verify(password, stored, salt)) {
+            return false;
+        }
+        if (config.writable() && config.rehashOnLogin() && hasher.needsRehash(stored)) {
+            rehash(externalId, password, hasher);
+        }
+        return true;
+    }
+
+    /** Upgrades a verified password's hash; never fails the login it follows. */
+    private void rehash(String externalId, String password, PasswordHasher hasher) {
+        try {
+            String upgraded = hasher.hash(password);
+            write((c, t) -> {
+                t.updatePassword(c, externalId, upgraded);
+                return null;
+            });
+            LOG.debugf("tableauth auth config %s: rehashed the password of user %s", model.getName(), externalId);
+        } catch (RuntimeException e) {
+            LOG.warnf("tableauth auth config %s: could not rehash the password of user %s: %s", model.getName(),
+                externalId, e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean updateCredential(RealmModel realm, UserModel user, CredentialInput input) {
+        if (!supportsCredentialType(input.getType())) {
+            return false;
+        }
+        requireWritable("passwords");
+        String password = input.getChallengeResponse();
+        // Keycloak applies the realm's password policy to its own credentials only; federation providers apply it.
+        PolicyError error = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
+        if (error != null) {
+            throw new ModelException(error.getMessage(), error.getParameters());
+        }
+        String hash;
+        try {
+            hash = runtime.hasher().hash(password);
+        } catch (PasswordRejectedException e) {
+            throw new ModelException(e.getMessage());
+        }
+        String externalId = StorageId.externalId(user.getId());
+        write((c, t) -> {
+            t.updatePassword(c, externalId, hash);
+            return null;
+        });
+        return true;
+    }
+
+    @Override
+    public void disableCredentialType(RealmModel realm, UserModel user, String credentialType) {
+        // The table's password cannot be removed from Keycloak.
+    }
+
+    @Override
+    public Stream<String> getDisableableCredentialTypesStream(RealmModel realm, UserModel user) {
+        return Stream.empty();
+    }
+
+    // --- registration
+
+    @Override
+    public UserModel addUser(RealmModel realm, String username) {
+        if (!config.writable() || !config.signupAllowed()) {
+            return null; // Keycloak then creates the user itself
+        }
+        SqlUserRow row = write((c, t) -> {
+            String id = t.insert(c, username);
+            return t.findById(c, id).orElseThrow(() -> new SqlWriteException("The new row could not be read back."));
+        });
+        return adapter(realm, row);
+    }
+
+    @Override
+    public boolean removeUser(RealmModel realm, UserModel user) {
+        requireWritable("users");
+        String externalId = StorageId.externalId(user.getId());
+        return write((c, t) -> t.delete(c, externalId));
+    }
+
+    // --- search
+
+    @Override
+    public Stream<UserModel> searchForUserStream(RealmModel realm, Map<String, String> params, Integer firstResult,
+                                                 Integer maxResults) {
+        List<SqlUserRow> rows = read((c, t) -> {
+            UserTable.Filter filter = t.filter(params);
+            return filter == null ? List.of() : t.search(c, filter, firstResult, maxResults);
+        }, List.of());
+        return rows.stream().map(row -> adapter(realm, row));
+    }
+
+    @Override
+    public int getUsersCount(RealmModel realm, boolean includeServiceAccount) {
+        return getUsersCount(realm, Map.of());
+    }
+
+    @Override
+    public int getUsersCount(RealmModel realm, Map<String, String> params) {
+        return read((c, t) -> {
+            UserTable.Filter filter = t.filter(params);
+            return filter == null ? 0 : t.count(c, filter);
+        }, 0);
+    }
+
+    @Override
+    public Stream<UserModel> getGroupMembersStream(RealmModel realm, GroupModel group, Integer firstResult,
+                                                   Integer maxResults) {
+        // Group membership of these users is Keycloak-side (federated storage).
+        return UserStorageUtil.userFederatedStorage(session).getMembershipStream(realm, group, firstResult, maxResults)
+            .filter(id -> model.getId().equals(StorageId.providerId(id)))
+            .map(id -> getUserById(realm, id))
+            .filter(Objects::nonNull);
+    }
+
+    @Override
+    public Stream<UserModel> searchForUserByUserAttributeStream(RealmModel realm, String attrName, String attrValue) {
+        if (config.attributeColumns().containsKey(attrName)) {
+            return searchForUserStream(realm, Map.of(attrName, attrValue), null, null);
+        }
+        return UserStorageUtil.userFederatedStorage(session).getUsersByUserAttributeStream(realm, attrName, attrValue)
+            .filter(id -> model.getId().equals(StorageId.providerId(id)))
+            .map(id -> getUserById(realm, id))
+            .filter(Objects::nonNull);
     }
 }

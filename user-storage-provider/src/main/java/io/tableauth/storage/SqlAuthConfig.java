@@ -1,0 +1,78 @@
+package io.tableauth.storage;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tableauth.storage.hash.PasswordHasher;
+
+/**
+ * One auth config's live state on this Keycloak node: its settings, its own connection pool and hasher, and the
+ * users table resolved against the database. Built by the factory when a config is first used or its settings
+ * change, closed when the config changes or is removed. Holds nothing another node needs.
+ */
+final class SqlAuthConfig implements AutoCloseable {
+
+    /** How long a login waits for a connection when the users database is unreachable. */
+    private static final long CONNECTION_TIMEOUT_MS = 3_000;
+
+    private final SqlUserStorageConfig config;
+    private final HikariDataSource pool;
+    private final PasswordHasher hasher;
+    private volatile UserTable table;
+
+    SqlAuthConfig(String name, SqlUserStorageConfig config) {
+        this.config = config;
+        this.hasher = config.hasher();
+        this.pool = new HikariDataSource(poolConfig(name, config, CONNECTION_TIMEOUT_MS));
+    }
+
+    /** Pool settings shared with the one-connection check that runs when an admin saves a config. */
+    static HikariConfig poolConfig(String name, SqlUserStorageConfig config, long connectionTimeoutMs) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("tableauth-" + name.replaceAll("[^A-Za-z0-9_-]", "_"));
+        hc.setJdbcUrl(config.jdbcUrl());
+        String driver = JdbcDrivers.driverClassFor(config.jdbcUrl());
+        if (driver != null) {
+            hc.setDriverClassName(driver);
+        }
+        hc.setUsername(config.dbUser());
+        hc.setPassword(config.dbPassword());
+        hc.setMaximumPoolSize(config.maxPoolSize());
+        hc.setMinimumIdle(Math.min(2, config.maxPoolSize()));
+        hc.setConnectionTimeout(connectionTimeoutMs);
+        hc.setValidationTimeout(Math.min(2_000, connectionTimeoutMs));
+        // Start even when the database is down: that config's logins fail cleanly and recover by themselves.
+        hc.setInitializationFailTimeout(-1);
+        hc.setAutoCommit(true);
+        return hc;
+    }
+
+    SqlUserStorageConfig config() {
+        return config;
+    }
+
+    PasswordHasher hasher() {
+        return hasher;
+    }
+
+    Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /** The resolved table; resolved on first use, so a config made while its database was down still starts. */
+    UserTable table(Connection connection) throws SQLException {
+        UserTable t = table;
+        if (t == null) {
+            t = UserTable.resolve(connection, config);
+            table = t;
+        }
+        return t;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,186 @@
+package io.tableauth.storage;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.storage.StorageId;
+import org.keycloak.storage.adapter.AbstractUserAdapterFederatedStorage;
+
+/**
+ * A user of an auth config: username, e-mail, names, enabled and mapped attributes come from the table row (and
+ * are written back in writable mode); everything else Keycloak keeps about the user (roles, groups, required
+ * actions, OTP credentials, other attributes) lives in Keycloak's federated storage, keyed by this user's id.
+ */
+final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
+
+    private final SqlUserStorageProvider provider;
+    private SqlUserRow row;
+
+    SqlUserAdapter(KeycloakSession session, RealmModel realm, SqlUserStorageProvider provider, SqlUserRow row) {
+        super(session, realm, provider.model());
+        this.provider = provider;
+        this.row = row;
+    }
+
+    SqlUserRow row() {
+        return row;
+    }
+
+    private String externalId() {
+        return row.id();
+    }
+
+    @Override
+    public String getId() {
+        if (storageId == null) {
+            storageId = new StorageId(storageProviderModel.getId(), row.id());
+        }
+        return storageId.getId();
+    }
+
+    @Override
+    public String getUsername() {
+        return row.username();
+    }
+
+    @Override
+    public void setUsername(String username) {
+        if (!sameText(username, row.username())) {
+            writeColumn(UserModel.USERNAME, username, UserTable::credential);
+        }
+    }
+
+    @Override
+    public boolean isEnabled() {
+        return provider.config().enabledColumn() == null ? super.isEnabled() : row.enabled();
+    }
+
+    @Override
+    public void setEnabled(boolean enabled) {
+        if (provider.config().enabledColumn() == null) {
+            super.setEnabled(enabled);
+        } else if (enabled != row.enabled()) {
+            provider.requireWritable("enabling and disabling users");
+            provider.write((c, t) -> {
+                t.updateEnabled(c, externalId(), enabled);
+                return null;
+            });
+            reload();
+        }
+    }
+
+    /** The value of a column-backed attribute, or null when the attribute is not backed by a column. */
+    private boolean columnBacked(String name) {
+        return switch (name) {
+            case UserModel.USERNAME -> true;
+            case UserModel.EMAIL -> provider.config().emailColumn() != null;
+            case UserModel.FIRST_NAME -> provider.config().firstNameColumn() != null;
+            case UserModel.LAST_NAME -> provider.config().lastNameColumn() != null;
+            default -> provider.config().attributeColumns().containsKey(name);
+        };
+    }
+
+    private String columnValue(String name) {
+        return switch (name) {
+            case UserModel.USERNAME -> row.username();
+            case UserModel.EMAIL -> row.email();
+            case UserModel.FIRST_NAME -> row.firstName();
+            case UserModel.LAST_NAME -> row.lastName();
+            default -> row.attributes().get(name);
+        };
+    }
+
+    @Override
+    public String getFirstAttribute(String name) {
+        return columnBacked(name) ? columnValue(name) : super.getFirstAttribute(name);
+    }
+
+    @Override
+    public Stream<String> getAttributeStream(String name) {
+        if (columnBacked(name)) {
+            String v = columnValue(name);
+            return v == null ? Stream.empty() : Stream.of(v);
+        }
+        return super.getAttributeStream(name);
+    }
+
+    @Override
+    public Map<String, List<String>> getAttributes() {
+        Map<String, List<String>> attributes = new HashMap<>(super.getAttributes());
+        for (String name : List.of(UserModel.EMAIL, UserModel.FIRST_NAME, UserModel.LAST_NAME)) {
+            if (columnBacked(name)) {
+                attributes.put(name, listOf(columnValue(name)));
+            }
+        }
+        provider.config().attributeColumns().keySet().forEach(name -> attributes.put(name, listOf(columnValue(name))));
+        return attributes;
+    }
+
+    private static List<String> listOf(String value) {
+        return value == null ? List.of() : List.of(value);
+    }
+
+    @Override
+    public void setSingleAttribute(String name, String value) {
+        if (!columnBacked(name)) {
+            super.setSingleAttribute(name, value);
+        } else if (!sameText(value, columnValue(name))) {
+            writeColumn(name, value, t -> column(t, name));
+        }
+    }
+
+    @Override
+    public void setAttribute(String name, List<String> values) {
+        if (!columnBacked(name)) {
+            super.setAttribute(name, values);
+        } else {
+            setSingleAttribute(name, values == null || values.isEmpty() ? null : values.get(0));
+        }
+    }
+
+    @Override
+    public void removeAttribute(String name) {
+        if (!columnBacked(name)) {
+            super.removeAttribute(name);
+        } else if (columnValue(name) != null) {
+            writeColumn(name, null, t -> column(t, name));
+        }
+    }
+
+    private static UserTable.Column column(UserTable t, String name) {
+        return switch (name) {
+            case UserModel.EMAIL -> t.email();
+            case UserModel.FIRST_NAME -> t.firstName();
+            case UserModel.LAST_NAME -> t.lastName();
+            default -> t.attributes().get(name);
+        };
+    }
+
+    private void writeColumn(String name, String value, java.util.function.Function<UserTable, UserTable.Column> column) {
+        provider.requireWritable(name);
+        provider.write((c, t) -> {
+            t.update(c, externalId(), column.apply(t), value);
+            return null;
+        });
+        reload();
+    }
+
+    private void reload() {
+        row = provider.row(externalId()).orElse(row);
+    }
+
+    /** Keycloak lowercases usernames and e-mails, so case alone is not a change. */
+    private static boolean sameText(String a, String b) {
+        if (a == null || b == null) {
+            return Objects.equals(a, b);
+        }
+        return a.equals(b) || a.toLowerCase(Locale.ROOT).equals(b.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,212 @@
+package io.tableauth.storage;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.tableauth.storage.hash.HashTarget;
+import io.tableauth.storage.hash.PasswordHashFormat;
+import io.tableauth.storage.hash.PasswordHasher;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.UserModel;
+
+/**
+ * One auth config's settings, read and checked once from its component model. Records give equals/hashCode, so
+ * the factory rebuilds a config's connection pool exactly when a setting changes; toString hides the password.
+ */
+public record SqlUserStorageConfig(
+    String jdbcUrl,
+    String dbUser,
+    String dbPassword,
+    SqlIdentifier table,
+    SqlIdentifier idColumn,
+    List<SqlIdentifier> credentialColumns,
+    SqlIdentifier passwordColumn,
+    PasswordHashFormat hashFormat,
+    boolean allowLegacyHashes,
+    SqlIdentifier saltColumn,
+    boolean saltPrefix,
+    SqlIdentifier emailColumn,
+    SqlIdentifier firstNameColumn,
+    SqlIdentifier lastNameColumn,
+    SqlIdentifier enabledColumn,
+    Map<String, SqlIdentifier> attributeColumns,
+    boolean writable,
+    boolean signupAllowed,
+    HashTarget hashTarget,
+    int bcryptCost,
+    boolean rehashOnLogin,
+    boolean caseInsensitiveCredentials,
+    int maxPoolSize) {
+
+    public static final String JDBC_URL = "jdbcUrl";
+    public static final String DB_USER = "dbUser";
+    public static final String DB_PASSWORD = "dbPassword";
+    public static final String TABLE = "table";
+    public static final String ID_COLUMN = "idColumn";
+    public static final String CREDENTIAL_COLUMNS = "credentialColumns";
+    public static final String PASSWORD_COLUMN = "passwordColumn";
+    public static final String HASH_FORMAT = "hashFormat";
+    public static final String ALLOW_LEGACY_HASHES = "allowLegacyHashes";
+    public static final String SALT_COLUMN = "saltColumn";
+    public static final String SALT_POSITION = "saltPosition";
+    public static final String EMAIL_COLUMN = "emailColumn";
+    public static final String FIRST_NAME_COLUMN = "firstNameColumn";
+    public static final String LAST_NAME_COLUMN = "lastNameColumn";
+    public static final String ENABLED_COLUMN = "enabledColumn";
+    public static final String ATTRIBUTE_MAPPINGS = "attributeMappings";
+    public static final String EDIT_MODE = "editMode";
+    public static final String SIGNUP_ALLOWED = "signupAllowed";
+    public static final String HASH_TARGET = "hashTarget";
+    public static final String BCRYPT_COST = "bcryptCost";
+    public static final String REHASH_ON_LOGIN = "rehashOnLogin";
+    public static final String CREDENTIAL_MATCH = "credentialMatch";
+    public static final String MAX_POOL_SIZE = "maxPoolSize";
+
+    public static final String AUTO = "auto";
+    public static final String READ_ONLY = "READ_ONLY";
+    public static final String WRITABLE = "WRITABLE";
+    public static final String SALT_PREFIX = "prefix";
+    public static final String SALT_SUFFIX = "suffix";
+    public static final String CASE_INSENSITIVE = "case-insensitive";
+    public static final String EXACT = "exact";
+
+    static final String DEFAULT_HASH_TARGET = HashTarget.BCRYPT_2Y.id();
+    static final int DEFAULT_BCRYPT_COST = 12;
+    static final int DEFAULT_MAX_POOL_SIZE = 10;
+
+    private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]{0,254}");
+    /** Keycloak's own user fields: they have their own column settings, so a mapping may not claim them. */
+    private static final Set<String> RESERVED_ATTRIBUTES = Set.of(UserModel.USERNAME, UserModel.EMAIL,
+        UserModel.FIRST_NAME, UserModel.LAST_NAME, UserModel.ENABLED, UserModel.EMAIL_VERIFIED);
+
+    /** Reads and checks every setting; a bad one raises a message key the admin console shows. */
+    public static SqlUserStorageConfig from(ComponentModel model) {
+        String jdbcUrl = required(model, JDBC_URL, "JDBC URL");
+        if (!jdbcUrl.startsWith("jdbc:")) {
+            throw new ComponentValidationException("tableauthInvalidJdbcUrl");
+        }
+        List<SqlIdentifier> credentials = new ArrayList<>();
+        for (String c : required(model, CREDENTIAL_COLUMNS, "Credential columns").split(",")) {
+            if (!c.isBlank()) {
+                credentials.add(SqlIdentifier.column("Credential columns", c));
+            }
+        }
+        String hashFormat = value(model, HASH_FORMAT, AUTO);
+        PasswordHashFormat fixedFormat = AUTO.equalsIgnoreCase(hashFormat) ? null : parse(HASH_FORMAT, hashFormat,
+            PasswordHashFormat::fromId);
+        boolean allowLegacy = model.get(ALLOW_LEGACY_HASHES, false);
+        if (fixedFormat != null && fixedFormat.legacy() && !allowLegacy) {
+            throw new ComponentValidationException("tableauthLegacyNotAllowed", fixedFormat.id());
+        }
+        int bcryptCost = parse(BCRYPT_COST, value(model, BCRYPT_COST, Integer.toString(DEFAULT_BCRYPT_COST)),
+            Integer::parseInt);
+        if (bcryptCost < 4 || bcryptCost > 31) {
+            throw new ComponentValidationException("tableauthInvalidBcryptCost");
+        }
+        int maxPoolSize = parse(MAX_POOL_SIZE, value(model, MAX_POOL_SIZE, Integer.toString(DEFAULT_MAX_POOL_SIZE)),
+            Integer::parseInt);
+        if (maxPoolSize < 1 || maxPoolSize > 200) {
+            throw new ComponentValidationException("tableauthInvalidPoolSize");
+        }
+        String editMode = value(model, EDIT_MODE, READ_ONLY).toUpperCase(Locale.ROOT);
+        if (!editMode.equals(READ_ONLY) && !editMode.equals(WRITABLE)) {
+            throw new ComponentValidationException("tableauthInvalidEditMode");
+        }
+        String saltPosition = value(model, SALT_POSITION, SALT_PREFIX);
+        return new SqlUserStorageConfig(
+            jdbcUrl,
+            value(model, DB_USER, null),
+            model.get(DB_PASSWORD),
+            SqlIdentifier.table("Table", required(model, TABLE, "Table")),
+            SqlIdentifier.column("ID column", required(model, ID_COLUMN, "ID column")),
+            List.copyOf(credentials),
+            SqlIdentifier.column("Password column", required(model, PASSWORD_COLUMN, "Password column")),
+            fixedFormat,
+            allowLegacy,
+            optionalColumn(model, SALT_COLUMN, "Salt column"),
+            !SALT_SUFFIX.equalsIgnoreCase(saltPosition),
+            optionalColumn(model, EMAIL_COLUMN, "Email column"),
+            optionalColumn(model, FIRST_NAME_COLUMN, "First name column"),
+            optionalColumn(model, LAST_NAME_COLUMN, "Last name column"),
+            optionalColumn(model, ENABLED_COLUMN, "Enabled column"),
+            attributeMappings(model.getConfig().getList(ATTRIBUTE_MAPPINGS)),
+            editMode.equals(WRITABLE),
+            model.get(SIGNUP_ALLOWED, false),
+            parse(HASH_TARGET, value(model, HASH_TARGET, DEFAULT_HASH_TARGET), HashTarget::fromId),
+            bcryptCost,
+            model.get(REHASH_ON_LOGIN, true),
+            !EXACT.equalsIgnoreCase(value(model, CREDENTIAL_MATCH, CASE_INSENSITIVE)),
+            maxPoolSize);
+    }
+
+    /** {@code column=attribute} lines → attribute name → column, in the order given. */
+    static Map<String, SqlIdentifier> attributeMappings(List<String> lines) {
+        Map<String, SqlIdentifier> map = new LinkedHashMap<>();
+        for (String line : lines) {
+            if (line == null || line.isBlank()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                throw new ComponentValidationException("tableauthInvalidMapping", line.trim());
+            }
+            SqlIdentifier column = SqlIdentifier.column("Attribute mappings", line.substring(0, eq));
+            String attribute = line.substring(eq + 1).trim();
+            if (!ATTRIBUTE_NAME.matcher(attribute).matches() || RESERVED_ATTRIBUTES.contains(attribute)) {
+                throw new ComponentValidationException("tableauthInvalidAttributeName", attribute);
+            }
+            if (map.put(attribute, column) != null) {
+                throw new ComponentValidationException("tableauthDuplicateAttribute", attribute);
+            }
+        }
+        return Map.copyOf(map);
+    }
+
+    /** The hasher these settings describe. */
+    public PasswordHasher hasher() {
+        return new PasswordHasher(hashFormat, allowLegacyHashes, hashTarget, bcryptCost);
+    }
+
+    private static String value(ComponentModel model, String key, String fallback) {
+        String v = model.get(key);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    private static String required(ComponentModel model, String key, String label) {
+        String v = value(model, key, null);
+        if (v == null) {
+            throw new ComponentValidationException("tableauthRequired", label);
+        }
+        return v;
+    }
+
+    private static SqlIdentifier optionalColumn(ComponentModel model, String key, String label) {
+        String v = value(model, key, null);
+        return v == null ? null : SqlIdentifier.column(label, v);
+    }
+
+    private static <T> T parse(String key, String value, java.util.function.Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (RuntimeException e) {
+            throw new ComponentValidationException("tableauthInvalidValue", key, value);
+        }
+    }
+
+    /** The JDBC URL with any password parameter masked, for logs and messages. */
+    public String redactedJdbcUrl() {
+        return jdbcUrl.replaceAll("(?i)(password|pwd)=[^&;]*", "$1=***");
+    }
+
+    @Override
+    public String toString() {
+        return "SqlUserStorageConfig[" + redactedJdbcUrl() + " user=" + dbUser + " password=" + (dbPassword == null ? "none" : "***")
+            + " table=" + table + "]";
+    }
+}

@@ -1,0 +1,581 @@
+package io.tableauth.storage;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.UserModel;
+
+/**
+ * An auth config's users table as the database knows it: the configured names matched against the catalogue
+ * (exactly, else case-insensitively when unambiguous), quoted with the database's quote character, with each
+ * column's type for binding values. Every statement tableauth runs on the table is built here, once, with values
+ * only ever bound as parameters.
+ */
+final class UserTable {
+
+    /** A resolved column: its real name, quoted form and JDBC type. */
+    record Column(String name, String quoted, int jdbcType, String typeName, boolean nullable, boolean generated) {
+
+        boolean numeric() {
+            return switch (jdbcType) {
+                case Types.INTEGER, Types.BIGINT, Types.SMALLINT, Types.TINYINT, Types.NUMERIC, Types.DECIMAL -> true;
+                default -> false;
+            };
+        }
+
+        boolean bool() {
+            return jdbcType == Types.BOOLEAN || jdbcType == Types.BIT;
+        }
+
+        boolean uuid() {
+            return "uuid".equalsIgnoreCase(typeName);
+        }
+    }
+
+    private static final Set<String> TRUE_VALUES = Set.of("1", "true", "t", "y", "yes", "on", "active", "enabled");
+
+    private final String quotedTable;
+    private final Column id;
+    private final List<Column> credentials;
+    private final Column password;
+    private final Column salt;
+    private final Column email;
+    private final Column firstName;
+    private final Column lastName;
+    private final Column enabled;
+    private final Map<String, Column> attributes;
+    private final boolean caseInsensitive;
+    private final List<Column> selected;
+    private final String select;
+
+    private UserTable(String quotedTable, Map<String, Column> byConfigName, SqlUserStorageConfig config) {
+        this.quotedTable = quotedTable;
+        this.id = byConfigName.get(config.idColumn().name());
+        this.credentials = config.credentialColumns().stream().map(c -> byConfigName.get(c.name())).toList();
+        this.password = byConfigName.get(config.passwordColumn().name());
+        this.salt = column(byConfigName, config.saltColumn());
+        this.email = column(byConfigName, config.emailColumn());
+        this.firstName = column(byConfigName, config.firstNameColumn());
+        this.lastName = column(byConfigName, config.lastNameColumn());
+        this.enabled = column(byConfigName, config.enabledColumn());
+        Map<String, Column> attrs = new LinkedHashMap<>();
+        config.attributeColumns().forEach((attribute, col) -> attrs.put(attribute, byConfigName.get(col.name())));
+        this.attributes = attrs;
+        this.caseInsensitive = config.caseInsensitiveCredentials();
+        Map<String, Column> distinct = new LinkedHashMap<>();
+        byConfigName.values().forEach(c -> distinct.putIfAbsent(c.name(), c));
+        this.selected = List.copyOf(distinct.values());
+        this.select = "SELECT " + String.join(", ", selected.stream().map(Column::quoted).toList()) + " FROM " + quotedTable;
+    }
+
+    private static Column column(Map<String, Column> byConfigName, SqlIdentifier id) {
+        return id == null ? null : byConfigName.get(id.name());
+    }
+
+    /**
+     * Matches the config's table and columns against the database catalogue. Throws a
+     * {@link ComponentValidationException} naming the first table or column that does not exist.
+     */
+    static UserTable resolve(Connection connection, SqlUserStorageConfig config) throws SQLException {
+        DatabaseMetaData md = connection.getMetaData();
+        String quote = md.getIdentifierQuoteString().trim();
+        String catalog = connection.getCatalog();
+        String schema = config.table().schema() != null ? config.table().schema() : connection.getSchema();
+
+        String[] table = null;
+        List<String[]> candidates = new ArrayList<>();
+        try (ResultSet rs = md.getTables(catalog, null, null, new String[] {"TABLE", "VIEW", "BASE TABLE"})) {
+            while (rs.next()) {
+                String s = rs.getString("TABLE_SCHEM");
+                String n = rs.getString("TABLE_NAME");
+                if (schema != null && s != null && !s.equalsIgnoreCase(schema)) {
+                    continue;
+                }
+                if (n.equals(config.table().name()) && (schema == null || s == null || s.equals(schema))) {
+                    table = new String[] {s, n};
+                    break;
+                }
+                if (n.equalsIgnoreCase(config.table().name())) {
+                    candidates.add(new String[] {s, n});
+                }
+            }
+        }
+        if (table == null) {
+            if (candidates.size() != 1) {
+                throw new ComponentValidationException("tableauthTableNotFound", config.table().toString());
+            }
+            table = candidates.get(0);
+        }
+        Map<String, Column> columns = new LinkedHashMap<>();
+        try (ResultSet rs = md.getColumns(catalog, table[0], table[1], null)) {
+            while (rs.next()) {
+                String name = rs.getString("COLUMN_NAME");
+                boolean generated = "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"))
+                    || "YES".equalsIgnoreCase(rs.getString("IS_GENERATEDCOLUMN"))
+                    || rs.getString("COLUMN_DEF") != null;
+                columns.put(name, new Column(name, quote + name + quote, rs.getInt("DATA_TYPE"),
+                    rs.getString("TYPE_NAME"), rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls, generated));
+            }
+        }
+        Map<String, Column> byConfigName = new LinkedHashMap<>();
+        List<SqlIdentifier> wanted = new ArrayList<>();
+        wanted.add(config.idColumn());
+        wanted.addAll(config.credentialColumns());
+        wanted.add(config.passwordColumn());
+        for (SqlIdentifier c : new SqlIdentifier[] {config.saltColumn(), config.emailColumn(),
+            config.firstNameColumn(), config.lastNameColumn(), config.enabledColumn()}) {
+            if (c != null) {
+                wanted.add(c);
+            }
+        }
+        wanted.addAll(config.attributeColumns().values());
+        for (SqlIdentifier c : wanted) {
+            Column found = columns.get(c.name());
+            if (found == null) {
+                List<Column> loose = columns.values().stream().filter(k -> k.name().equalsIgnoreCase(c.name())).toList();
+                if (loose.size() != 1) {
+                    throw new ComponentValidationException("tableauthColumnNotFound", c.name(), config.table().toString());
+                }
+                found = loose.get(0);
+            }
+            byConfigName.put(c.name(), found);
+        }
+        String quotedTable = (table[0] != null && config.table().schema() != null ? quote + table[0] + quote + "." : "")
+            + quote + table[1] + quote;
+        return new UserTable(quotedTable, byConfigName, config);
+    }
+
+    /** For configs that insert rows: the id must come from the database or be text/UUID tableauth can generate. */
+    void checkInsertable() {
+        if (!id.generated() && id.numeric()) {
+            throw new ComponentValidationException("tableauthWritableNeedsIdColumn");
+        }
+    }
+
+    Column email() {
+        return email;
+    }
+
+    Column firstName() {
+        return firstName;
+    }
+
+    Column lastName() {
+        return lastName;
+    }
+
+    Column enabled() {
+        return enabled;
+    }
+
+    Column credential() {
+        return credentials.get(0);
+    }
+
+    Map<String, Column> attributes() {
+        return attributes;
+    }
+
+    Optional<SqlUserRow> findById(Connection c, String externalId) throws SQLException {
+        Object key = keyValue(id, externalId);
+        if (key == null) {
+            return Optional.empty();
+        }
+        try (PreparedStatement ps = c.prepareStatement(select + " WHERE " + id.quoted() + " = ?")) {
+            ps.setObject(1, key);
+            return single(ps);
+        }
+    }
+
+    /** The row whose credential column(s) hold the value; empty also when two rows would match (ambiguous). */
+    Optional<SqlUserRow> findByCredential(Connection c, String value) throws SQLException {
+        StringBuilder where = new StringBuilder();
+        for (Column col : credentials) {
+            where.append(where.isEmpty() ? "" : " OR ").append(equalsCondition(col));
+        }
+        try (PreparedStatement ps = c.prepareStatement(select + " WHERE " + where)) {
+            for (int i = 1; i <= credentials.size(); i++) {
+                ps.setString(i, caseInsensitive ? value.toLowerCase(Locale.ROOT) : value);
+            }
+            ps.setMaxRows(2);
+            return single(ps);
+        }
+    }
+
+    Optional<SqlUserRow> findByEmail(Connection c, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(select + " WHERE " + equalsCondition(email))) {
+            ps.setString(1, caseInsensitive ? value.toLowerCase(Locale.ROOT) : value);
+            ps.setMaxRows(2);
+            return single(ps);
+        }
+    }
+
+    Optional<SqlUserRow> findByAttribute(Connection c, Column column, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(select + " WHERE " + column.quoted() + " = ?")) {
+            bind(ps, 1, column, value);
+            ps.setMaxRows(2);
+            return single(ps);
+        }
+    }
+
+    private String equalsCondition(Column col) {
+        return caseInsensitive ? "LOWER(" + col.quoted() + ") = ?" : col.quoted() + " = ?";
+    }
+
+    /** A WHERE clause and its parameters, from Keycloak's user search parameters; null when nothing can match. */
+    record Filter(String where, List<Object> params) {
+    }
+
+    Filter filter(Map<String, String> params) {
+        List<String> conditions = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        String search = params.get(UserModel.SEARCH);
+        if (search != null) {
+            List<Column> searchable = new ArrayList<>(credentials);
+            for (Column col : new Column[] {email, firstName, lastName}) {
+                if (col != null && !searchable.contains(col)) {
+                    searchable.add(col);
+                }
+            }
+            for (String term : search.trim().split("\\s+")) {
+                if (term.isEmpty() || term.equals("*")) {
+                    continue;
+                }
+                List<String> any = new ArrayList<>();
+                for (Column col : searchable) {
+                    any.add(likeOrEquals(col, term, false, values));
+                }
+                conditions.add("(" + String.join(" OR ", any) + ")");
+            }
+            return new Filter(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), values);
+        }
+        boolean exact = Boolean.parseBoolean(params.get(UserModel.EXACT));
+        for (Map.Entry<String, String> p : params.entrySet()) {
+            String key = p.getKey();
+            String value = p.getValue();
+            switch (key) {
+                case UserModel.EXACT, UserModel.INCLUDE_SERVICE_ACCOUNT -> {
+                    // modifiers, not filters
+                }
+                case UserModel.USERNAME -> conditions.add(likeOrEquals(credentials.get(0), value, exact, values));
+                case UserModel.EMAIL -> {
+                    if (email == null) {
+                        return null;
+                    }
+                    conditions.add(likeOrEquals(email, value, exact, values));
+                }
+                case UserModel.FIRST_NAME -> {
+                    if (firstName == null) {
+                        return null;
+                    }
+                    conditions.add(likeOrEquals(firstName, value, exact, values));
+                }
+                case UserModel.LAST_NAME -> {
+                    if (lastName == null) {
+                        return null;
+                    }
+                    conditions.add(likeOrEquals(lastName, value, exact, values));
+                }
+                case UserModel.ENABLED -> {
+                    if (enabled == null) {
+                        if (!Boolean.parseBoolean(value)) {
+                            return null;
+                        }
+                    } else {
+                        conditions.add(enabled.quoted() + " = ?");
+                        values.add(enabledValue(enabled, Boolean.parseBoolean(value)));
+                    }
+                }
+                default -> {
+                    Column col = attributes.get(key);
+                    if (col == null) {
+                        // identity-provider links, creation time, email-verified and unmapped attributes are
+                        // Keycloak-side data the table cannot filter on
+                        return null;
+                    }
+                    conditions.add(col.quoted() + " = ?");
+                    values.add(value);
+                }
+            }
+        }
+        return new Filter(conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), values);
+    }
+
+    /** Keycloak's search semantics: {@code "x"} exact, {@code *} wildcard, otherwise a prefix match, case-insensitive. */
+    private static String likeOrEquals(Column col, String raw, boolean exact, List<Object> values) {
+        String v = raw.trim();
+        if (exact || (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\""))) {
+            values.add((exact ? v : v.substring(1, v.length() - 1)).toLowerCase(Locale.ROOT));
+            return "LOWER(" + col.quoted() + ") = ?";
+        }
+        String pattern = v.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_")
+            .replace("*", "%");
+        if (!pattern.endsWith("%")) {
+            pattern += "%";
+        }
+        values.add(pattern);
+        return "LOWER(" + col.quoted() + ") LIKE ? ESCAPE '!'";
+    }
+
+    List<SqlUserRow> search(Connection c, Filter filter, Integer first, Integer max) throws SQLException {
+        StringBuilder sql = new StringBuilder(select).append(filter.where()).append(" ORDER BY ").append(id.quoted());
+        boolean limit = max != null && max >= 0;
+        boolean offset = first != null && first > 0;
+        if (limit) {
+            sql.append(" LIMIT ?");
+        }
+        if (offset) {
+            sql.append(limit ? " OFFSET ?" : " LIMIT " + Long.MAX_VALUE + " OFFSET ?");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = bindAll(ps, filter.params());
+            if (limit) {
+                ps.setInt(i++, max);
+            }
+            if (offset) {
+                ps.setInt(i, first);
+            }
+            List<SqlUserRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    SqlUserRow row = read(rs);
+                    if (row != null) {
+                        rows.add(row);
+                    }
+                }
+            }
+            return rows;
+        }
+    }
+
+    int count(Connection c, Filter filter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + quotedTable + filter.where())) {
+            bindAll(ps, filter.params());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
+     * Inserts a row for a new user with only its username; the other fields follow as updates in the same
+     * transaction. Returns the row's id (generated by the database, or a new UUID for a text/uuid id column
+     * without a default).
+     */
+    String insert(Connection c, String username) throws SQLException {
+        List<String> cols = new ArrayList<>();
+        List<Object> vals = new ArrayList<>();
+        String newId = null;
+        if (!id.generated()) {
+            if (id.numeric()) {
+                throw new SqlWriteException("The ID column " + id.name() + " is numeric but has no database default or "
+                    + "auto-increment, so tableauth cannot create rows in this table.");
+            }
+            newId = UUID.randomUUID().toString();
+            cols.add(id.quoted());
+            vals.add(id.uuid() ? UUID.fromString(newId) : newId);
+        }
+        cols.add(credentials.get(0).quoted());
+        vals.add(username);
+        if (!password.nullable()) {
+            cols.add(password.quoted());
+            vals.add(""); // no password yet: an empty hash never verifies
+        }
+        String sql = "INSERT INTO " + quotedTable + " (" + String.join(", ", cols) + ") VALUES ("
+            + String.join(", ", cols.stream().map(x -> "?").toList()) + ")";
+        try (PreparedStatement ps = newId != null ? c.prepareStatement(sql)
+            : c.prepareStatement(sql, new String[] {id.name()})) {
+            for (int i = 0; i < vals.size(); i++) {
+                ps.setObject(i + 1, vals.get(i));
+            }
+            ps.executeUpdate();
+            if (newId != null) {
+                return newId;
+            }
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (keys.next() && keys.getString(1) != null) {
+                    return keys.getString(1);
+                }
+            }
+        }
+        // a default the driver does not report as a generated key (e.g. MariaDB DEFAULT uuid()): read it back
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + id.quoted() + " FROM " + quotedTable + " WHERE "
+            + credentials.get(0).quoted() + " = ?")) {
+            ps.setString(1, username);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return rs.getString(1);
+                }
+            }
+        }
+        throw new SqlWriteException("The new row was inserted but its " + id.name() + " could not be read back.");
+    }
+
+    void updatePassword(Connection c, String externalId, String hash) throws SQLException {
+        update(c, externalId, password, hash);
+    }
+
+    void update(Connection c, String externalId, Column column, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quotedTable + " SET " + column.quoted()
+            + " = ? WHERE " + id.quoted() + " = ?")) {
+            bind(ps, 1, column, value);
+            ps.setObject(2, keyValue(id, externalId));
+            if (ps.executeUpdate() != 1) {
+                throw new SqlWriteException("The user row no longer exists in the table.");
+            }
+        }
+    }
+
+    void updateEnabled(Connection c, String externalId, boolean value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quotedTable + " SET " + enabled.quoted()
+            + " = ? WHERE " + id.quoted() + " = ?")) {
+            ps.setObject(1, enabledValue(enabled, value));
+            ps.setObject(2, keyValue(id, externalId));
+            if (ps.executeUpdate() != 1) {
+                throw new SqlWriteException("The user row no longer exists in the table.");
+            }
+        }
+    }
+
+    boolean delete(Connection c, String externalId) throws SQLException {
+        Object key = keyValue(id, externalId);
+        if (key == null) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + quotedTable + " WHERE " + id.quoted() + " = ?")) {
+            ps.setObject(1, key);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private Optional<SqlUserRow> single(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            SqlUserRow row = read(rs);
+            return rs.next() ? Optional.empty() : Optional.ofNullable(row);
+        }
+    }
+
+    private SqlUserRow read(ResultSet rs) throws SQLException {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < selected.size(); i++) {
+            values.put(selected.get(i).name(), selected.get(i).bool() || selected.get(i) == enabled
+                ? rs.getObject(i + 1) : rs.getString(i + 1));
+        }
+        String username = null;
+        for (Column col : credentials) {
+            Object v = values.get(col.name());
+            if (v != null && !v.toString().isBlank()) {
+                username = v.toString();
+                break;
+            }
+        }
+        if (username == null) {
+            return null; // Keycloak cannot represent a user without a username
+        }
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attributes.forEach((attribute, col) -> {
+            Object v = values.get(col.name());
+            if (v != null) {
+                attrs.put(attribute, v.toString());
+            }
+        });
+        return new SqlUserRow(
+            String.valueOf(values.get(id.name())),
+            caseInsensitive ? username.toLowerCase(Locale.ROOT) : username,
+            string(values, password),
+            string(values, salt),
+            string(values, email),
+            string(values, firstName),
+            string(values, lastName),
+            enabled == null || truthy(values.get(enabled.name())),
+            attrs);
+    }
+
+    private static String string(Map<String, Object> values, Column col) {
+        if (col == null) {
+            return null;
+        }
+        Object v = values.get(col.name());
+        return v == null ? null : v.toString();
+    }
+
+    /** How apps store "enabled": booleans, 0/1, or words; NULL counts as disabled (fail closed). */
+    static boolean truthy(Object v) {
+        if (v == null) {
+            return false;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Number n) {
+            return n.longValue() != 0;
+        }
+        return TRUE_VALUES.contains(v.toString().trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static Object enabledValue(Column col, boolean value) {
+        if (col.bool()) {
+            return value;
+        }
+        if (col.numeric()) {
+            return value ? 1 : 0;
+        }
+        return value ? "true" : "false";
+    }
+
+    /** An id from Keycloak as the id column's type; null when it cannot be one (e.g. letters for a numeric id). */
+    private static Object keyValue(Column col, String value) {
+        try {
+            if (col.numeric()) {
+                return Long.parseLong(value);
+            }
+            if (col.uuid()) {
+                return UUID.fromString(value);
+            }
+            return value;
+        } catch (IllegalArgumentException notThisType) {
+            return null;
+        }
+    }
+
+    private static void bind(PreparedStatement ps, int index, Column col, String value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, col.jdbcType());
+        } else if (col.bool()) {
+            ps.setBoolean(index, truthy(value));
+        } else if (col.numeric()) {
+            try {
+                ps.setLong(index, Long.parseLong(value.trim()));
+            } catch (NumberFormatException e) {
+                throw new SqlWriteException("The value for " + col.name() + " must be a number.");
+            }
+        } else {
+            ps.setString(index, value);
+        }
+    }
+
+    private static int bindAll(PreparedStatement ps, List<Object> params) throws SQLException {
+        int i = 1;
+        for (Object p : params) {
+            ps.setObject(i++, p);
+        }
+        return i;
+    }
+}
