@@ -35,9 +35,17 @@ cat <<BANNER
   tableauth demo — Keycloak $KC_VERSION with $(cd bundle/target && ls tableauth-keycloak-*.jar)
     Keycloak:      http://localhost:$PORT   (up once Keycloak logs that it listens on port $PORT)
     Admin console: http://localhost:$PORT/admin   user: $ADMIN_USER   password: $ADMIN_PASSWORD
-    Demo realm:    demo   client: demo-app   user: alice / alice-demo-password
+    Demo realm:    demo   client: demo-app   Keycloak user: alice / alice-demo-password
+    Demo app's users table (H2, $DEMO_DIR/appdata): bob@example.com, carol@example.com
+                   password: correct horse battery staple   (dan@example.com is disabled)
 
 BANNER
+
+# The demo realm's auth config reads an H2 users table that Keycloak creates and seeds itself on first
+# connect (demo/app-users.sql); the realm import fills in these two paths.
+export TABLEAUTH_DEMO_DIR="$PWD/demo"
+export TABLEAUTH_DEMO_DATA="$PWD/$DEMO_DIR/appdata"
+mkdir -p "$TABLEAUTH_DEMO_DATA"
 
 export KC_BOOTSTRAP_ADMIN_USERNAME="$ADMIN_USER"
 export KC_BOOTSTRAP_ADMIN_PASSWORD="$ADMIN_PASSWORD"

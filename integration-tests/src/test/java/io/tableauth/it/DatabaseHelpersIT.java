@@ -32,7 +32,8 @@ class DatabaseHelpersIT {
                     assertEquals("a@example.com", rs.getString(1));
                 }
             }
-            try (Connection c = second.connect(); ResultSet rs = c.getMetaData().getTables(c.getCatalog(), null, "users", null)) {
+            try (Connection c = second.connect();
+                 ResultSet rs = c.getMetaData().getTables(c.getCatalog(), c.getSchema(), kind == TestDatabase.Kind.H2 ? "USERS" : "users", null)) {
                 assertFalse(rs.next(), "a table made in one test database must not show in another");
             }
         }
@@ -40,6 +41,6 @@ class DatabaseHelpersIT {
     }
 
     private static TestDatabase create(TestDatabase.Kind kind) {
-        return kind == TestDatabase.Kind.POSTGRESQL ? TestDatabase.postgres().create() : TestDatabase.mariadb().create();
+        return TestDatabase.of(kind).create();
     }
 }

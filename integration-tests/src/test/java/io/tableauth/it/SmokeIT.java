@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,8 +30,12 @@ import org.keycloak.representations.info.ThemeInfoRepresentation;
 @ExtendWith(KeycloakExtension.class)
 class SmokeIT {
 
+    /** The demo realm as README's demo imports it, its H2 users table in a folder of this run. */
     @RegisterExtension
-    static final TestRealm DEMO = TestRealm.fromJson(TestSettings.demoRealm());
+    static final TestRealm DEMO = TestRealm.fromJson(TestSettings.demoRealm(), Map.of(
+        "TABLEAUTH_DEMO_DIR", TestSettings.demoRealm().toAbsolutePath().getParent().toString(),
+        "TABLEAUTH_DEMO_DATA", Path.of(System.getProperty("tableauth.it.work.dir"), "demo-data-" + System.nanoTime())
+            .toAbsolutePath().toString()));
 
     /** SPI name → the tableauth provider ids Keycloak must report under it. */
     private static final Map<String, Set<String>> EXPECTED_PROVIDERS = Map.of(
@@ -77,6 +82,18 @@ class SmokeIT {
         assertEquals("alice", claims.getStringClaim("preferred_username"));
         assertEquals("alice@example.com", claims.getStringClaim("email"));
         assertEquals("demo-app", claims.getStringClaim("azp"));
+    }
+
+    @Test
+    void theDemoAppsUsersLogInWithTheHashesTheirAppWrote() {
+        Http.Response bob = Tokens.passwordGrant(DEMO, "demo-app", "bob@example.com", "correct horse battery staple");
+        assertEquals(200, bob.status(), bob.toString());
+        assertEquals("bob@example.com", Tokens.verifyAccessToken(DEMO, bob.json().get("access_token").asText())
+            .getClaim("preferred_username"));
+
+        Http.Response dan = Tokens.passwordGrant(DEMO, "demo-app", "dan@example.com", "correct horse battery staple");
+        assertEquals(400, dan.status(), "dan's row is_active = FALSE: " + dan);
+        assertEquals(400, Tokens.passwordGrant(DEMO, "demo-app", "carol@example.com", "wrong").status());
     }
 
     @Test

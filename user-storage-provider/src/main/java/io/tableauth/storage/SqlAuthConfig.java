@@ -71,6 +71,14 @@ final class SqlAuthConfig implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Takes a connection out of the pool after a statement on it failed. A connection can stay open while being
+     * useless (e.g. its database was dropped and re-created), and Hikari's liveness check would not notice.
+     */
+    void evict(Connection connection) {
+        pool.evictConnection(connection);
+    }
+
     @Override
     public void close() {
         pool.close();

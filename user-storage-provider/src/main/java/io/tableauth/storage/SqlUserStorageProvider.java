@@ -72,17 +72,44 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     /** A read; when the database is unreachable it is logged and the fallback returned (no user, no match). */
     <T> T read(SqlCall<T> call, T fallback) {
-        try {
-            if (transaction != null) {
+        if (transaction != null) {
+            try {
                 return call.run(transaction, runtime.table(transaction));
+            } catch (SQLException | ComponentValidationException e) {
+                return unavailable(e, fallback);
             }
-            try (Connection c = runtime.connection()) {
-                return call.run(c, runtime.table(c));
-            }
-        } catch (SQLException | ComponentValidationException e) {
-            LOG.warnf("tableauth auth config %s: users table unavailable: %s", model.getName(), e.getMessage());
-            return fallback;
         }
+        Connection c = null;
+        boolean broken = false;
+        try {
+            c = runtime.connection();
+            return call.run(c, runtime.table(c));
+        } catch (SQLException | ComponentValidationException e) {
+            broken = e instanceof SQLException;
+            return unavailable(e, fallback);
+        } finally {
+            release(c, broken);
+        }
+    }
+
+    private void release(Connection c, boolean broken) {
+        if (c == null) {
+            return;
+        }
+        if (broken) {
+            runtime.evict(c);
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            runtime.evict(c);
+        }
+    }
+
+    private <T> T unavailable(Exception e, T fallback) {
+        LOG.warnf("tableauth auth config %s: users table unavailable: %s", model.getName(), e.getMessage());
+        return fallback;
     }
 
     /** A write in this session's transaction on the table. */
@@ -304,7 +331,13 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     @Override
     public boolean removeUser(RealmModel realm, UserModel user) {
-        requireWritable("users");
+        if (!config.writable()) {
+            // Keycloak has already dropped the user's Keycloak-side data (roles, OTP...) in this transaction:
+            // roll it all back, and answer "not removed" (the admin API's 400), not an exception (a 500).
+            LOG.infof("tableauth auth config %s is read-only: user %s not deleted", model.getName(), user.getUsername());
+            session.getTransactionManager().setRollbackOnly();
+            return false;
+        }
         String externalId = StorageId.externalId(user.getId());
         return write((c, t) -> t.delete(c, externalId));
     }

@@ -17,6 +17,9 @@ public final class ServicesPreflight {
     public static void main(String[] args) {
         List<String> problems = new ArrayList<>();
         for (TestDatabase.Kind kind : TestDatabase.Kind.values()) {
+            if (!kind.server()) {
+                continue;
+            }
             try (Connection c = kind.connectAdmin()) {
                 c.isValid(5);
             } catch (SQLException e) {
@@ -46,6 +49,7 @@ public final class ServicesPreflight {
                 + "    then let root log in over TCP without a password: "
                 + "sudo mariadb -e \"ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('')\"\n"
                 + "  Docker: docker run -d -p 127.0.0.1:3306:3306 -e MARIADB_ALLOW_EMPTY_ROOT_PASSWORD=1 mariadb:11";
+            case H2 -> "H2 database file could not be opened (" + cause.getMessage() + ")";
         };
     }
 }

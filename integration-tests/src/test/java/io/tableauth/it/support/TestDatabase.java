@@ -18,10 +18,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
-    /** The two servers the tests use; both on loopback, as the local services of the build machine. */
+    /**
+     * The databases the tests use: the local PostgreSQL and MariaDB servers on loopback, and H2 files under
+     * target/ opened with AUTO_SERVER so the test JVM and Keycloak can both use one.
+     */
     public enum Kind {
         POSTGRESQL("jdbc:postgresql://127.0.0.1:5432/", "postgres", "postgres", ""),
-        MARIADB("jdbc:mariadb://127.0.0.1:3306/", "", "root", "");
+        MARIADB("jdbc:mariadb://127.0.0.1:3306/", "", "root", ""),
+        H2("jdbc:h2:file:" + h2Dir() + "/", null, "sa", "");
 
         final String urlPrefix;
         final String adminDatabase;
@@ -35,8 +39,18 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
             this.password = password;
         }
 
+        /** Whether this is a server the build machine must run (H2 is a file). */
+        public boolean server() {
+            return adminDatabase != null;
+        }
+
         Connection connectAdmin() throws SQLException {
             return DriverManager.getConnection(urlPrefix + adminDatabase, user, password);
+        }
+
+        private static String h2Dir() {
+            return java.nio.file.Path.of(System.getProperty("tableauth.it.work.dir", "target/keycloak-it"))
+                .toAbsolutePath().resolve("h2").toString();
         }
     }
 
@@ -57,6 +71,21 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
         return new TestDatabase(Kind.MARIADB);
     }
 
+    public static TestDatabase h2() {
+        return new TestDatabase(Kind.H2);
+    }
+
+    public static TestDatabase of(Kind kind) {
+        return new TestDatabase(kind);
+    }
+
+    /** An existing database of that name (e.g. one a test re-created); closing drops it. */
+    public static TestDatabase named(Kind kind, String name) {
+        TestDatabase db = new TestDatabase(kind);
+        db.name = name;
+        return db;
+    }
+
     /** Creates the database now; {@link #close()} drops it. */
     public TestDatabase create() {
         if (name != null) {
@@ -65,6 +94,16 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
         byte[] suffix = new byte[6];
         RANDOM.nextBytes(suffix);
         String candidate = "tableauth_it_" + HexFormat.of().formatHex(suffix);
+        if (!kind.server()) {
+            name = candidate;
+            try (Connection c = connect()) {
+                c.isValid(1); // an H2 file database comes into being on first connect
+            } catch (SQLException e) {
+                name = null;
+                throw new IllegalStateException(ServicesPreflight.unreachable(kind, e), e);
+            }
+            return this;
+        }
         try (Connection c = kind.connectAdmin(); Statement s = c.createStatement()) {
             // The name is ours (fixed prefix + hex), never input: safe to splice into DDL.
             s.execute("CREATE DATABASE " + candidate);
@@ -84,7 +123,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
     }
 
     public String jdbcUrl() {
-        return kind.urlPrefix + name;
+        return kind.urlPrefix + name + (kind.server() ? "" : ";AUTO_SERVER=TRUE");
     }
 
     public String user() {
@@ -101,6 +140,9 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
 
     /** Whether a database of this name exists on the server (for checking that close() dropped it). */
     public static boolean exists(Kind kind, String name) throws SQLException {
+        if (!kind.server()) {
+            return java.nio.file.Files.exists(java.nio.file.Path.of(Kind.h2Dir(), name + ".mv.db"));
+        }
         String sql = kind == Kind.POSTGRESQL
             ? "SELECT 1 FROM pg_database WHERE datname = ?"
             : "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?";
@@ -115,6 +157,15 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
     @Override
     public void close() {
         if (name == null) {
+            return;
+        }
+        if (!kind.server()) {
+            try (Connection c = connect(); Statement s = c.createStatement()) {
+                s.execute("DROP ALL OBJECTS DELETE FILES");
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not drop test database " + name + " on " + kind, e);
+            }
+            name = null;
             return;
         }
         String drop = kind == Kind.POSTGRESQL

@@ -3,7 +3,9 @@ package io.tableauth.it.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,16 +27,35 @@ public final class TestRealm implements BeforeAllCallback, AfterAllCallback {
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path template;
+    private final Map<String, String> placeholders;
     private KeycloakServer server;
     private String name;
 
-    private TestRealm(Path template) {
+    private TestRealm(Path template, Map<String, String> placeholders) {
         this.template = template;
+        this.placeholders = placeholders;
+    }
+
+    /** A realm made from a realm-export JSON on the test classpath, e.g. {@code /realms/sql-realm.json}. */
+    public static TestRealm fromResource(String resource) {
+        try {
+            return new TestRealm(Path.of(TestRealm.class.getResource(resource).toURI()), Map.of());
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalArgumentException("No realm template " + resource + " on the test classpath", e);
+        }
     }
 
     /** A realm made from a realm-export JSON file (the same format Keycloak's import reads). */
     public static TestRealm fromJson(Path template) {
-        return new TestRealm(template);
+        return new TestRealm(template, Map.of());
+    }
+
+    /**
+     * A realm from a realm-export JSON with {@code ${NAME}} placeholders filled in, as Keycloak's --import-realm
+     * fills them from environment variables.
+     */
+    public static TestRealm fromJson(Path template, Map<String, String> placeholders) {
+        return new TestRealm(template, placeholders);
     }
 
     @Override
@@ -42,7 +63,11 @@ public final class TestRealm implements BeforeAllCallback, AfterAllCallback {
         server = KeycloakExtension.server(context);
         RealmRepresentation realm;
         try {
-            realm = JSON.readValue(template.toFile(), RealmRepresentation.class);
+            String json = Files.readString(template);
+            for (Map.Entry<String, String> p : placeholders.entrySet()) {
+                json = json.replace("${" + p.getKey() + "}", p.getValue());
+            }
+            realm = JSON.readValue(json, RealmRepresentation.class);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read realm template " + template, e);
         }

@@ -1,0 +1,670 @@
+package io.tableauth.it.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.tableauth.it.support.Http;
+import io.tableauth.it.support.KeycloakExtension;
+import io.tableauth.it.support.TestDatabase;
+import io.tableauth.it.support.TestRealm;
+import io.tableauth.it.support.Tokens;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.common.util.MultivaluedHashMap;
+import org.keycloak.representations.idm.ComponentRepresentation;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+import org.keycloak.representations.userprofile.config.UPConfig;
+
+/**
+ * What an admin and a user see of SQL auth configs, through a real Keycloak, on one database kind per subclass.
+ * Four configs share the class's database: MAIN (users, writable, new users go here, rehash to bcrypt $2y$ 12),
+ * RO (ro_users, read-only), LEGACY (legacy_users, legacy digests allowed, writable, rehash) and SECOND (users2,
+ * read-only, lowest priority).
+ */
+@ExtendWith(KeycloakExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SqlAuthConfigContract {
+
+    static final String CLIENT = "app";
+
+    // Instance extensions get class-level callbacks under PER_CLASS: a realm and a database per subclass.
+    @RegisterExtension
+    final TestRealm realm = TestRealm.fromResource("/realms/sql-realm.json");
+    @RegisterExtension
+    final TestDatabase db;
+
+    SqlAuthConfigContract(TestDatabase.Kind kind) {
+        this.db = TestDatabase.of(kind);
+    }
+
+    TestRealm realm() {
+        return realm;
+    }
+
+    TestDatabase db() {
+        return db;
+    }
+
+    /** DDL of a users table in this database's dialect. */
+    abstract String createUsersTable(String table);
+
+    /** SQL that lists this database's connections that are not idle, as (state) rows; null when not supported. */
+    String busyConnectionsSql() {
+        return null;
+    }
+
+    /** SQL counting all connections to the named database; null when not supported. */
+    String connectionCountSql() {
+        return null;
+    }
+
+    String mainId;
+    String roId;
+    String legacyId;
+    String secondId;
+
+    @BeforeAll
+    void createTablesAndConfigs() throws SQLException {
+        try (Connection c = db().connect(); Statement s = c.createStatement()) {
+            for (String table : List.of("users", "ro_users", "legacy_users", "users2")) {
+                s.execute(createUsersTable(table));
+            }
+        }
+        UPConfig profile = realm().admin().users().userProfile().getConfiguration();
+        profile.setUnmanagedAttributePolicy(UPConfig.UnmanagedAttributePolicy.ENABLED);
+        realm().admin().users().userProfile().update(profile);
+
+        mainId = addConfig("main", 0, config(db(), "users", Map.of("editMode", "WRITABLE", "signupAllowed", "true")));
+        roId = addConfig("ro", 1, config(db(), "ro_users", Map.of()));
+        legacyId = addConfig("legacy", 2, config(db(), "legacy_users",
+            Map.of("editMode", "WRITABLE", "allowLegacyHashes", "true")));
+        secondId = addConfig("second", 3, config(db(), "users2", Map.of()));
+    }
+
+    static MultivaluedHashMap<String, String> config(TestDatabase db, String table, Map<String, String> extra) {
+        MultivaluedHashMap<String, String> c = new MultivaluedHashMap<>();
+        c.putSingle("jdbcUrl", db.jdbcUrl());
+        c.putSingle("dbUser", db.user());
+        c.putSingle("dbPassword", db.password());
+        c.putSingle("table", table);
+        c.putSingle("idColumn", "id");
+        c.putSingle("credentialColumns", "email,username");
+        c.putSingle("passwordColumn", "password");
+        c.putSingle("emailColumn", "email");
+        c.putSingle("firstNameColumn", "first_name");
+        c.putSingle("lastNameColumn", "last_name");
+        c.putSingle("enabledColumn", "is_active");
+        c.put("attributeMappings", List.of("role=role"));
+        extra.forEach(c::putSingle);
+        return c;
+    }
+
+    String addConfig(String name, int priority, MultivaluedHashMap<String, String> config) {
+        config.putSingle("priority", Integer.toString(priority));
+        try (Response r = realm().admin().components().add(component(name, config))) {
+            assertEquals(201, r.getStatus(), () -> "creating config " + name + ": " + r.readEntity(String.class));
+            return CreatedResponseUtil.getCreatedId(r);
+        }
+    }
+
+    ComponentRepresentation component(String name, MultivaluedHashMap<String, String> config) {
+        ComponentRepresentation c = new ComponentRepresentation();
+        c.setName(name);
+        c.setProviderId("tableauth-sql");
+        c.setProviderType("org.keycloak.storage.UserStorageProvider");
+        c.setParentId(realm().admin().toRepresentation().getId());
+        c.setConfig(config);
+        return c;
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "@example.com";
+    }
+
+    String insert(String table, String email, String hash, boolean active) throws SQLException {
+        try (Connection c = db().connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+            + " (email, username, password, first_name, last_name, is_active, role) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, email);
+            ps.setString(2, email.substring(0, email.indexOf('@')));
+            ps.setString(3, hash);
+            ps.setString(4, "Ada");
+            ps.setString(5, "Lovelace");
+            ps.setBoolean(6, active);
+            ps.setString(7, "editor");
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                assertTrue(keys.next());
+                return keys.getString(1);
+            }
+        }
+    }
+
+    String column(String table, String email, String column) throws SQLException {
+        try (Connection c = db().connect();
+             PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE email = ?")) {
+            ps.setString(1, email);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    void execute(String sql, Object... params) throws SQLException {
+        try (Connection c = db().connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    Http.Response login(String username, String password) {
+        return Tokens.passwordGrant(realm(), CLIENT, username, password);
+    }
+
+    static void assertRefused(Http.Response r) {
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("invalid_grant", r.json().get("error").asText(), r.toString());
+        assertFalse(r.body().contains("Exception"), r.body());
+    }
+
+    // 2. every stored format logs in through Keycloak's direct grant; a wrong password does not
+
+    @Test
+    void everyHashFormatAppsStoreLogsInThroughTheDirectGrant() throws Exception {
+        String[][] formats = {
+            {"bcrypt-2y", "$2y$10$"}, {"bcrypt-2b", "$2b$"}, {"bcrypt-2a", "$2a$"},
+            {"argon2id", "$argon2id$v=19$m=65536"}, {"argon2i", "$argon2i$"},
+            {"pbkdf2_sha256", "pbkdf2_sha256$"}, {"pbkdf2_sha1", "pbkdf2_sha1$"},
+            {"pbkdf2-sha256", "$pbkdf2-sha256$"}, {"pbkdf2-sha512-phc-std", "$pbkdf2-sha512$"},
+            {"scrypt", "$scrypt$ln=14"}};
+        for (String[] f : formats) {
+            HashVectors.Vector v = HashVectors.first(f[0], f[1]);
+            String email = unique("fmt");
+            String id = insert("ro_users", email, v.hash(), true);
+
+            assertRefused(login(email, v.wrong()));
+            Http.Response ok = login(email, v.password());
+            assertEquals(200, ok.status(), v + " → " + ok);
+            JWTClaimsSet claims = Tokens.verifyAccessToken(realm(), ok.json().get("access_token").asText());
+            assertEquals(email, claims.getStringClaim("preferred_username"), v.toString());
+            assertEquals("f:" + roId + ":" + id, claims.getSubject(), v.toString());
+            assertEquals(v.hash(), column("ro_users", email, "password"), "read-only: never rewritten");
+        }
+    }
+
+    @Test
+    void legacyDigestsLogInOnlyWhereAllowedAndAreRehashedThere() throws Exception {
+        HashVectors.Vector md5 = HashVectors.first("md5", "");
+        String strictEmail = unique("md5-strict");
+        insert("ro_users", strictEmail, md5.hash(), true);
+        assertRefused(login(strictEmail, md5.password()));
+
+        String email = unique("md5");
+        insert("legacy_users", email, md5.hash(), true);
+        assertRefused(login(email, md5.wrong()));
+        assertEquals(md5.hash(), column("legacy_users", email, "password"), "a failed login never writes");
+
+        assertEquals(200, login(email, md5.password()).status());
+        String rehashed = column("legacy_users", email, "password");
+        assertTrue(rehashed.startsWith("$2y$12$"), rehashed);
+        assertEquals(200, login(email, md5.password()).status(), "logs in with the new hash");
+    }
+
+    // 3. rehash on login
+
+    @Test
+    void aWeakerHashIsRewrittenInTheTargetFormatAfterASuccessfulLoginOnly() throws Exception {
+        HashVectors.Vector bcrypt10 = HashVectors.first("bcrypt-2y", "$2y$10$");
+        String email = unique("rehash");
+        insert("users", email, bcrypt10.hash(), true);
+
+        assertRefused(login(email, bcrypt10.wrong()));
+        assertEquals(bcrypt10.hash(), column("users", email, "password"));
+
+        assertEquals(200, login(email, bcrypt10.password()).status());
+        String upgraded = column("users", email, "password");
+        assertTrue(upgraded.startsWith("$2y$12$"), upgraded);
+        assertEquals(200, login(email, bcrypt10.password()).status());
+        assertEquals(upgraded, column("users", email, "password"), "a hash at the target is left alone");
+    }
+
+    // 6. enabled column
+
+    @Test
+    void aRowWhoseEnabledColumnIsFalseCannotLogInUntilItIsTrue() throws Exception {
+        HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$10$");
+        String email = unique("disabled");
+        insert("ro_users", email, v.hash(), false);
+
+        Http.Response refused = login(email, v.password());
+        assertRefused(refused);
+        assertEquals("Account disabled", refused.json().get("error_description").asText());
+
+        execute("UPDATE ro_users SET is_active = ? WHERE email = ?", true, email);
+        assertEquals(200, login(email, v.password()).status(), "no stale cache: the table decides");
+    }
+
+    // 6. admin console: search, count, pagination, mapped attributes
+
+    @Test
+    void theAdminSearchesCountsAndPagesTableUsersAndSeesMappedAttributes() throws Exception {
+        String tag = "srch" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        for (int i = 1; i <= 3; i++) {
+            insert("ro_users", tag + i + "@example.com", HashVectors.first("bcrypt-2y", "$2y$10$").hash(), true);
+        }
+        var users = realm().admin().users();
+
+        List<UserRepresentation> found = users.search(tag, 0, 10, false);
+        assertEquals(List.of(tag + "1@example.com", tag + "2@example.com", tag + "3@example.com"),
+            found.stream().map(UserRepresentation::getUsername).toList());
+        assertEquals(3, users.count(tag));
+        assertEquals(List.of(tag + "2@example.com"),
+            users.search(tag, 1, 1, false).stream().map(UserRepresentation::getUsername).toList());
+        assertEquals(1, users.search("\"" + tag + "3@example.com\"", 0, 10, false).size(), "quoted = exact");
+
+        UserRepresentation one = users.get(found.get(0).getId()).toRepresentation();
+        assertEquals("Ada", one.getFirstName());
+        assertEquals(tag + "1@example.com", one.getEmail());
+        assertEquals(List.of("editor"), one.getAttributes().get("role"));
+        assertEquals("ro", realm().admin().components().component(one.getFederationLink()).toRepresentation().getName());
+    }
+
+    // 5. write-back in writable mode
+
+    @Test
+    void usersCreatedEditedAndDeletedInKeycloakAreWrittenToTheTable() throws Exception {
+        String email = unique("new");
+        UserRepresentation rep = new UserRepresentation();
+        rep.setUsername(email);
+        rep.setEmail(email);
+        rep.setFirstName("Nina");
+        rep.setLastName("New");
+        rep.setEnabled(true);
+        String id;
+        try (Response r = realm().admin().users().create(rep)) {
+            assertEquals(201, r.getStatus(), () -> r.readEntity(String.class));
+            id = CreatedResponseUtil.getCreatedId(r);
+        }
+        assertTrue(id.startsWith("f:" + mainId + ":"), id);
+        assertEquals("Nina", column("users", email, "first_name"));
+        assertEquals(id.substring(id.lastIndexOf(':') + 1), column("users", email, "id"));
+
+        CredentialRepresentation password = new CredentialRepresentation();
+        password.setType(CredentialRepresentation.PASSWORD);
+        password.setValue("N3w-password-for-nina");
+        password.setTemporary(false);
+        realm().admin().users().get(id).resetPassword(password);
+        assertTrue(column("users", email, "password").startsWith("$2y$12$"), column("users", email, "password"));
+        assertEquals(200, login(email, "N3w-password-for-nina").status());
+
+        UserRepresentation edit = realm().admin().users().get(id).toRepresentation();
+        edit.setFirstName("Nora");
+        edit.setAttributes(Map.of("role", List.of("admin")));
+        realm().admin().users().get(id).update(edit);
+        assertEquals("Nora", column("users", email, "first_name"));
+        assertEquals("admin", column("users", email, "role"));
+
+        edit.setEnabled(false);
+        realm().admin().users().get(id).update(edit);
+        assertFalse(Boolean.parseBoolean(normalizeBool(column("users", email, "is_active"))));
+        assertRefused(login(email, "N3w-password-for-nina"));
+
+        try (Response r = realm().admin().users().delete(id)) {
+            assertEquals(204, r.getStatus());
+        }
+        assertEquals(null, column("users", email, "id"), "row deleted");
+    }
+
+    static String normalizeBool(String v) {
+        return "1".equals(v) ? "true" : "0".equals(v) ? "false" : v;
+    }
+
+    @Test
+    void aReadOnlyConfigRefusesChangesClearlyAndKeepsTheRow() throws Exception {
+        HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$10$");
+        String email = unique("ro");
+        insert("ro_users", email, v.hash(), true);
+        String id = realm().admin().users().search(email, true).get(0).getId();
+
+        CredentialRepresentation password = new CredentialRepresentation();
+        password.setType(CredentialRepresentation.PASSWORD);
+        password.setValue("Another-password-1");
+        password.setTemporary(false);
+        String message = errorOf(() -> realm().admin().users().get(id).resetPassword(password));
+        assertTrue(message.matches("(?s)400 .*read.only.*"), message);
+        assertEquals(v.hash(), column("ro_users", email, "password"));
+
+        UserRepresentation same = realm().admin().users().get(id).toRepresentation();
+        realm().admin().users().get(id).update(same); // saving an unchanged user is fine
+        realm().admin().users().get(id).roles().realmLevel().add(List.of(
+            realm().admin().roles().get("offline_access").toRepresentation())); // Keycloak-side data still works
+        same.setFirstName("Changed");
+        same.setAttributes(Map.of("role", List.of("editor"))); // as the console sends it: the form's fields
+        message = errorOf(() -> realm().admin().users().get(id).update(same));
+        assertTrue(message.matches("(?s)400 .*read.only.*"), message);
+        assertEquals("Ada", column("ro_users", email, "first_name"));
+
+        try (Response r = realm().admin().users().delete(id)) {
+            assertEquals(400, r.getStatus(), () -> r.readEntity(String.class));
+        }
+        assertNotNull(column("ro_users", email, "id"), "row kept");
+        assertTrue(realm().admin().users().get(id).roles().realmLevel().listEffective().stream()
+            .anyMatch(role -> role.getName().equals("offline_access")), "Keycloak-side data kept after a refused delete");
+    }
+
+    static String errorOf(Runnable call) {
+        try {
+            call.run();
+        } catch (WebApplicationException e) {
+            return e.getResponse().getStatus() + " " + e.getResponse().readEntity(String.class);
+        }
+        return fail("expected the admin API to refuse");
+    }
+
+    // 1. saving validates, with readable messages
+
+    @Test
+    void savingABrokenConfigShowsWhatIsWrong() {
+        Map<Map<String, String>, String> cases = Map.of(
+            Map.of("passwordColumn", "no_such_column"), "Column no_such_column was not found",
+            Map.of("table", "users; DROP TABLE users"), "is not a plain SQL name",
+            Map.of("table", "no_such_table"), "Table no_such_table was not found",
+            Map.of("jdbcUrl", "jdbc:postgresql://127.0.0.1:1/nothing"), "Cannot connect to the database",
+            Map.of("attributeMappings", "is_active"), "must read column=attribute",
+            Map.of("jdbcUrl", "jdbc:nosuchdb://x"), "No JDBC driver in Keycloak accepts");
+        cases.forEach((override, expected) -> {
+            MultivaluedHashMap<String, String> c = config(db(), "users", Map.of());
+            override.forEach(c::putSingle);
+            try (Response r = realm().admin().components().add(component("broken", c))) {
+                String body = r.readEntity(String.class);
+                assertEquals(400, r.getStatus(), override + " → " + body);
+                assertTrue(body.contains(expected), override + " → " + body);
+                assertFalse(body.contains("unknown_error") || body.contains("Exception"), body);
+            }
+        });
+    }
+
+    @Test
+    void theDatabasePasswordIsNeverShownBack() {
+        ComponentRepresentation main = realm().admin().components().component(mainId).toRepresentation();
+        List<String> shown = main.getConfig().get("dbPassword");
+        assertTrue(shown == null || shown.stream().allMatch(p -> p.isEmpty() || p.equals("**********")), shown + "");
+    }
+
+    // 4. several configs stay independent
+
+    @Test
+    void theSameEmailInTwoTablesIsTwoUsersAndALoginChecksOneTable() throws Exception {
+        HashVectors.Vector a = HashVectors.first("bcrypt-2y", "$2y$12$");
+        HashVectors.Vector b = HashVectors.firstWithOtherPassword("argon2id", a.password());
+        String email = unique("twin");
+        String idA = insert("users", email, a.hash(), true);
+        String idB = insert("users2", email, b.hash(), true);
+
+        List<UserRepresentation> both = realm().admin().users().search(email, 0, 10, false);
+        assertEquals(2, both.size(), "two users");
+        assertNotEquals(both.get(0).getId(), both.get(1).getId());
+
+        Http.Response ok = login(email, a.password());
+        assertEquals(200, ok.status(), ok.toString());
+        assertEquals("f:" + mainId + ":" + idA,
+            Tokens.verifyAccessToken(realm(), ok.json().get("access_token").asText()).getSubject());
+        assertRefused(login(email, b.password()));
+        assertNotNull(idB);
+    }
+
+    // 2. Keycloak's own login page
+
+    @Test
+    void aTableUserLogsInOnKeycloaksLoginPage() throws Exception {
+        HashVectors.Vector v = HashVectors.first("argon2id", "$argon2id$v=19$m=65536");
+        String email = unique("browser");
+        insert("ro_users", email, v.hash(), true);
+
+        HttpClient browser = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        URI auth = realm().uri("/protocol/openid-connect/auth?client_id=" + CLIENT
+            + "&redirect_uri=" + enc("http://localhost:3000/cb") + "&response_type=code&scope=openid");
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(auth).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        Matcher action = Pattern.compile("id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"")
+            .matcher(page.body());
+        assertTrue(action.find(), "login form on the page");
+        String target = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
+        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(target))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", cookies(page))
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(email) + "&password=" + enc(v.password())))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, posted.statusCode(), posted.body());
+        String location = posted.headers().firstValue("Location").orElse("");
+        assertTrue(location.startsWith("http://localhost:3000/cb") && location.contains("code="), location);
+    }
+
+    /** The session cookies Keycloak set on a page, sent back as a browser would. */
+    private static String cookies(HttpResponse<?> page) {
+        return String.join("; ", page.headers().allValues("Set-Cookie").stream()
+            .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).toList());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aStatementThatFailsLeavesNothingHalfWritten() throws Exception {
+        String email = unique("half");
+        UserRepresentation rep = new UserRepresentation();
+        rep.setUsername(email);
+        rep.setEmail(email);
+        rep.setFirstName("Half");
+        rep.setLastName("Written");
+        rep.setEnabled(true);
+        rep.setAttributes(Map.of("role", List.of("r".repeat(200)))); // the role column holds 50 characters
+        try (Response r = realm().admin().users().create(rep)) {
+            assertEquals(400, r.getStatus(), () -> r.readEntity(String.class));
+        }
+        assertEquals(null, column("users", email, "id"), "the INSERT was rolled back with the failed UPDATE");
+        assertTrue(realm().admin().users().search(email, true).isEmpty());
+    }
+
+    @Test
+    void aVisitorWhoSignsUpOnTheRegistrationPageLandsInTheTable() throws Exception {
+        var rep = realm().admin().toRepresentation();
+        rep.setRegistrationAllowed(true);
+        realm().admin().update(rep);
+        String email = unique("signup");
+
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        URI registrations = realm().uri("/protocol/openid-connect/registrations?client_id=" + CLIENT
+            + "&redirect_uri=" + enc("http://localhost:3000/cb") + "&response_type=code&scope=openid");
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(registrations).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        Matcher action = Pattern.compile("id=\"kc-register-form\"[^>]*action=\"([^\"]+)\"|action=\"([^\"]+)\"[^>]*id=\"kc-register-form\"")
+            .matcher(page.body());
+        assertTrue(action.find(), "registration form on the page");
+        String target = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
+        String form = "username=" + enc(email) + "&email=" + enc(email) + "&firstName=Sam&lastName=Signup"
+            + "&password=" + enc("Signup-password-1") + "&password-confirm=" + enc("Signup-password-1");
+        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(target))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", cookies(page))
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, posted.statusCode(), posted.body());
+
+        assertEquals("Sam", column("users", email, "first_name"));
+        assertTrue(column("users", email, "password").startsWith("$2y$12$"));
+        assertEquals(200, login(email, "Signup-password-1").status());
+    }
+
+    @Test
+    void changedSettingsTakeEffectWithoutARestart() throws Exception {
+        HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$12$");
+        try (Connection c = db().connect(); Statement s = c.createStatement()) {
+            s.execute(createUsersTable("moved_users"));
+        }
+        String email = unique("moved");
+        insert("moved_users", email, v.hash(), true);
+        String id = addConfig("movable", 7, config(db(), "users2", Map.of()));
+        try {
+            assertRefused(login(email, v.password()));
+            ComponentRepresentation movable = realm().admin().components().component(id).toRepresentation();
+            movable.getConfig().putSingle("table", "moved_users");
+            realm().admin().components().component(id).update(movable);
+            assertEquals(200, login(email, v.password()).status(), "the config now reads moved_users");
+        } finally {
+            realm().admin().components().component(id).remove();
+        }
+        assertRefused(login(email, v.password()));
+    }
+
+    // 8. pool: no leaks after many logins; users DB down fails cleanly and recovers
+
+    @Test
+    void thousandsOfLoginsLeaveThePoolIdleAndWithinItsSize() throws Exception {
+        Assumptions.assumeTrue(connectionCountSql() != null, "needs a database server to observe connections");
+        try (TestDatabase own = TestDatabase.of(db().kind()).create()) {
+            try (Connection c = own.connect(); Statement s = c.createStatement()) {
+                s.execute(createUsersTable("users"));
+            }
+            String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
+                .digest("pool-password".getBytes(StandardCharsets.UTF_8)));
+            try (Connection c = own.connect(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO users (email, password, first_name, last_name, is_active) VALUES (?, ?, 'P', 'Q', ?)")) {
+                for (String email : List.of("pool@example.com", "pool-wrong@example.com")) {
+                    ps.setString(1, email);
+                    ps.setString(2, md5);
+                    ps.setBoolean(3, true);
+                    ps.executeUpdate();
+                }
+            }
+            MultivaluedHashMap<String, String> cfg = config(own, "users", Map.of("allowLegacyHashes", "true",
+                "maxPoolSize", "2"));
+            cfg.remove("attributeMappings");
+            String poolId = addConfig("pool", 9, cfg);
+            try {
+                int ok = 0;
+                for (int i = 0; i < 1000; i++) {
+                    // every tenth a wrong password, on another user so brute-force lockout never touches the first
+                    boolean right = i % 10 != 9;
+                    Http.Response r = right ? login("pool@example.com", "pool-password")
+                        : login("pool-wrong@example.com", "wrong-password");
+                    assertEquals(right ? 200 : 400, r.status(), "login " + i + ": " + r);
+                    ok += right ? 1 : 0;
+                }
+                assertEquals(900, ok);
+                try (Connection c = db().connect(); PreparedStatement ps = c.prepareStatement(connectionCountSql())) {
+                    ps.setString(1, own.name());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        assertTrue(rs.getInt(1) <= 2, "at most the pool's 2 connections, saw " + rs.getInt(1));
+                    }
+                }
+                try (Connection c = db().connect(); PreparedStatement ps = c.prepareStatement(busyConnectionsSql())) {
+                    ps.setString(1, own.name());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertFalse(rs.next(), () -> "no connection left busy or in a transaction");
+                    }
+                }
+            } finally {
+                realm().admin().components().component(poolId).remove();
+            }
+        }
+    }
+
+    @Test
+    void whenTheUsersDatabaseIsDownItsLoginsFailCleanlyOthersWorkAndItRecovers() throws Exception {
+        Assumptions.assumeTrue(db().kind().server(), "needs a database server that can go away");
+        TestDatabase gone = TestDatabase.of(db().kind()).create();
+        String name = gone.name();
+        seedDownTable(gone);
+        MultivaluedHashMap<String, String> cfg = config(gone, "users", Map.of("allowLegacyHashes", "true"));
+        cfg.remove("attributeMappings");
+        String downId = addConfig("down", 8, cfg);
+        try {
+            assertEquals(200, login("down@example.com", "down-password").status());
+
+            gone.close(); // DROP DATABASE: the users database is gone
+            Http.Response refused = login("down@example.com", "down-password");
+            assertRefused(refused);
+            assertEquals(200, login("local-admin", "local-admin-password").status(), "Keycloak's own users unaffected");
+            HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$12$");
+            String other = unique("still-up");
+            insert("ro_users", other, v.hash(), true);
+            assertEquals(200, login(other, v.password()).status(), "other auth configs unaffected");
+
+            recreateDatabase(name);
+            try (TestDatabase back = TestDatabase.named(db().kind(), name)) {
+                seedDownTable(back);
+                int status = 0;
+                for (int i = 0; i < 30 && status != 200; i++) {
+                    status = login("down@example.com", "down-password").status();
+                    Thread.sleep(500);
+                }
+                assertEquals(200, status, "recovers by itself when the database returns");
+            }
+        } finally {
+            realm().admin().components().component(downId).remove();
+        }
+    }
+
+    private void seedDownTable(TestDatabase target) throws Exception {
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
+            .digest("down-password".getBytes(StandardCharsets.UTF_8)));
+        try (Connection c = target.connect(); Statement s = c.createStatement()) {
+            s.execute(createUsersTable("users"));
+        }
+        try (Connection c = target.connect(); PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO users (email, password, first_name, last_name, is_active) VALUES (?, ?, 'D', 'E', ?)")) {
+            ps.setString(1, "down@example.com");
+            ps.setString(2, md5);
+            ps.setBoolean(3, true);
+            ps.executeUpdate();
+        }
+    }
+
+    private void recreateDatabase(String name) throws SQLException {
+        try (Connection c = db().connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+    }
+}
