@@ -76,6 +76,10 @@ public record SqlUserStorageConfig(
     public static final String CASE_INSENSITIVE = "case-insensitive";
     public static final String EXACT = "exact";
 
+    // Defaults apply wherever a config comes from: the console (pre-filled), the admin REST API, a realm import.
+    static final String DEFAULT_ID_COLUMN = "id";
+    static final String DEFAULT_CREDENTIAL_COLUMNS = "email";
+    static final String DEFAULT_PASSWORD_COLUMN = "password";
     static final String DEFAULT_HASH_TARGET = HashTarget.BCRYPT_2Y.id();
     static final int DEFAULT_BCRYPT_COST = 12;
     static final int DEFAULT_MAX_POOL_SIZE = 10;
@@ -92,7 +96,7 @@ public record SqlUserStorageConfig(
             throw new ComponentValidationException("tableauthInvalidJdbcUrl");
         }
         List<SqlIdentifier> credentials = new ArrayList<>();
-        for (String c : required(model, CREDENTIAL_COLUMNS, "Credential columns").split(",")) {
+        for (String c : value(model, CREDENTIAL_COLUMNS, DEFAULT_CREDENTIAL_COLUMNS).split(",")) {
             if (!c.isBlank()) {
                 credentials.add(SqlIdentifier.column("Credential columns", c));
             }
@@ -124,9 +128,9 @@ public record SqlUserStorageConfig(
             value(model, DB_USER, null),
             model.get(DB_PASSWORD),
             SqlIdentifier.table("Table", required(model, TABLE, "Table")),
-            SqlIdentifier.column("ID column", required(model, ID_COLUMN, "ID column")),
+            SqlIdentifier.column("ID column", value(model, ID_COLUMN, DEFAULT_ID_COLUMN)),
             List.copyOf(credentials),
-            SqlIdentifier.column("Password column", required(model, PASSWORD_COLUMN, "Password column")),
+            SqlIdentifier.column("Password column", value(model, PASSWORD_COLUMN, DEFAULT_PASSWORD_COLUMN)),
             fixedFormat,
             allowLegacy,
             optionalColumn(model, SALT_COLUMN, "Salt column"),

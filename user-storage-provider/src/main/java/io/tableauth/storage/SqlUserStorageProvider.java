@@ -2,6 +2,7 @@ package io.tableauth.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +58,12 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
     private final SqlAuthConfig runtime;
     private final SqlUserStorageConfig config;
     private Connection transaction;
+    /**
+     * Rows read in this Keycloak session (one request), by id. Keycloak asks for the same user several times while
+     * it issues one token; with no user cache each ask would be a query. Dies with the request, so the table stays
+     * the source of truth and no other node could ever need it.
+     */
+    private final Map<String, SqlUserRow> rowsThisRequest = new HashMap<>();
 
     SqlUserStorageProvider(KeycloakSession session, UserStorageProviderModel model, SqlAuthConfig runtime) {
         this.session = session;
@@ -114,6 +121,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     /** A write in this session's transaction on the table. */
     <T> T write(SqlCall<T> call) {
+        rowsThisRequest.clear();
         try {
             Connection c = transaction();
             return call.run(c, runtime.table(c));
@@ -185,6 +193,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
     }
 
     private SqlUserAdapter adapter(RealmModel realm, SqlUserRow row) {
+        rowsThisRequest.put(row.id(), row);
         return new SqlUserAdapter(session, realm, this, row);
     }
 
@@ -200,6 +209,10 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
     @Override
     public UserModel getUserById(RealmModel realm, String id) {
         String externalId = StorageId.externalId(id);
+        SqlUserRow known = rowsThisRequest.get(externalId);
+        if (known != null) {
+            return adapter(realm, known);
+        }
         return read((c, t) -> t.findById(c, externalId), Optional.<SqlUserRow>empty())
             .map(row -> adapter(realm, row)).orElse(null);
     }
@@ -222,9 +235,11 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             .map(row -> adapter(realm, row)).orElse(null);
     }
 
-    /** The current row of a user of this config (fresh from the table). */
+    /** The current row of a user of this config, fresh from the table (after a write, or for a password check). */
     Optional<SqlUserRow> row(String externalId) {
-        return read((c, t) -> t.findById(c, externalId), Optional.empty());
+        Optional<SqlUserRow> row = read((c, t) -> t.findById(c, externalId), Optional.empty());
+        row.ifPresentOrElse(r -> rowsThisRequest.put(r.id(), r), () -> rowsThisRequest.remove(externalId));
+        return row;
     }
 
     // --- passwords

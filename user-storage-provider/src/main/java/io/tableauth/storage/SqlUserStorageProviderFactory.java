@@ -45,15 +45,15 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .helpText("Stored as a secret: never shown again, never logged. Vault references (${vault.key}) work.").add()
         .property().name(TABLE).label("Table").type(ProviderConfigProperty.STRING_TYPE).required(true)
         .helpText("The users table, e.g. users or app.users.").add()
-        .property().name(ID_COLUMN).label("ID column").type(ProviderConfigProperty.STRING_TYPE).defaultValue("id")
+        .property().name(ID_COLUMN).label("ID column").type(ProviderConfigProperty.STRING_TYPE).defaultValue(DEFAULT_ID_COLUMN)
         .required(true).helpText("Primary key of the table. Keycloak's user id becomes f:<this config's id>:<value>.")
         .add()
         .property().name(CREDENTIAL_COLUMNS).label("Credential columns").type(ProviderConfigProperty.STRING_TYPE)
-        .defaultValue("email").required(true)
+        .defaultValue(DEFAULT_CREDENTIAL_COLUMNS).required(true)
         .helpText("Column(s) users log in with, comma-separated (e.g. email or email,username). The first one is the "
             + "Keycloak username.").add()
         .property().name(PASSWORD_COLUMN).label("Password column").type(ProviderConfigProperty.STRING_TYPE)
-        .defaultValue("password").required(true).helpText("Column holding the password hash.").add()
+        .defaultValue(DEFAULT_PASSWORD_COLUMN).required(true).helpText("Column holding the password hash.").add()
         .property().name(HASH_FORMAT).label("Hash format").type(ProviderConfigProperty.LIST_TYPE)
         .options(AUTO, "bcrypt", "argon2", "django-pbkdf2", "phc-pbkdf2", "scrypt", "md5", "sha1", "sha256",
             "plaintext")

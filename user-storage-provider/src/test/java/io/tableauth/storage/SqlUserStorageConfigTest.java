@@ -48,6 +48,21 @@ class SqlUserStorageConfigTest {
     }
 
     @Test
+    void columnsDefaultAsDocumentedWhenAConfigComesWithoutThem() {
+        ComponentModel model = model(Map.of());
+        model.getConfig().remove("idColumn");
+        model.getConfig().remove("credentialColumns");
+        model.getConfig().remove("passwordColumn");
+        SqlUserStorageConfig c = SqlUserStorageConfig.from(model);
+        assertEquals("id", c.idColumn().name());
+        assertEquals(List.of("email"), c.credentialColumns().stream().map(SqlIdentifier::name).toList());
+        assertEquals("password", c.passwordColumn().name());
+        model.getConfig().remove("table");
+        assertEquals("tableauthRequired", assertThrows(ComponentValidationException.class,
+            () -> SqlUserStorageConfig.from(model)).getMessage(), "the table has no default");
+    }
+
+    @Test
     void equalSettingsAreEqualSoThePoolIsReusedAndDifferentOnesAreNot() {
         assertEquals(SqlUserStorageConfig.from(model(Map.of())), SqlUserStorageConfig.from(model(Map.of())));
         assertNotEquals(SqlUserStorageConfig.from(model(Map.of())),
