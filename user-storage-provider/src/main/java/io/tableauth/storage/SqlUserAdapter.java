@@ -76,7 +76,7 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
         }
     }
 
-    /** The value of a column-backed attribute, or null when the attribute is not backed by a column. */
+    /** Whether an attribute is stored in a column of the table (else in Keycloak's federated storage). */
     private boolean columnBacked(String name) {
         return switch (name) {
             case UserModel.USERNAME -> true;

@@ -430,20 +430,23 @@ final class UserTable {
     }
 
     void update(Connection c, String externalId, Column column, String value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quotedTable + " SET " + column.quoted()
-            + " = ? WHERE " + id.quoted() + " = ?")) {
-            bind(ps, 1, column, value);
-            ps.setObject(2, keyValue(id, externalId));
-            if (ps.executeUpdate() != 1) {
-                throw new SqlWriteException("The user row no longer exists in the table.");
-            }
-        }
+        updateOne(c, externalId, column, ps -> bind(ps, 1, column, value));
     }
 
     void updateEnabled(Connection c, String externalId, boolean value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quotedTable + " SET " + enabled.quoted()
+        updateOne(c, externalId, enabled, ps -> ps.setObject(1, enabledValue(enabled, value)));
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Sets one column of one row; the row must still be there. */
+    private void updateOne(Connection c, String externalId, Column column, Binder value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quotedTable + " SET " + column.quoted()
             + " = ? WHERE " + id.quoted() + " = ?")) {
-            ps.setObject(1, enabledValue(enabled, value));
+            value.bind(ps);
             ps.setObject(2, keyValue(id, externalId));
             if (ps.executeUpdate() != 1) {
                 throw new SqlWriteException("The user row no longer exists in the table.");

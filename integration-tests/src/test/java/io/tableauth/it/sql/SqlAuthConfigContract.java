@@ -563,20 +563,7 @@ abstract class SqlAuthConfigContract {
     void thousandsOfLoginsLeaveThePoolIdleAndWithinItsSize() throws Exception {
         Assumptions.assumeTrue(connectionCountSql() != null, "needs a database server to observe connections");
         try (TestDatabase own = TestDatabase.of(db().kind()).create()) {
-            try (Connection c = own.connect(); Statement s = c.createStatement()) {
-                s.execute(createUsersTable("users"));
-            }
-            String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-                .digest("pool-password".getBytes(StandardCharsets.UTF_8)));
-            try (Connection c = own.connect(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO users (email, password, first_name, last_name, is_active) VALUES (?, ?, 'P', 'Q', ?)")) {
-                for (String email : List.of("pool@example.com", "pool-wrong@example.com")) {
-                    ps.setString(1, email);
-                    ps.setString(2, md5);
-                    ps.setBoolean(3, true);
-                    ps.executeUpdate();
-                }
-            }
+            seedMd5Table(own, "pool-password", "pool@example.com", "pool-wrong@example.com");
             MultivaluedHashMap<String, String> cfg = config(own, "users", Map.of("allowLegacyHashes", "true",
                 "maxPoolSize", "2"));
             cfg.remove("attributeMappings");
@@ -616,7 +603,7 @@ abstract class SqlAuthConfigContract {
         Assumptions.assumeTrue(db().kind().server(), "needs a database server that can go away");
         TestDatabase gone = TestDatabase.of(db().kind()).create();
         String name = gone.name();
-        seedDownTable(gone);
+        seedMd5Table(gone, "down-password", "down@example.com");
         MultivaluedHashMap<String, String> cfg = config(gone, "users", Map.of("allowLegacyHashes", "true"));
         cfg.remove("attributeMappings");
         String downId = addConfig("down", 8, cfg);
@@ -634,7 +621,7 @@ abstract class SqlAuthConfigContract {
 
             recreateDatabase(name);
             try (TestDatabase back = TestDatabase.named(db().kind(), name)) {
-                seedDownTable(back);
+                seedMd5Table(back, "down-password", "down@example.com");
                 int status = 0;
                 for (int i = 0; i < 30 && status != 200; i++) {
                     status = login("down@example.com", "down-password").status();
@@ -647,18 +634,21 @@ abstract class SqlAuthConfigContract {
         }
     }
 
-    private void seedDownTable(TestDatabase target) throws Exception {
+    /** A users table in another database, its rows with hex-MD5 hashes (needs legacy formats allowed). */
+    private void seedMd5Table(TestDatabase target, String password, String... emails) throws Exception {
         String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
-            .digest("down-password".getBytes(StandardCharsets.UTF_8)));
+            .digest(password.getBytes(StandardCharsets.UTF_8)));
         try (Connection c = target.connect(); Statement s = c.createStatement()) {
             s.execute(createUsersTable("users"));
         }
         try (Connection c = target.connect(); PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO users (email, password, first_name, last_name, is_active) VALUES (?, ?, 'D', 'E', ?)")) {
-            ps.setString(1, "down@example.com");
-            ps.setString(2, md5);
-            ps.setBoolean(3, true);
-            ps.executeUpdate();
+            "INSERT INTO users (email, password, first_name, last_name, is_active) VALUES (?, ?, 'M', 'D', ?)")) {
+            for (String email : emails) {
+                ps.setString(1, email);
+                ps.setString(2, md5);
+                ps.setBoolean(3, true);
+                ps.executeUpdate();
+            }
         }
     }
 
