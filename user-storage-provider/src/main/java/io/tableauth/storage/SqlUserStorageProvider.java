@@ -273,7 +273,10 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         if (!hasher.verify(password, stored, salt)) {
             return false;
         }
-        if (config.writable() && config.rehashOnLogin() && hasher.needsRehash(stored)) {
+        // Keycloak checks the password before it says "Account disabled" (so the state is not revealed to
+        // someone without the password): a disabled user's correct password must not count as a login here.
+        boolean enabled = config.enabledColumn() != null ? row.get().enabled() : user.isEnabled();
+        if (enabled && config.writable() && config.rehashOnLogin() && hasher.needsRehash(stored)) {
             rehash(externalId, password, hasher);
         }
         return true;

@@ -256,6 +256,11 @@ abstract class SqlAuthConfigContract {
         assertRefused(login(email, bcrypt10.wrong()));
         assertEquals(bcrypt10.hash(), column("users", email, "password"));
 
+        String disabled = unique("rehash-disabled");
+        insert("users", disabled, bcrypt10.hash(), false);
+        assertRefused(login(disabled, bcrypt10.password()));
+        assertEquals(bcrypt10.hash(), column("users", disabled, "password"), "a disabled user's login never writes");
+
         assertEquals(200, login(email, bcrypt10.password()).status());
         String upgraded = column("users", email, "password");
         assertTrue(upgraded.startsWith("$2y$12$"), upgraded);
