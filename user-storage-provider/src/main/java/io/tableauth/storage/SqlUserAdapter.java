@@ -132,7 +132,7 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
         if (!columnBacked(name)) {
             super.setSingleAttribute(name, value);
         } else if (!sameText(value, columnValue(name))) {
-            writeColumn(name, value, t -> column(t, name));
+            writeColumn(name, value, t -> t.columnFor(name));
         }
     }
 
@@ -150,17 +150,8 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
         if (!columnBacked(name)) {
             super.removeAttribute(name);
         } else if (columnValue(name) != null) {
-            writeColumn(name, null, t -> column(t, name));
+            writeColumn(name, null, t -> t.columnFor(name));
         }
-    }
-
-    private static UserTable.Column column(UserTable t, String name) {
-        return switch (name) {
-            case UserModel.EMAIL -> t.email();
-            case UserModel.FIRST_NAME -> t.firstName();
-            case UserModel.LAST_NAME -> t.lastName();
-            default -> t.attributes().get(name);
-        };
     }
 
     private void writeColumn(String name, String value, java.util.function.Function<UserTable, UserTable.Column> column) {

@@ -165,18 +165,6 @@ final class UserTable {
         }
     }
 
-    Column email() {
-        return email;
-    }
-
-    Column firstName() {
-        return firstName;
-    }
-
-    Column lastName() {
-        return lastName;
-    }
-
     Column enabled() {
         return enabled;
     }
@@ -185,8 +173,14 @@ final class UserTable {
         return credentials.get(0);
     }
 
-    Map<String, Column> attributes() {
-        return attributes;
+    /** The column behind a Keycloak attribute (email, firstName, lastName or a mapped one), or null. */
+    Column columnFor(String attribute) {
+        return switch (attribute) {
+            case UserModel.EMAIL -> email;
+            case UserModel.FIRST_NAME -> firstName;
+            case UserModel.LAST_NAME -> lastName;
+            default -> attributes.get(attribute);
+        };
     }
 
     Optional<SqlUserRow> findById(Connection c, String externalId) throws SQLException {
@@ -271,23 +265,12 @@ final class UserTable {
                     // modifiers, not filters
                 }
                 case UserModel.USERNAME -> conditions.add(likeOrEquals(credentials.get(0), value, exact, values));
-                case UserModel.EMAIL -> {
-                    if (email == null) {
+                case UserModel.EMAIL, UserModel.FIRST_NAME, UserModel.LAST_NAME -> {
+                    Column col = columnFor(key);
+                    if (col == null) {
                         return null;
                     }
-                    conditions.add(likeOrEquals(email, value, exact, values));
-                }
-                case UserModel.FIRST_NAME -> {
-                    if (firstName == null) {
-                        return null;
-                    }
-                    conditions.add(likeOrEquals(firstName, value, exact, values));
-                }
-                case UserModel.LAST_NAME -> {
-                    if (lastName == null) {
-                        return null;
-                    }
-                    conditions.add(likeOrEquals(lastName, value, exact, values));
+                    conditions.add(likeOrEquals(col, value, exact, values));
                 }
                 case UserModel.ENABLED -> {
                     if (enabled == null) {

@@ -463,18 +463,10 @@ abstract class SqlAuthConfigContract {
 
         HttpClient browser = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
-        URI auth = realm().uri("/protocol/openid-connect/auth?client_id=" + CLIENT
-            + "&redirect_uri=" + enc("http://localhost:3000/cb") + "&response_type=code&scope=openid");
-        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(auth).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, page.statusCode());
-        Matcher action = Pattern.compile("id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"|action=\"([^\"]+)\"[^>]*id=\"kc-form-login\"")
-            .matcher(page.body());
-        assertTrue(action.find(), "login form on the page");
-        String target = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
-        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(target))
+        FormPage login = openForm(browser, "/protocol/openid-connect/auth", "kc-form-login");
+        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(login.action())
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", cookies(page))
+                .header("Cookie", login.cookies())
                 .POST(HttpRequest.BodyPublishers.ofString("username=" + enc(email) + "&password=" + enc(v.password())))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -483,10 +475,24 @@ abstract class SqlAuthConfigContract {
         assertTrue(location.startsWith("http://localhost:3000/cb") && location.contains("code="), location);
     }
 
-    /** The session cookies Keycloak set on a page, sent back as a browser would. */
-    private static String cookies(HttpResponse<?> page) {
-        return String.join("; ", page.headers().allValues("Set-Cookie").stream()
+    /** A Keycloak form page: where its form posts to, and the session cookies a browser would send back. */
+    record FormPage(URI action, String cookies) {
+    }
+
+    /** Opens one of Keycloak's pages for the test client, as a browser would, and finds the form on it. */
+    FormPage openForm(HttpClient browser, String path, String formId) throws Exception {
+        URI uri = realm().uri(path + "?client_id=" + CLIENT + "&redirect_uri=" + enc("http://localhost:3000/cb")
+            + "&response_type=code&scope=openid");
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(uri).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        Matcher action = Pattern.compile("id=\"" + formId + "\"[^>]*action=\"([^\"]+)\"|action=\"([^\"]+)\"[^>]*id=\""
+            + formId + "\"").matcher(page.body());
+        assertTrue(action.find(), formId + " on the page");
+        String cookies = String.join("; ", page.headers().allValues("Set-Cookie").stream()
             .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).toList());
+        return new FormPage(URI.create((action.group(1) != null ? action.group(1) : action.group(2))
+            .replace("&amp;", "&")), cookies);
     }
 
     private static String enc(String s) {
@@ -518,20 +524,12 @@ abstract class SqlAuthConfigContract {
         String email = unique("signup");
 
         HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        URI registrations = realm().uri("/protocol/openid-connect/registrations?client_id=" + CLIENT
-            + "&redirect_uri=" + enc("http://localhost:3000/cb") + "&response_type=code&scope=openid");
-        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(registrations).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, page.statusCode());
-        Matcher action = Pattern.compile("id=\"kc-register-form\"[^>]*action=\"([^\"]+)\"|action=\"([^\"]+)\"[^>]*id=\"kc-register-form\"")
-            .matcher(page.body());
-        assertTrue(action.find(), "registration form on the page");
-        String target = (action.group(1) != null ? action.group(1) : action.group(2)).replace("&amp;", "&");
+        FormPage registration = openForm(browser, "/protocol/openid-connect/registrations", "kc-register-form");
         String form = "username=" + enc(email) + "&email=" + enc(email) + "&firstName=Sam&lastName=Signup"
             + "&password=" + enc("Signup-password-1") + "&password-confirm=" + enc("Signup-password-1");
-        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(URI.create(target))
+        HttpResponse<String> posted = browser.send(HttpRequest.newBuilder(registration.action())
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Cookie", cookies(page))
+                .header("Cookie", registration.cookies())
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(302, posted.statusCode(), posted.body());
