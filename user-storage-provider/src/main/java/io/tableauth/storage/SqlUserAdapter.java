@@ -67,12 +67,7 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
         if (provider.config().enabledColumn() == null) {
             super.setEnabled(enabled);
         } else if (enabled != row.enabled()) {
-            provider.requireWritable("enabling and disabling users");
-            provider.write((c, t) -> {
-                t.updateEnabled(c, externalId(), enabled);
-                return null;
-            });
-            reload();
+            writeBack("enabling and disabling users", (c, t) -> t.updateEnabled(c, externalId(), enabled));
         }
     }
 
@@ -155,9 +150,19 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
     }
 
     private void writeColumn(String name, String value, java.util.function.Function<UserTable, UserTable.Column> column) {
-        provider.requireWritable(name);
+        writeBack(name, (c, t) -> t.update(c, externalId(), column.apply(t), value));
+    }
+
+    @FunctionalInterface
+    private interface RowUpdate {
+        void run(java.sql.Connection c, UserTable t) throws java.sql.SQLException;
+    }
+
+    /** Writes a change of this user to the table (refused in read-only mode) and reads the row back. */
+    private void writeBack(String what, RowUpdate update) {
+        provider.requireWritable(what);
         provider.write((c, t) -> {
-            t.update(c, externalId(), column.apply(t), value);
+            update.run(c, t);
             return null;
         });
         reload();

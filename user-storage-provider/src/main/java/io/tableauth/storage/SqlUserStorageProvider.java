@@ -127,7 +127,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             return call.run(c, runtime.table(c));
         } catch (SQLException e) {
             LOG.warnf("tableauth auth config %s: write failed: %s", model.getName(), e.getMessage());
-            throw new SqlWriteException("Saving to the users table of " + model.getName() + " failed: " + e.getMessage(), e);
+            throw writeFailed(e);
         }
     }
 
@@ -172,8 +172,12 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
                 c.rollback();
             }
         } catch (SQLException e) {
-            throw new SqlWriteException("Saving to the users table of " + model.getName() + " failed: " + e.getMessage(), e);
+            throw writeFailed(e);
         }
+    }
+
+    private SqlWriteException writeFailed(SQLException e) {
+        return new SqlWriteException("Saving to the users table of " + model.getName() + " failed: " + e.getMessage(), e);
     }
 
     @Override

@@ -57,8 +57,7 @@ final class ContainerServer implements KeycloakServer {
 
     @Override
     public String logTail(int lines) {
-        String[] all = container.getLogs().split("\n");
-        return String.join("\n", java.util.Arrays.copyOfRange(all, Math.max(0, all.length - lines), all.length));
+        return LogTail.of(List.of(container.getLogs().split("\n")), lines);
     }
 
     @Override

@@ -14,10 +14,13 @@ final class LogTail {
 
     static String of(Path log, int lines) {
         try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            return of(Files.readAllLines(log, StandardCharsets.UTF_8), lines);
         } catch (IOException e) {
             return "(no log at " + log + ": " + e.getMessage() + ")";
         }
+    }
+
+    static String of(List<String> all, int lines) {
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 }
