@@ -1,13 +1,105 @@
 package io.tableauth.rest;
 
+import java.io.InputStream;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.tableauth.rest.dialect.maskapi.MaskApiResource;
+import io.tableauth.rest.dialect.mavibase.MavibaseResource;
 import org.keycloak.models.KeycloakSession;
 
-/** Root of {@code /realms/{realm}/api}; the MaskAPI and Mavibase sub-resources hang from here. */
+/**
+ * Root of {@code /realms/{realm}/api}: the MaskAPI ({@code v1/auth/...}) and Mavibase ({@code v1/platform/...})
+ * dialects. Each method only routes; the dialect classes parse and format, {@code AuthService} decides.
+ */
+@Produces(MediaType.APPLICATION_JSON)
 public class ApiRootResource {
 
     private final KeycloakSession session;
 
     public ApiRootResource(KeycloakSession session) {
         this.session = session;
+        RestCors.actual(session);
+    }
+
+    // --- MaskAPI
+
+    @POST
+    @Path("v1/auth/login")
+    @Consumes(MediaType.WILDCARD)
+    public Response maskApiLogin(InputStream body) {
+        return new MaskApiResource(session).login(body);
+    }
+
+    @POST
+    @Path("v1/auth/signup")
+    @Consumes(MediaType.WILDCARD)
+    public Response maskApiSignup(InputStream body) {
+        return new MaskApiResource(session).signup(body);
+    }
+
+    @POST
+    @Path("v1/auth/refresh")
+    @Consumes(MediaType.WILDCARD)
+    public Response maskApiRefresh(InputStream body) {
+        return new MaskApiResource(session).refresh(body);
+    }
+
+    @POST
+    @Path("v1/auth/logout")
+    @Consumes(MediaType.WILDCARD)
+    public Response maskApiLogout(InputStream body) {
+        return new MaskApiResource(session).logout(body);
+    }
+
+    // --- Mavibase
+
+    @POST
+    @Path("v1/platform/auth/register")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseRegister(InputStream body) {
+        return new MavibaseResource(session).register(body);
+    }
+
+    @POST
+    @Path("v1/platform/auth/login")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseLogin(InputStream body) {
+        return new MavibaseResource(session).login(body);
+    }
+
+    @POST
+    @Path("v1/platform/auth/refresh-token")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseRefresh(InputStream body) {
+        return new MavibaseResource(session).refreshToken(body);
+    }
+
+    @POST
+    @Path("v1/platform/auth/logout")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseLogout(InputStream body) {
+        return new MavibaseResource(session).logout(body);
+    }
+
+    @GET
+    @Path("v1/platform/users/me")
+    public Response mavibaseMe() {
+        return new MavibaseResource(session).me();
+    }
+
+    // --- CORS
+
+    @OPTIONS
+    @Path("{any:.*}")
+    public Response preflight() {
+        return RestCors.preflight(session);
     }
 }

@@ -21,6 +21,7 @@ final class SqlAuthConfig implements AutoCloseable {
     private final HikariDataSource pool;
     private final PasswordHasher hasher;
     private volatile UserTable table;
+    private volatile String dummyHash;
 
     SqlAuthConfig(String name, SqlUserStorageConfig config) {
         this.config = config;
@@ -55,6 +56,19 @@ final class SqlAuthConfig implements AutoCloseable {
 
     PasswordHasher hasher() {
         return hasher;
+    }
+
+    /**
+     * Verifies a password against a hash of this config's format for new passwords, and forgets the answer: a
+     * login for an unknown user then costs what a wrong password for a known one costs.
+     */
+    void dummyVerify(String password) {
+        String hash = dummyHash;
+        if (hash == null) {
+            hash = hasher.hash("tableauth-dummy-" + System.nanoTime());
+            dummyHash = hash;
+        }
+        hasher.verify(password == null ? "" : password, hash, null);
     }
 
     Connection connection() throws SQLException {

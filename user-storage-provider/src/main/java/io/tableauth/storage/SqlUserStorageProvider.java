@@ -201,10 +201,16 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         return new SqlUserAdapter(session, realm, this, row);
     }
 
-    /** False when the current login names another auth config. */
+    /**
+     * False when the current login or sign-up names another auth config, through the authentication-session note
+     * or the Keycloak-session attribute of the same name (set by the REST API for its whole request).
+     */
     private boolean inScope() {
-        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
-        String wanted = authSession == null ? null : authSession.getAuthNote(AUTH_CONFIG_NOTE);
+        String wanted = session.getAttribute(AUTH_CONFIG_NOTE, String.class);
+        if (wanted == null) {
+            AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
+            wanted = authSession == null ? null : authSession.getAuthNote(AUTH_CONFIG_NOTE);
+        }
         return wanted == null || wanted.equals(model.getId());
     }
 
@@ -341,7 +347,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     @Override
     public UserModel addUser(RealmModel realm, String username) {
-        if (!config.writable() || !config.signupAllowed()) {
+        if (!config.writable() || !config.signupAllowed() || !inScope()) {
             return null; // Keycloak then creates the user itself
         }
         SqlUserRow row = write((c, t) -> {

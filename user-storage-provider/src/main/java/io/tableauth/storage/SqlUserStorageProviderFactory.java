@@ -135,6 +135,15 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         });
     }
 
+    /**
+     * Spends on a password what a wrong password costs for a user of this auth config (one verify against a hash
+     * in its format for new passwords). The REST API calls it when a login found no user, so that unknown users
+     * and wrong passwords take about the same time.
+     */
+    public void dummyVerify(ComponentModel model, String password) {
+        runtime(model).dummyVerify(password);
+    }
+
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
         SqlUserStorageConfig config = SqlUserStorageConfig.from(model);

@@ -58,6 +58,45 @@ public final class Http {
             .build());
     }
 
+    /** A JSON call as a browser or app makes it; {@code json} may be null for no body. */
+    public static Response json(String method, URI uri, String json, String... headers) {
+        HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json);
+        HttpRequest.Builder builder = request(uri, headers).method(method, body);
+        if (json != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        return send(builder.build());
+    }
+
+    public static Response postJson(URI uri, String json, String... headers) {
+        return json("POST", uri, json, headers);
+    }
+
+    /** A JSON body from alternating keys and values (values are strings or null). */
+    public static String body(String... keysAndValues) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            node.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return node.toString();
+    }
+
+    /** The Set-Cookie values of a response as name → full header value. */
+    public static Map<String, String> setCookies(Response r) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String v : r.raw().headers().allValues("set-cookie")) {
+            out.put(v.substring(0, v.indexOf('=')), v);
+        }
+        return out;
+    }
+
+    /** The value part of a Set-Cookie header. */
+    public static String cookieValue(String setCookie) {
+        String first = setCookie.split(";", 2)[0];
+        return first.substring(first.indexOf('=') + 1);
+    }
+
     private static HttpRequest.Builder request(URI uri, String... headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
         if (headers.length > 0) {

@@ -1,0 +1,175 @@
+package io.tableauth.it.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tableauth.it.support.Http;
+import io.tableauth.it.support.KeycloakExtension;
+import io.tableauth.it.support.TestDatabase;
+import io.tableauth.it.support.TestRealm;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.common.util.MultivaluedHashMap;
+import org.keycloak.representations.idm.ComponentRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.userprofile.config.UPAttribute;
+import org.keycloak.representations.userprofile.config.UPConfig;
+
+/**
+ * A realm for the REST dialect tests (clients {@code app} = default, {@code project-b}, {@code no-grants}; local
+ * users kc-user and kc-admin with manage-users) and a PostgreSQL database with two auth configs: {@code members}
+ * (writable, sign-up goes there) and {@code staff} (read-only). Seeded table users share one bcrypt password.
+ */
+@ExtendWith(KeycloakExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RestFixture {
+
+    /** Password of every seeded table user; the hash was written by PHP's password_hash (bcrypt $2y$ 10). */
+    static final String TABLE_PASSWORD = "correct horse battery staple";
+    static final String TABLE_HASH = "$2y$10$/zCaLd9jR3ldvYdXvS.PSOhSHGdCRp9lLArfOvgO7edNz.AagYOFi";
+    static final String ORIGIN = "http://app.example.test";
+
+    @RegisterExtension
+    final TestRealm realm = TestRealm.fromResource("/realms/rest-realm.json");
+    @RegisterExtension
+    final TestDatabase db = TestDatabase.postgres();
+
+    String membersId;
+    String staffId;
+
+    @BeforeAll
+    void createTablesAndConfigs() throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            for (String table : List.of("members", "staff")) {
+                s.execute("CREATE TABLE " + table + " (id SERIAL PRIMARY KEY, email VARCHAR(255) NOT NULL UNIQUE, "
+                    + "password VARCHAR(255) NOT NULL, first_name VARCHAR(100), last_name VARCHAR(100), "
+                    + "is_active BOOLEAN NOT NULL DEFAULT TRUE, role VARCHAR(50))");
+            }
+        }
+        UPConfig profile = realm.admin().users().userProfile().getConfiguration();
+        profile.setUnmanagedAttributePolicy(UPConfig.UnmanagedAttributePolicy.ENABLED);
+        for (UPAttribute a : profile.getAttributes()) {
+            if (a.getName().equals("firstName") || a.getName().equals("lastName")) {
+                a.setRequired(null); // SlashApi and MaskAPI sign-ups carry no names
+            }
+        }
+        realm.admin().users().userProfile().update(profile);
+        membersId = addConfig("members", 0, Map.of("editMode", "WRITABLE", "signupAllowed", "true"));
+        staffId = addConfig("staff", 1, Map.of());
+    }
+
+    String addConfig(String name, int priority, Map<String, String> extra) {
+        MultivaluedHashMap<String, String> c = new MultivaluedHashMap<>();
+        c.putSingle("jdbcUrl", db.jdbcUrl());
+        c.putSingle("dbUser", db.user());
+        c.putSingle("dbPassword", db.password());
+        c.putSingle("table", name);
+        c.putSingle("idColumn", "id");
+        c.putSingle("credentialColumns", "email");
+        c.putSingle("passwordColumn", "password");
+        c.putSingle("emailColumn", "email");
+        c.putSingle("firstNameColumn", "first_name");
+        c.putSingle("lastNameColumn", "last_name");
+        c.putSingle("enabledColumn", "is_active");
+        c.put("attributeMappings", List.of("role=role"));
+        c.putSingle("priority", Integer.toString(priority));
+        extra.forEach(c::putSingle);
+        ComponentRepresentation rep = new ComponentRepresentation();
+        rep.setName(name);
+        rep.setProviderId("tableauth-sql");
+        rep.setProviderType("org.keycloak.storage.UserStorageProvider");
+        rep.setParentId(realm.admin().toRepresentation().getId());
+        rep.setConfig(c);
+        try (Response r = realm.admin().components().add(rep)) {
+            assertEquals(201, r.getStatus(), () -> "creating config " + name + ": " + r.readEntity(String.class));
+            return CreatedResponseUtil.getCreatedId(r);
+        }
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "@example.com";
+    }
+
+    /** Inserts a row as the application would; returns its id. */
+    String insert(String table, String email, boolean active) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+            + " (email, password, first_name, last_name, is_active, role) VALUES (?, ?, ?, ?, ?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, email);
+            ps.setString(2, TABLE_HASH);
+            ps.setString(3, "Ada");
+            ps.setString(4, "Lovelace");
+            ps.setBoolean(5, active);
+            ps.setString(6, "editor");
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getString(1);
+            }
+        }
+    }
+
+    /** One column of the row with this e-mail, or null when there is no such row. */
+    String column(String table, String email, String column) throws SQLException {
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE email = ?")) {
+            ps.setString(1, email);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    URI api(String path) {
+        return realm.uri("/api/" + path);
+    }
+
+    URI auth(String path) {
+        return realm.uri("/auth/" + path);
+    }
+
+    /** The ids of the user's Keycloak sessions, as the admin console's Sessions tab lists them. */
+    List<String> sessionsOf(String userId) {
+        return realm.admin().users().get(userId).getUserSessions().stream().map(s -> s.getId()).toList();
+    }
+
+    /** Sets one tableauth setting through the admin REST API (what the admin console's tab saves). */
+    void setting(String key, String value) {
+        ComponentRepresentation settings = realm.admin().components()
+            .query(realm.admin().toRepresentation().getId(), "org.keycloak.services.ui.extend.UiTabProvider").get(0);
+        settings.getConfig().putSingle(key, value);
+        realm.admin().components().component(settings.getId()).update(settings);
+    }
+
+    void updateRealm(java.util.function.Consumer<RealmRepresentation> change) {
+        RealmRepresentation rep = realm.admin().toRepresentation();
+        change.accept(rep);
+        realm.admin().update(rep);
+    }
+
+    /** Keycloak's own refresh_token grant, to prove our tokens are Keycloak's. */
+    Http.Response nativeRefresh(String clientId, String refreshToken) {
+        return Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of(
+            "grant_type", "refresh_token", "client_id", clientId, "refresh_token", refreshToken));
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}

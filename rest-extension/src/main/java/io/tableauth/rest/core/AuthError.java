@@ -1,0 +1,88 @@
+package io.tableauth.rest.core;
+
+import java.util.Map;
+
+/**
+ * Why an auth call failed, independent of any dialect. Each dialect turns it into its documented status and body;
+ * {@link #message()} is safe to show to a client (it never holds a stack trace, SQL or a secret).
+ */
+public final class AuthError extends RuntimeException {
+
+    /** What went wrong; {@link #status} is the usual HTTP status, which a dialect may override. */
+    public enum Kind {
+        /** Unknown user, wrong password, locked by brute-force detection: one answer for all of them. */
+        INVALID_CREDENTIALS(401),
+        /** Right password of a disabled account (Keycloak says so only after the password matched). */
+        ACCOUNT_DISABLED(401),
+        /** Required actions pending (verify e-mail, update password, ...): no token over a REST login. */
+        ACCOUNT_NOT_READY(401),
+        /** A hook or another authenticator denied the login with its own message. */
+        DENIED(401),
+        /** Missing, expired, revoked or foreign access or refresh token. */
+        INVALID_TOKEN(401),
+        /** A required field is missing or a value is invalid; see {@link #fields()}. */
+        VALIDATION(400),
+        /** Sign-up with a username or e-mail that already exists. */
+        USER_EXISTS(409),
+        /** The caller may not do this (another user's record, sign-up switched off). */
+        FORBIDDEN(403),
+        /** No such user or record. */
+        NOT_FOUND(404),
+        /** Unknown or unusable project (client) or auth config. */
+        UNKNOWN_PROJECT(401),
+        /** Cookie-authenticated call from an origin that is not allowed. */
+        CSRF(403),
+        /** Body is not JSON or not an object. */
+        MALFORMED(400),
+        /** Body larger than the limit. */
+        TOO_LARGE(413),
+        /** The realm's tableauth settings are incomplete (e.g. no default client). */
+        MISCONFIGURED(500),
+        /** Anything unexpected; details are in the server log only. */
+        INTERNAL(500);
+
+        public final int status;
+
+        Kind(int status) {
+            this.status = status;
+        }
+    }
+
+    private final Kind kind;
+    private final Map<String, String> fields;
+
+    public AuthError(Kind kind, String message) {
+        this(kind, message, Map.of());
+    }
+
+    /** @param fields field name (as in the request body) → message, for validation errors */
+    public AuthError(Kind kind, String message, Map<String, String> fields) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String message() {
+        return getMessage();
+    }
+
+    public Map<String, String> fields() {
+        return fields;
+    }
+
+    public static AuthError invalidCredentials() {
+        return new AuthError(Kind.INVALID_CREDENTIALS, "Invalid credentials");
+    }
+
+    public static AuthError invalidToken() {
+        return new AuthError(Kind.INVALID_TOKEN, "Invalid or expired token");
+    }
+
+    public static AuthError validation(String field, String message) {
+        return new AuthError(Kind.VALIDATION, message, Map.of(field, message));
+    }
+}

@@ -1,0 +1,530 @@
+package io.tableauth.rest.core;
+
+import java.io.IOException;
+import java.text.MessageFormat;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import io.tableauth.storage.SqlUserStorageConfig;
+import io.tableauth.storage.SqlUserStorageProvider;
+import io.tableauth.storage.SqlUserStorageProviderFactory;
+import org.jboss.logging.Logger;
+import org.keycloak.OAuth2Constants;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.common.ClientConnection;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.http.HttpRequest;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.Constants;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.policy.PasswordPolicyManagerProvider;
+import org.keycloak.policy.PolicyError;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.protocol.oidc.endpoints.TokenEndpoint;
+import org.keycloak.representations.AccessTokenResponse;
+import org.keycloak.representations.RefreshToken;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
+import org.keycloak.services.managers.AppAuthManager;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.UserSessionManager;
+import org.keycloak.storage.StorageId;
+import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.theme.Theme;
+import org.keycloak.userprofile.UserProfile;
+import org.keycloak.userprofile.UserProfileContext;
+import org.keycloak.userprofile.UserProfileProvider;
+import org.keycloak.userprofile.ValidationException;
+import org.keycloak.util.TokenUtil;
+
+/**
+ * The one auth service behind every dialect: login, sign-up, refresh, logout and "who am I", on Keycloak's own
+ * machinery. Login runs Keycloak's token endpoint with a password grant (client authentication, the realm's or the
+ * client's direct-grant flow with every authenticator, brute-force detection, required actions, events, client
+ * policies), so a REST login is held to exactly the rules of {@code /protocol/openid-connect/token}. One instance
+ * per request.
+ */
+public final class AuthService {
+
+    private static final Logger LOG = Logger.getLogger(AuthService.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public AuthService(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    public KeycloakSession session() {
+        return session;
+    }
+
+    public RealmModel realm() {
+        return realm;
+    }
+
+    public TableauthSettings settings() {
+        return TableauthSettings.of(realm);
+    }
+
+    // --- who the call is for
+
+    /**
+     * The project a call is made for.
+     *
+     * @param clientId     the client named by the request (MaskAPI x-mapi-key), or null for the realm default client
+     * @param authConfig   an auth config's component id or name, or null for none
+     * @param configByName true when {@code authConfig} is a name (SlashApi identifier), false for an id (MaskAPI)
+     */
+    public Project project(String clientId, String authConfig, boolean configByName) {
+        ClientModel client;
+        if (clientId == null) {
+            String fallback = settings().defaultClient();
+            if (fallback == null) {
+                throw new AuthError(AuthError.Kind.MISCONFIGURED, "No default client is set for this realm "
+                    + "(Realm settings, tab tableauth).");
+            }
+            client = session.clients().getClientByClientId(realm, fallback);
+            if (client == null) {
+                throw new AuthError(AuthError.Kind.MISCONFIGURED, "The realm's default client does not exist.");
+            }
+        } else {
+            client = session.clients().getClientByClientId(realm, clientId);
+            if (client == null || !client.isEnabled()) {
+                throw new AuthError(AuthError.Kind.UNKNOWN_PROJECT, "Unknown project key");
+            }
+        }
+        ComponentModel config = null;
+        if (authConfig != null) {
+            config = sqlConfigs().stream()
+                .filter(c -> configByName ? authConfig.equals(c.getName()) : authConfig.equals(c.getId()))
+                .findFirst()
+                .orElseThrow(() -> new AuthError(AuthError.Kind.UNKNOWN_PROJECT, "Unknown auth config"));
+        }
+        session.getContext().setClient(client);
+        if (config != null) {
+            // Every lookup of this request (login, sign-up, duplicate checks) sees only this config's table.
+            session.setAttribute(SqlUserStorageProvider.AUTH_CONFIG_NOTE, config.getId());
+        }
+        return new Project(client, config);
+    }
+
+    private List<ComponentModel> sqlConfigs() {
+        return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
+            .filter(c -> SqlUserStorageProviderFactory.PROVIDER_ID.equals(c.getProviderId()))
+            .toList();
+    }
+
+    // --- login
+
+    /** A login that succeeded: Keycloak's tokens and the user they were issued to. */
+    public record Login(TokenSet tokens, UserModel user) {
+    }
+
+    /** Logs in through Keycloak's password grant; throws {@link AuthError} with the reason otherwise. */
+    public Login login(Project project, String credential, String password, String otp) {
+        if (credential == null || credential.isBlank()) {
+            throw AuthError.validation("credential", "The credential is required.");
+        }
+        if (password == null || password.isEmpty()) {
+            throw AuthError.validation("password", "The password is required.");
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put(OAuth2Constants.GRANT_TYPE, OAuth2Constants.PASSWORD);
+        form.put(OAuth2Constants.CLIENT_ID, project.client().getClientId());
+        form.put(OAuth2Constants.USERNAME, credential.trim());
+        form.put(OAuth2Constants.PASSWORD, password);
+        if (otp != null && !otp.isBlank()) {
+            form.put("otp", otp.trim()); // read by Keycloak's direct-grant OTP authenticator
+        }
+        EventBuilder event = event();
+        AccessTokenResponse tokens;
+        try {
+            tokens = tokenEndpoint(form, event);
+        } catch (AuthError e) {
+            if (Errors.USER_NOT_FOUND.equals(event.getEvent().getError())) {
+                spendDummyVerify(project, password);
+            }
+            throw e;
+        }
+        UserModel user = session.users().getUserById(realm, event.getEvent().getUserId());
+        if (user == null || (project.authConfig() != null
+            && !project.authConfigId().equals(user.getFederationLink()))) {
+            // Only possible when a Keycloak user shadows the config's table: not a user of this config.
+            endSession(tokens.getSessionState());
+            throw AuthError.invalidCredentials();
+        }
+        return new Login(TokenSet.of(tokens), user);
+    }
+
+    /**
+     * An unknown user costs Keycloak one dummy hash in the realm's own algorithm; a wrong password of a table user
+     * costs a verify in the table's format. This spends the difference, so neither answer is faster.
+     */
+    private void spendDummyVerify(Project project, String password) {
+        ComponentModel config = project.authConfig() != null ? project.authConfig()
+            : sqlConfigs().stream().filter(c -> !"false".equals(c.get("enabled")))
+                .min((a, b) -> Integer.compare(priority(a), priority(b))).orElse(null);
+        if (config == null) {
+            return;
+        }
+        SqlUserStorageProviderFactory factory = (SqlUserStorageProviderFactory) session.getKeycloakSessionFactory()
+            .getProviderFactory(UserStorageProvider.class, SqlUserStorageProviderFactory.PROVIDER_ID);
+        try {
+            factory.dummyVerify(config, password);
+        } catch (RuntimeException e) {
+            LOG.debugf("tableauth: dummy verify for %s failed: %s", config.getName(), e.getMessage());
+        }
+    }
+
+    private static int priority(ComponentModel c) {
+        try {
+            return Integer.parseInt(c.get("priority", "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    // --- refresh
+
+    /** Rotates a refresh token at Keycloak's token endpoint (the realm's reuse rules apply). */
+    public Login refresh(Project project, String refreshToken) {
+        if (refreshToken == null || refreshToken.isBlank()) {
+            throw AuthError.validation("refreshToken", "The refresh token is required.");
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put(OAuth2Constants.GRANT_TYPE, OAuth2Constants.REFRESH_TOKEN);
+        form.put(OAuth2Constants.CLIENT_ID, project.client().getClientId());
+        form.put(OAuth2Constants.REFRESH_TOKEN, refreshToken.trim());
+        EventBuilder event = event();
+        AccessTokenResponse tokens;
+        try {
+            tokens = tokenEndpoint(form, event);
+        } catch (AuthError e) {
+            if (e.kind() != AuthError.Kind.UNKNOWN_PROJECT && e.kind() != AuthError.Kind.MISCONFIGURED) {
+                LOG.debugf("tableauth: refresh refused: %s", e.getMessage());
+                throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid refresh token");
+            }
+            throw e;
+        }
+        UserModel user = session.users().getUserById(realm, event.getEvent().getUserId());
+        return new Login(TokenSet.of(tokens), user);
+    }
+
+    // --- logout
+
+    /** Ends the Keycloak session of a refresh token (preferred) or an access token. */
+    public void logout(Project project, String refreshToken, String accessToken) {
+        EventBuilder event = event().event(EventType.LOGOUT);
+        UserSessionModel userSession;
+        if (refreshToken != null && !refreshToken.isBlank()) {
+            userSession = sessionOfRefreshToken(project.client(), refreshToken.trim());
+        } else if (accessToken != null && !accessToken.isBlank()) {
+            AuthenticationManager.AuthResult auth = bearer(accessToken);
+            userSession = auth == null ? null : auth.session();
+        } else {
+            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "A refresh token or a Bearer token is required");
+        }
+        if (userSession == null) {
+            event.error(Errors.INVALID_TOKEN);
+            throw AuthError.invalidToken();
+        }
+        event.user(userSession.getUser()).session(userSession);
+        AuthenticationManager.backchannelLogout(session, realm, userSession, session.getContext().getUri(),
+            session.getContext().getConnection(), session.getContext().getRequestHeaders(), true,
+            userSession.isOffline());
+        event.success();
+    }
+
+    private UserSessionModel sessionOfRefreshToken(ClientModel client, String encoded) {
+        try {
+            RefreshToken token = new TokenManager().verifyRefreshToken(session, realm, client,
+                session.getContext().getHttpRequest(), encoded, false);
+            boolean offline = TokenUtil.TOKEN_TYPE_OFFLINE.equals(token.getType());
+            UserSessionModel us = offline
+                ? new UserSessionManager(session).findOfflineUserSession(realm, token.getSessionId())
+                : session.sessions().getUserSession(realm, token.getSessionId());
+            if (us == null || token.getIat() + 1 < us.getStarted()) {
+                return null;
+            }
+            return us;
+        } catch (OAuthErrorException | RuntimeException e) {
+            LOG.debugf("tableauth: refresh token refused at logout: %s", e.getMessage());
+            return null;
+        }
+    }
+
+    /** Ends one Keycloak user session (used when a login must be taken back). */
+    private void endSession(String sessionId) {
+        if (sessionId == null) {
+            return;
+        }
+        UserSessionModel us = session.sessions().getUserSession(realm, sessionId);
+        if (us != null) {
+            AuthenticationManager.backchannelLogout(session, us, true);
+        }
+    }
+
+    // --- me
+
+    /** The user of a valid access token of this realm whose session is still active, else INVALID_TOKEN. */
+    public UserModel me(String accessToken) {
+        AuthenticationManager.AuthResult auth = accessToken == null ? null : bearer(accessToken);
+        if (auth == null) {
+            throw AuthError.invalidToken();
+        }
+        return auth.user();
+    }
+
+    /** The verified access token's user and session, or null (bad signature, expired, session gone, user disabled). */
+    public AuthenticationManager.AuthResult bearer(String accessToken) {
+        try {
+            return new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm)
+                .setTokenString(accessToken.trim()).authenticate();
+        } catch (RuntimeException e) {
+            LOG.debugf("tableauth: bearer token refused: %s", e.getMessage());
+            return null;
+        }
+    }
+
+    // --- sign-up
+
+    /** A sign-up request in dialect-neutral terms. */
+    public record Signup(String username, String email, String firstName, String lastName, String password,
+                         Consumer<UserModel> extra) {
+    }
+
+    /**
+     * Creates a user through the realm's user profile (registration rules) and password policy, in the auth config's
+     * table when the project names one (else wherever Keycloak puts new users: a config with "new users go into this
+     * table", or Keycloak itself). Either everything is written or, on any error, nothing.
+     */
+    public UserModel signup(Project project, Signup request) {
+        if (!realm.isRegistrationAllowed()) {
+            throw new AuthError(AuthError.Kind.FORBIDDEN, "Sign-up is switched off for this realm");
+        }
+        if (project.authConfig() != null) {
+            SqlUserStorageConfig config = SqlUserStorageConfig.from(project.authConfig());
+            if (!config.writable() || !config.signupAllowed()) {
+                throw new AuthError(AuthError.Kind.FORBIDDEN, "Sign-up is not allowed for this auth config");
+            }
+        }
+        if (request.password() == null || request.password().isEmpty()) {
+            throw AuthError.validation("password", "The password is required.");
+        }
+        Map<String, Object> attributes = new HashMap<>();
+        putIfPresent(attributes, UserModel.USERNAME, request.username());
+        putIfPresent(attributes, UserModel.EMAIL, request.email());
+        putIfPresent(attributes, UserModel.FIRST_NAME, request.firstName());
+        putIfPresent(attributes, UserModel.LAST_NAME, request.lastName());
+        PolicyError policy = session.getProvider(PasswordPolicyManagerProvider.class)
+            .validate(request.username() != null ? request.username() : request.email(), request.password());
+        if (policy != null) {
+            throw AuthError.validation("password", message(policy.getMessage(), policy.getParameters()));
+        }
+        UserProfile profile = session.getProvider(UserProfileProvider.class)
+            .create(UserProfileContext.REGISTRATION, attributes);
+        try {
+            profile.validate();
+        } catch (ValidationException e) {
+            throw profileError(e);
+        }
+        EventBuilder event = event().event(EventType.REGISTER).detail(Details.REGISTER_METHOD, "tableauth-rest")
+            .detail(Details.USERNAME, request.username()).detail(Details.EMAIL, request.email());
+        try {
+            UserModel user = profile.create();
+            user.setEnabled(true);
+            PolicyError userPolicy = session.getProvider(PasswordPolicyManagerProvider.class)
+                .validate(realm, user, request.password());
+            if (userPolicy != null) {
+                throw AuthError.validation("password", message(userPolicy.getMessage(), userPolicy.getParameters()));
+            }
+            user.credentialManager().updateCredential(UserCredentialModel.password(request.password(), false));
+            if (project.authConfig() != null && !project.authConfigId().equals(user.getFederationLink())) {
+                throw new AuthError(AuthError.Kind.INTERNAL, "The new user was not stored in the auth config's table");
+            }
+            if (request.extra() != null) {
+                request.extra().accept(user);
+            }
+            event.user(user).success();
+            return user;
+        } catch (AuthError e) {
+            session.getTransactionManager().setRollbackOnly();
+            event.error(Errors.INVALID_REGISTRATION);
+            throw e;
+        } catch (ValidationException e) {
+            session.getTransactionManager().setRollbackOnly();
+            event.error(Errors.INVALID_REGISTRATION);
+            throw profileError(e);
+        } catch (ModelException e) {
+            session.getTransactionManager().setRollbackOnly();
+            event.error(Errors.INVALID_REGISTRATION);
+            LOG.debugf("tableauth: sign-up refused: %s", e.getMessage());
+            throw AuthError.validation("password", e.getMessage() == null ? "The password was refused."
+                : message(e.getMessage(), e.getParameters()));
+        }
+    }
+
+    private static void putIfPresent(Map<String, Object> attributes, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            attributes.put(name, value.trim());
+        }
+    }
+
+    private AuthError profileError(ValidationException e) {
+        boolean exists = e.getErrors().stream().anyMatch(err ->
+            "usernameExistsMessage".equals(err.getMessage()) || "emailExistsMessage".equals(err.getMessage())
+                || "error-user-attribute-email-exists".equals(err.getMessage())
+                || "error-username-exists".equals(err.getMessage()));
+        if (exists) {
+            return new AuthError(AuthError.Kind.USER_EXISTS, "User already exists");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (ValidationException.Error err : e.getErrors()) {
+            fields.putIfAbsent(err.getAttribute(), message(err.getMessage(), err.getMessageParameters()));
+        }
+        String first = fields.values().stream().findFirst().orElse("Invalid data");
+        return new AuthError(AuthError.Kind.VALIDATION, first, fields);
+    }
+
+    // --- user view
+
+    public AuthUser view(UserModel user) {
+        String link = user.getFederationLink();
+        String externalId = link != null ? StorageId.externalId(user.getId()) : user.getId();
+        List<String> roles = user.getRealmRoleMappingsStream().map(RoleModel::getName).sorted().toList();
+        Map<String, List<String>> attributes = user.getAttributes();
+        return new AuthUser(user.getId(), externalId, link, user.getUsername(), user.getEmail(), user.getFirstName(),
+            user.getLastName(), user.isEmailVerified(), user.isEnabled(), user.getCreatedTimestamp(), roles,
+            attributes == null ? Map.of() : attributes);
+    }
+
+    /** The user's effective realm roles, for dialects that show permissions. */
+    public List<String> effectiveRealmRoles(UserModel user) {
+        return realm.getRolesStream().filter(user::hasRole).map(RoleModel::getName)
+            .filter(n -> !n.equals(realm.getDefaultRole().getName()))
+            .sorted().collect(Collectors.toList());
+    }
+
+    /** May the caller (by access token) manage users of this realm? */
+    public boolean canManageUsers(AuthenticationManager.AuthResult caller) {
+        if (caller == null) {
+            return false;
+        }
+        ClientModel realmManagement = session.clients().getClientByClientId(realm, Constants.REALM_MANAGEMENT_CLIENT_ID);
+        if (realmManagement == null) {
+            return false;
+        }
+        RoleModel manageUsers = realmManagement.getRole("manage-users");
+        return manageUsers != null && caller.user().hasRole(manageUsers);
+    }
+
+    // --- Keycloak's token endpoint behind a JSON call
+
+    private EventBuilder event() {
+        ClientConnection connection = session.getContext().getConnection();
+        return new EventBuilder(realm, session, connection);
+    }
+
+    /** Runs {@code /protocol/openid-connect/token} with the given form; its error becomes an {@link AuthError}. */
+    private AccessTokenResponse tokenEndpoint(Map<String, String> form, EventBuilder event) {
+        HttpRequest original = session.getContext().getHttpRequest();
+        session.getContext().setHttpRequest(new FormRequest(original, form));
+        Response response;
+        try {
+            response = new TokenEndpoint(session, new TokenManager(), event).processGrantRequest();
+        } catch (WebApplicationException e) {
+            response = e.getResponse();
+        } finally {
+            session.getContext().setHttpRequest(original);
+        }
+        Object entity = response.getEntity();
+        if (response.getStatus() == 200 && entity instanceof AccessTokenResponse tokens) {
+            return tokens;
+        }
+        throw grantError(response.getStatus(), entity);
+    }
+
+    private static AuthError grantError(int status, Object entity) {
+        String error = null;
+        String description = null;
+        if (entity instanceof OAuth2ErrorRepresentation rep) {
+            error = rep.getError();
+            description = rep.getErrorDescription();
+        } else if (entity instanceof Map<?, ?> map) {
+            error = map.get("error") == null ? null : map.get("error").toString();
+            description = map.get("error_description") == null ? null : map.get("error_description").toString();
+        }
+        if (OAuthErrorException.INVALID_CLIENT.equals(error) || OAuthErrorException.UNAUTHORIZED_CLIENT.equals(error)
+            || OAuthErrorException.UNAUTHORIZED_CLIENT.equals(description)) {
+            return new AuthError(AuthError.Kind.UNKNOWN_PROJECT, "This project may not log users in: "
+                + (description == null ? error : description));
+        }
+        if (description == null) {
+            return AuthError.invalidCredentials();
+        }
+        return switch (description) {
+            case "Invalid user credentials" -> AuthError.invalidCredentials();
+            case "Account disabled" -> new AuthError(AuthError.Kind.ACCOUNT_DISABLED, "Account disabled");
+            case "Account is not fully set up" ->
+                new AuthError(AuthError.Kind.ACCOUNT_NOT_READY, "Account is not fully set up");
+            default -> {
+                if (OAuthErrorException.INVALID_GRANT.equals(error) && status == 400) {
+                    // An authenticator's own message (e.g. a hook's): shown as it is.
+                    yield new AuthError(AuthError.Kind.DENIED, description);
+                }
+                if (OAuthErrorException.INVALID_REQUEST.equals(error)) {
+                    yield new AuthError(AuthError.Kind.VALIDATION, description);
+                }
+                yield new AuthError(AuthError.Kind.DENIED, description);
+            }
+        };
+    }
+
+    // --- messages
+
+    private Properties loginMessages() {
+        try {
+            Theme theme = session.theme().getTheme(Theme.Type.LOGIN);
+            return theme.getEnhancedMessages(realm, Locale.ENGLISH);
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("tableauth: login theme messages unavailable: %s", e.getMessage());
+            return new Properties();
+        }
+    }
+
+    /** A Keycloak message key with parameters, in English, as the login theme words it. */
+    String message(String key, Object... params) {
+        Properties messages = loginMessages();
+        String pattern = messages.getProperty(key, key);
+        Object[] clean = params == null ? new Object[0] : java.util.Arrays.stream(params)
+            .map(p -> p == null ? "" : p.toString().replaceAll("^\\$\\{(.*)}$", "$1"))
+            .map(p -> messages.getProperty(p, p))
+            .toArray();
+        try {
+            return new MessageFormat(pattern, Locale.ENGLISH).format(clean);
+        } catch (IllegalArgumentException e) {
+            return pattern;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.tableauth.rest.core;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A user as the dialects show it. {@code id} is Keycloak's user id, the {@code sub} of the user's tokens (for a user
+ * of a SQL auth config it is {@code f:<auth config id>:<row id>}); {@code externalId} is the row's own id then.
+ */
+public record AuthUser(String id, String externalId, String authConfigId, String username, String email,
+                       String firstName, String lastName, boolean emailVerified, boolean enabled, Long createdTimestamp,
+                       List<String> realmRoles, Map<String, List<String>> attributes) {
+
+    /** First and last name joined, or null when neither is set. */
+    public String name() {
+        String n = ((firstName == null ? "" : firstName) + " " + (lastName == null ? "" : lastName)).trim();
+        return n.isEmpty() ? null : n;
+    }
+
+    public String attribute(String name) {
+        List<String> values = attributes.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+}

@@ -1,0 +1,99 @@
+package io.tableauth.rest.core;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.ui.extend.UiTabProvider;
+
+/**
+ * A realm's tableauth REST settings, made on the admin console's Realm settings → tableauth-settings tab (a
+ * component of the realm, so every node reads the same values from Keycloak's database and realm cache).
+ *
+ * @param defaultClient  client id of the Keycloak client that dialects without a project header log in with
+ * @param loginOwner     which dialect answers the shared {@code POST /auth/login}: {@code directus} or {@code baasix}
+ * @param cookieSecure   whether auth cookies carry {@code Secure} (turn off only for local http)
+ * @param cookieSameSite {@code Lax}, {@code Strict} or {@code None}
+ * @param allowedOrigins browser origins allowed by CORS and for cookie-authenticated state-changing calls
+ */
+public record TableauthSettings(String defaultClient, String loginOwner, boolean cookieSecure, String cookieSameSite,
+                                List<String> allowedOrigins) {
+
+    public static final String DEFAULT_CLIENT = "defaultClient";
+    public static final String LOGIN_OWNER = "loginOwner";
+    public static final String COOKIE_SECURE = "cookieSecure";
+    public static final String COOKIE_SAME_SITE = "cookieSameSite";
+    public static final String ALLOWED_ORIGINS = "allowedOrigins";
+
+    public static final String OWNER_DIRECTUS = "directus";
+    public static final String OWNER_BAASIX = "baasix";
+    public static final List<String> SAME_SITE_VALUES = List.of("Lax", "Strict", "None");
+
+    /** What a realm without the settings component gets. */
+    public static final TableauthSettings DEFAULTS =
+        new TableauthSettings(null, OWNER_DIRECTUS, true, "Lax", List.of());
+
+    /** The realm's settings, or the defaults when none were saved. */
+    public static TableauthSettings of(RealmModel realm) {
+        return realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
+            .filter(c -> TableauthSettingsTab.PROVIDER_ID.equals(c.getProviderId()))
+            .findFirst()
+            .map(TableauthSettings::from)
+            .orElse(DEFAULTS);
+    }
+
+    static TableauthSettings from(ComponentModel model) {
+        String client = blankToNull(model.get(DEFAULT_CLIENT));
+        String owner = Objects.requireNonNullElse(blankToNull(model.get(LOGIN_OWNER)), OWNER_DIRECTUS)
+            .toLowerCase(Locale.ROOT);
+        String secure = blankToNull(model.get(COOKIE_SECURE));
+        String sameSite = Objects.requireNonNullElse(blankToNull(model.get(COOKIE_SAME_SITE)), "Lax");
+        List<String> origins = model.getConfig() == null || model.getConfig().get(ALLOWED_ORIGINS) == null
+            ? List.of()
+            : model.getConfig().get(ALLOWED_ORIGINS).stream()
+                .flatMap(v -> java.util.Arrays.stream(v.split("[,\\s]+")))
+                .map(String::trim).filter(s -> !s.isEmpty()).map(TableauthSettings::normalizeOrigin).toList();
+        return new TableauthSettings(client, owner, secure == null || Boolean.parseBoolean(secure), sameSite, origins);
+    }
+
+    /** True when the origin (scheme://host[:port]) is on the allow list. */
+    public boolean originAllowed(String origin) {
+        return origin != null && allowedOrigins.contains(normalizeOrigin(origin));
+    }
+
+    /** An origin as browsers send it: lower-case scheme and host, no trailing slash, no path. */
+    static String normalizeOrigin(String origin) {
+        String o = origin.trim();
+        while (o.endsWith("/")) {
+            o = o.substring(0, o.length() - 1);
+        }
+        return o.toLowerCase(Locale.ROOT);
+    }
+
+    /** Null when the value is a valid origin, else why not. */
+    static String originProblem(String origin) {
+        try {
+            URI u = new URI(origin);
+            if (!"http".equalsIgnoreCase(u.getScheme()) && !"https".equalsIgnoreCase(u.getScheme())) {
+                return "must start with http:// or https://";
+            }
+            if (u.getHost() == null) {
+                return "has no host";
+            }
+            if ((u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/"))
+                || u.getRawQuery() != null || u.getRawFragment() != null) {
+                return "must be scheme://host[:port] with no path";
+            }
+            return null;
+        } catch (Exception e) {
+            return "is not a URL";
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,125 @@
+package io.tableauth.rest.core;
+
+import java.util.List;
+import java.util.Map;
+
+import org.keycloak.Config;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.services.ui.extend.UiTabProvider;
+import org.keycloak.services.ui.extend.UiTabProviderFactory;
+
+/**
+ * The admin console's Realm settings tab holding {@link TableauthSettings}. Keycloak's admin UI draws the form
+ * from {@link #getConfigProperties()} and saves it as a component of the realm.
+ */
+public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory<ComponentModel> {
+
+    /** Provider id; also the tab's title in the admin console. */
+    public static final String PROVIDER_ID = "tableauth-settings";
+
+    private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
+        .property().name(TableauthSettings.DEFAULT_CLIENT).label("Default client")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("Client id of the OpenID Connect client (with Direct access grants on) that the Mavibase, Baasix, "
+            + "SlashApi and Directus endpoints log users in with. MaskAPI names its client in x-mapi-key instead.")
+        .add()
+        .property().name(TableauthSettings.LOGIN_OWNER).label("Owner of POST /auth/login")
+        .type(ProviderConfigProperty.LIST_TYPE)
+        .options(TableauthSettings.OWNER_DIRECTUS, TableauthSettings.OWNER_BAASIX)
+        .defaultValue(TableauthSettings.OWNER_DIRECTUS)
+        .helpText("Directus and Baasix both document POST /auth/login; this dialect answers it. The other dialect's "
+            + "remaining paths are served either way.").add()
+        .property().name(TableauthSettings.COOKIE_SECURE).label("Secure cookies")
+        .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true")
+        .helpText("Set the Secure flag on the auth cookies of Baasix cookie mode and Directus cookie/session mode. "
+            + "Turn off only for local development over plain http.").add()
+        .property().name(TableauthSettings.COOKIE_SAME_SITE).label("Cookie SameSite")
+        .type(ProviderConfigProperty.LIST_TYPE).options(TableauthSettings.SAME_SITE_VALUES).defaultValue("Lax")
+        .helpText("SameSite attribute of the auth cookies. None needs Secure cookies.").add()
+        .property().name(TableauthSettings.ALLOWED_ORIGINS).label("Allowed origins")
+        .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+        .helpText("Browser origins (https://app.example.com) allowed to call the tableauth REST API with CORS, and "
+            + "to make cookie-authenticated refresh and logout calls (the Origin header is checked against this "
+            + "list).").add()
+        .build();
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "tableauth REST API settings for this realm";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return CONFIG;
+    }
+
+    @Override
+    public String getPath() {
+        return "/:realm/realm-settings/:tab?";
+    }
+
+    @Override
+    public Map<String, String> getParams() {
+        return Map.of("tab", "tableauth");
+    }
+
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
+        throws ComponentValidationException {
+        TableauthSettings s = TableauthSettings.from(model);
+        if (s.defaultClient() != null) {
+            var client = session.clients().getClientByClientId(realm, s.defaultClient());
+            if (client == null) {
+                throw new ComponentValidationException("Default client " + s.defaultClient()
+                    + " does not exist in this realm.");
+            }
+            if (!client.isDirectAccessGrantsEnabled()) {
+                throw new ComponentValidationException("Default client " + s.defaultClient()
+                    + " must have Direct access grants enabled.");
+            }
+        }
+        if (!List.of(TableauthSettings.OWNER_DIRECTUS, TableauthSettings.OWNER_BAASIX).contains(s.loginOwner())) {
+            throw new ComponentValidationException("Owner of POST /auth/login must be directus or baasix.");
+        }
+        if (!TableauthSettings.SAME_SITE_VALUES.contains(s.cookieSameSite())) {
+            throw new ComponentValidationException("Cookie SameSite must be Lax, Strict or None.");
+        }
+        if ("None".equals(s.cookieSameSite()) && !s.cookieSecure()) {
+            throw new ComponentValidationException("Cookie SameSite None needs Secure cookies: browsers drop it otherwise.");
+        }
+        for (String origin : s.allowedOrigins()) {
+            String problem = TableauthSettings.originProblem(origin);
+            if (problem != null) {
+                throw new ComponentValidationException("Allowed origin " + origin + " " + problem + ".");
+            }
+        }
+        long others = realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
+            .filter(c -> PROVIDER_ID.equals(c.getProviderId()) && !c.getId().equals(model.getId())).count();
+        if (others > 0) {
+            throw new ComponentValidationException("This realm already has tableauth settings: edit those.");
+        }
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

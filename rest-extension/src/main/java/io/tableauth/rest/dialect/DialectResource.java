@@ -1,0 +1,213 @@
+package io.tableauth.rest.dialect;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.AuthService;
+import io.tableauth.rest.core.TableauthSettings;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+
+/**
+ * What every dialect resource shares: reading the JSON body (size limit, malformed input), running a call so that
+ * only the dialect's own error shape ever reaches the client, bearer tokens and cookies, and the CSRF check for
+ * cookie-authenticated calls. Dialects stay thin: parse, call {@link AuthService}, format.
+ */
+public abstract class DialectResource {
+
+    /** Largest request body accepted; auth calls are small. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    protected static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger(DialectResource.class);
+
+    protected final KeycloakSession session;
+    protected final AuthService auth;
+
+    protected DialectResource(KeycloakSession session) {
+        this.session = session;
+        this.auth = new AuthService(session);
+    }
+
+    /** The dialect's documented error response for this error: the one place each dialect builds error bodies. */
+    protected abstract Response error(AuthError e);
+
+    /** A dialect call. */
+    @FunctionalInterface
+    public interface Call {
+        Response run();
+    }
+
+    /** Runs a call; whatever fails comes back in this dialect's error shape, never as a stack trace. */
+    public Response run(Call call) {
+        try {
+            return call.run();
+        } catch (AuthError e) {
+            return error(e);
+        } catch (RuntimeException e) {
+            session.getTransactionManager().setRollbackOnly();
+            LOG.errorf(e, "tableauth: %s failed", getClass().getSimpleName());
+            return error(new AuthError(AuthError.Kind.INTERNAL, "Internal server error"));
+        }
+    }
+
+    /** The request body as a JSON object; MALFORMED or TOO_LARGE otherwise. An empty body is an empty object. */
+    protected ObjectNode body(InputStream in) {
+        String length = header(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
+                    throw tooLarge();
+                }
+            } catch (NumberFormatException e) {
+                throw new AuthError(AuthError.Kind.MALFORMED, "Invalid Content-Length");
+            }
+        }
+        byte[] bytes;
+        try {
+            bytes = in == null ? new byte[0] : in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw new AuthError(AuthError.Kind.MALFORMED, "The request body could not be read");
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new AuthError(AuthError.Kind.MALFORMED, "The request body is not valid JSON");
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new AuthError(AuthError.Kind.MALFORMED, "The request body must be a JSON object");
+        }
+        return object;
+    }
+
+    private static AuthError tooLarge() {
+        return new AuthError(AuthError.Kind.TOO_LARGE, "The request body is larger than " + MAX_BODY_BYTES + " bytes");
+    }
+
+    /** A string field; null when absent or null; VALIDATION when present but not a string. */
+    protected static String text(JsonNode body, String field) {
+        JsonNode v = body == null ? null : body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw AuthError.validation(field, "The " + field + " must be a string.");
+        }
+        return v.asText();
+    }
+
+    protected static Response json(int status, Object body) {
+        try {
+            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store")
+                .entity(JSON.writeValueAsString(body)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    protected String header(String name) {
+        return session.getContext().getRequestHeaders().getHeaderString(name);
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or null. */
+    protected String bearerToken() {
+        String h = header(HttpHeaders.AUTHORIZATION);
+        if (h == null) {
+            return null;
+        }
+        String[] parts = h.trim().split("\\s+", 2);
+        return parts.length == 2 && parts[0].equalsIgnoreCase("Bearer") && !parts[1].isBlank() ? parts[1].trim() : null;
+    }
+
+    protected String cookie(String name) {
+        Map<String, Cookie> cookies = session.getContext().getRequestHeaders().getCookies();
+        Cookie c = cookies == null ? null : cookies.get(name);
+        return c == null || c.getValue() == null || c.getValue().isBlank() ? null : c.getValue();
+    }
+
+    /**
+     * Guards a state-changing call that a cookie authenticated: a browser sends cookies on cross-site requests too,
+     * so the call must come from this server's own origin or an allowed one (Origin header, else Referer).
+     */
+    protected void requireAllowedOrigin() {
+        String origin = header("Origin");
+        if (origin == null || origin.isBlank() || "null".equals(origin)) {
+            String referer = header("Referer");
+            origin = referer == null ? null : originOf(referer);
+        }
+        if (origin == null) {
+            throw new AuthError(AuthError.Kind.CSRF, "Cookie-authenticated requests must carry an Origin header");
+        }
+        String own = originOf(session.getContext().getUri().getBaseUri().toString());
+        if (origin.equalsIgnoreCase(own) || auth.settings().originAllowed(origin)) {
+            return;
+        }
+        throw new AuthError(AuthError.Kind.CSRF, "Origin not allowed");
+    }
+
+    private static String originOf(String url) {
+        try {
+            URI u = URI.create(url);
+            if (u.getScheme() == null || u.getHost() == null) {
+                return null;
+            }
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** An HttpOnly auth cookie with the realm's SameSite and Secure settings, scoped to this realm's paths. */
+    protected NewCookie authCookie(String name, String value, long maxAgeSeconds) {
+        TableauthSettings s = auth.settings();
+        return new NewCookie.Builder(name).value(value).path(cookiePath()).httpOnly(true).secure(s.cookieSecure())
+            .sameSite(NewCookie.SameSite.valueOf(s.cookieSameSite().toUpperCase(java.util.Locale.ROOT)))
+            .maxAge(maxAgeSeconds > 0 && maxAgeSeconds < Integer.MAX_VALUE ? (int) maxAgeSeconds : NewCookie.DEFAULT_MAX_AGE)
+            .build();
+    }
+
+    /** A cookie that makes the browser forget one of ours. */
+    protected NewCookie expiredCookie(String name) {
+        TableauthSettings s = auth.settings();
+        return new NewCookie.Builder(name).value("").path(cookiePath()).httpOnly(true).secure(s.cookieSecure())
+            .sameSite(NewCookie.SameSite.valueOf(s.cookieSameSite().toUpperCase(java.util.Locale.ROOT)))
+            .maxAge(0).expiry(new java.util.Date(0)).build();
+    }
+
+    private String cookiePath() {
+        return "/realms/" + auth.realm().getName() + "/";
+    }
+
+    protected static Response withCookies(Response response, NewCookie... cookies) {
+        Response.ResponseBuilder b = Response.fromResponse(response);
+        b.cookie(cookies);
+        return b.build();
+    }
+}

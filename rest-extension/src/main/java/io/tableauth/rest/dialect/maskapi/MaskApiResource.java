@@ -1,0 +1,157 @@
+package io.tableauth.rest.dialect.maskapi;
+
+import java.io.InputStream;
+
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.AuthService;
+import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.Project;
+import io.tableauth.rest.core.TokenSet;
+import io.tableauth.rest.dialect.DialectResource;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+
+/**
+ * MaskAPI: {@code POST /api/v1/auth/{login,signup,refresh,logout}} with the {@code x-mapi-key} (project = Keycloak
+ * client id) and {@code x-mapi-auth-config-id} (auth config = component id) headers.
+ */
+public class MaskApiResource extends DialectResource {
+
+    public static final String PROJECT_HEADER = "x-mapi-key";
+    public static final String AUTH_CONFIG_HEADER = "x-mapi-auth-config-id";
+
+    public MaskApiResource(KeycloakSession session) {
+        super(session);
+    }
+
+    private Project project() {
+        String key = header(PROJECT_HEADER);
+        String config = header(AUTH_CONFIG_HEADER);
+        if (key == null || key.isBlank()) {
+            throw new AuthError(AuthError.Kind.VALIDATION, "The x-mapi-key header is required");
+        }
+        if (config == null || config.isBlank()) {
+            throw new AuthError(AuthError.Kind.VALIDATION, "The x-mapi-auth-config-id header is required");
+        }
+        return auth.project(key.trim(), config.trim(), false);
+    }
+
+    public Response login(InputStream in) {
+        return run(() -> {
+            Project project = project();
+            ObjectNode body = body(in);
+            AuthService.Login login = auth.login(project, text(body, "credential"), text(body, "password"),
+                text(body, "otp"));
+            return json(200, loggedIn(login));
+        });
+    }
+
+    public Response signup(InputStream in) {
+        return run(() -> {
+            Project project = project();
+            ObjectNode body = body(in);
+            String credential = text(body, "credential");
+            String password = text(body, "password");
+            String confirm = text(body, "confirmPassword");
+            if (credential == null || credential.isBlank()) {
+                throw AuthError.validation("credential", "The credential is required.");
+            }
+            if (confirm != null && !confirm.equals(password)) {
+                throw AuthError.validation("confirmPassword", "The passwords do not match.");
+            }
+            String[] name = splitName(text(body, "name"));
+            UserModel user = auth.signup(project, new AuthService.Signup(credential.trim(),
+                credential.contains("@") ? credential.trim() : null, name[0], name[1], password, null));
+            return json(201, afterSignup(project, user, credential, password));
+        });
+    }
+
+    private ObjectNode afterSignup(Project project, UserModel user, String credential, String password) {
+        try {
+            return loggedIn(auth.login(project, credential, password, null));
+        } catch (AuthError e) {
+            // Created, but the realm wants something first (e.g. a verified e-mail): no tokens yet.
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", "Account created. " + e.message() + ".");
+            out.set("user", user(auth.view(user)));
+            return out;
+        }
+    }
+
+    public Response refresh(InputStream in) {
+        return run(() -> {
+            Project project = project();
+            ObjectNode body = body(in);
+            AuthService.Login login = auth.refresh(project, text(body, "refreshToken"));
+            ObjectNode out = object();
+            out.put("success", true);
+            tokens(out, login.tokens());
+            return json(200, out);
+        });
+    }
+
+    public Response logout(InputStream in) {
+        return run(() -> {
+            Project project = project();
+            ObjectNode body = body(in);
+            auth.logout(project, text(body, "refreshToken"), bearerToken());
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", "Logged out");
+            return json(200, out);
+        });
+    }
+
+    private ObjectNode loggedIn(AuthService.Login login) {
+        ObjectNode out = object();
+        out.put("success", true);
+        tokens(out, login.tokens());
+        out.set("user", user(auth.view(login.user())));
+        return out;
+    }
+
+    private static void tokens(ObjectNode out, TokenSet t) {
+        out.put("accessToken", t.accessToken());
+        out.put("refreshToken", t.refreshToken());
+        out.put("tokenType", "Bearer");
+        out.put("expiresIn", t.expiresIn());
+        out.put("refreshExpiresIn", t.refreshExpiresIn());
+    }
+
+    private static ObjectNode user(AuthUser u) {
+        ObjectNode out = object();
+        out.put("id", u.id());
+        out.put("credential", u.username());
+        out.put("email", u.email());
+        out.put("name", u.name());
+        out.put("emailVerified", u.emailVerified());
+        return out;
+    }
+
+    /** "John Smith" → first "John", last "Smith"; one word → first name only. */
+    static String[] splitName(String name) {
+        if (name == null || name.isBlank()) {
+            return new String[] {null, null};
+        }
+        String n = name.trim();
+        int space = n.lastIndexOf(' ');
+        return space < 0 ? new String[] {n, null} : new String[] {n.substring(0, space).trim(), n.substring(space + 1)};
+    }
+
+    @Override
+    protected Response error(AuthError e) {
+        ObjectNode out = object();
+        out.put("success", false);
+        out.put("error", e.kind().name());
+        out.put("message", e.message());
+        if (!e.fields().isEmpty()) {
+            ObjectNode fields = out.putObject("fields");
+            e.fields().forEach(fields::put);
+        }
+        return json(e.kind().status, out);
+    }
+}

@@ -1,0 +1,139 @@
+package io.tableauth.rest.dialect.mavibase;
+
+import java.io.InputStream;
+import java.time.Instant;
+
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.AuthService;
+import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.Project;
+import io.tableauth.rest.dialect.DialectResource;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+
+/**
+ * Mavibase platform auth: {@code /api/v1/platform/auth/{register,login,refresh-token,logout}} and
+ * {@code GET /api/v1/platform/users/me}, on the realm's default client.
+ */
+public class MavibaseResource extends DialectResource {
+
+    public MavibaseResource(KeycloakSession session) {
+        super(session);
+    }
+
+    public Response register(InputStream in) {
+        return run(() -> {
+            Project project = auth.project(null, null, false);
+            ObjectNode body = body(in);
+            String email = text(body, "email");
+            String password = text(body, "password");
+            String confirm = text(body, "confirmPassword");
+            if (email == null || email.isBlank()) {
+                throw AuthError.validation("email", "The email is required.");
+            }
+            if (confirm != null && !confirm.equals(password)) {
+                throw AuthError.validation("confirmPassword", "The passwords do not match.");
+            }
+            String name = text(body, "name");
+            String first = text(body, "firstName");
+            String last = text(body, "lastName");
+            if (first == null && last == null && name != null) {
+                String n = name.trim();
+                int space = n.lastIndexOf(' ');
+                first = space < 0 ? n : n.substring(0, space).trim();
+                last = space < 0 ? null : n.substring(space + 1);
+            }
+            UserModel user = auth.signup(project, new AuthService.Signup(email.trim(), email.trim(), first, last,
+                password, null));
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", auth.realm().isVerifyEmail()
+                ? "Registration successful. Please verify your email." : "Registration successful.");
+            out.set("user", user(auth.view(user), true));
+            return json(201, out);
+        });
+    }
+
+    public Response login(InputStream in) {
+        return run(() -> {
+            Project project = auth.project(null, null, false);
+            ObjectNode body = body(in);
+            String email = text(body, "email");
+            AuthService.Login login = auth.login(project, email, text(body, "password"), null);
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("token", login.tokens().accessToken());
+            out.put("refreshToken", login.tokens().refreshToken());
+            out.put("expiresIn", login.tokens().expiresIn());
+            out.set("user", user(auth.view(login.user()), false));
+            return json(200, out);
+        });
+    }
+
+    public Response refreshToken(InputStream in) {
+        return run(() -> {
+            Project project = auth.project(null, null, false);
+            ObjectNode body = body(in);
+            AuthService.Login login = auth.refresh(project, text(body, "refreshToken"));
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("token", login.tokens().accessToken());
+            out.put("refreshToken", login.tokens().refreshToken());
+            out.put("expiresIn", login.tokens().expiresIn());
+            return json(200, out);
+        });
+    }
+
+    public Response logout(InputStream in) {
+        return run(() -> {
+            Project project = auth.project(null, null, false);
+            ObjectNode body = body(in);
+            auth.logout(project, text(body, "refreshToken"), bearerToken());
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", "Logged out successfully");
+            return json(200, out);
+        });
+    }
+
+    public Response me() {
+        return run(() -> {
+            UserModel user = auth.me(bearerToken());
+            ObjectNode out = object();
+            out.put("success", true);
+            ObjectNode u = user(auth.view(user), true);
+            if (user.getCreatedTimestamp() != null) {
+                u.put("createdAt", Instant.ofEpochMilli(user.getCreatedTimestamp()).toString());
+            }
+            out.set("user", u);
+            return json(200, out);
+        });
+    }
+
+    private static ObjectNode user(AuthUser u, boolean withVerified) {
+        ObjectNode out = object();
+        out.put("id", u.id());
+        out.put("email", u.email());
+        out.put("name", u.name());
+        if (withVerified) {
+            out.put("emailVerified", u.emailVerified());
+        }
+        return out;
+    }
+
+    @Override
+    protected Response error(AuthError e) {
+        ObjectNode out = object();
+        out.put("success", false);
+        out.put("error", e.kind().name());
+        out.put("message", e.message());
+        if (!e.fields().isEmpty()) {
+            ObjectNode fields = out.putObject("fields");
+            e.fields().forEach(fields::put);
+        }
+        return json(e.kind().status, out);
+    }
+}

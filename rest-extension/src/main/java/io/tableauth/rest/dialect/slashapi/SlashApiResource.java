@@ -1,0 +1,372 @@
+package io.tableauth.rest.dialect.slashapi;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.AuthService;
+import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.Project;
+import io.tableauth.rest.dialect.DialectResource;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelException;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.policy.PasswordPolicyManagerProvider;
+import org.keycloak.policy.PolicyError;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.storage.StorageId;
+
+/**
+ * SlashApi: {@code POST /auth/{identifier}/{register,login,logout}}, {@code PATCH}/{@code DELETE
+ * /auth/{identifier}/{id}}; {@code identifier} is the auth config's name. Bodies are {@code {"data":{...}}};
+ * validation errors are Laravel's 422 {@code {"message","errors"}}.
+ */
+public class SlashApiResource extends DialectResource {
+
+    /** User attribute holding SlashApi permissions (multi-valued). */
+    public static final String PERMISSIONS_ATTRIBUTE = "permissions";
+    /** User attribute holding SlashApi custom attributes as a JSON object. */
+    public static final String CUSTOM_ATTRIBUTES_ATTRIBUTE = "custom_attributes";
+
+    static final String INVALID = "The given data was invalid.";
+    static final String NO_PERMISSION = "You don't have permission to access this data.";
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final DateTimeFormatter LARAVEL_TIME =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final String identifier;
+    /** Whether field errors are keyed data.x (bodies wrapped in data) or x (the documented login body). */
+    private boolean dataKeys = true;
+
+    public SlashApiResource(KeycloakSession session, String identifier) {
+        super(session);
+        this.identifier = identifier;
+    }
+
+    private Project project() {
+        return auth.project(null, identifier, true);
+    }
+
+    /** The {@code data} object of a body, or the body itself when it has none (the documented login body). */
+    private static JsonNode data(ObjectNode body) {
+        JsonNode data = body.get("data");
+        if (data == null || data.isNull()) {
+            return body;
+        }
+        if (!data.isObject()) {
+            throw AuthError.validation("data", "The data must be an object.");
+        }
+        return data;
+    }
+
+    public Response register(InputStream in) {
+        return run(() -> {
+            Project project = project();
+            JsonNode data = data(body(in));
+            String email = field(data, "email");
+            String password = field(data, "password");
+            Map<String, String> errors = new LinkedHashMap<>();
+            if (email == null || email.isBlank()) {
+                errors.put("email", "The data.email field is required.");
+            } else if (!EMAIL.matcher(email.trim()).matches()) {
+                errors.put("email", "The data.email must be a valid email address.");
+            }
+            if (password == null || password.isEmpty()) {
+                errors.put("password", "The data.password field is required.");
+            }
+            if (!errors.isEmpty()) {
+                throw new AuthError(AuthError.Kind.VALIDATION, INVALID, errors);
+            }
+            List<String> permissions = permissions(data);
+            String custom = customAttributes(data);
+            if (permissions != null && !permissions.isEmpty() && !auth.canManageUsers(caller())) {
+                throw new AuthError(AuthError.Kind.FORBIDDEN, NO_PERMISSION);
+            }
+            UserModel user = auth.signup(project, new AuthService.Signup(email.trim(), email.trim(), null, null,
+                password, u -> {
+                    u.setAttribute(PERMISSIONS_ATTRIBUTE, permissions == null ? List.of() : permissions);
+                    if (custom != null) {
+                        u.setSingleAttribute(CUSTOM_ATTRIBUTES_ATTRIBUTE, custom);
+                    }
+                }));
+            ObjectNode out = object();
+            out.set("data", userData(user, auth.view(user), null));
+            return json(201, out);
+        });
+    }
+
+    public Response login(InputStream in) {
+        return run(() -> {
+            dataKeys = false;
+            Project project = project();
+            JsonNode data = data(body(in));
+            String email = field(data, "email");
+            String password = field(data, "password");
+            Map<String, String> errors = new LinkedHashMap<>();
+            if (email == null || email.isBlank()) {
+                errors.put("email", "The email field is required.");
+            }
+            if (password == null || password.isEmpty()) {
+                errors.put("password", "The password field is required.");
+            }
+            if (!errors.isEmpty()) {
+                throw new AuthError(AuthError.Kind.VALIDATION, INVALID, errors);
+            }
+            AuthService.Login login = auth.login(project, email, password, field(data, "otp"));
+            ObjectNode out = object();
+            ObjectNode d = userData(login.user(), auth.view(login.user()), null);
+            d.remove("permissions");
+            d.remove("updated_at");
+            d.put("token", login.tokens().accessToken());
+            d.put("refresh_token", login.tokens().refreshToken());
+            d.put("expires_in", login.tokens().expiresIn());
+            out.set("data", d);
+            return json(200, out);
+        });
+    }
+
+    public Response logout() {
+        return run(() -> {
+            Project project = project();
+            String token = bearerToken();
+            if (token == null) {
+                throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid token");
+            }
+            auth.logout(project, null, token);
+            ObjectNode out = object();
+            out.put("message", "User logged out");
+            return json(200, out);
+        });
+    }
+
+    public Response update(String id, InputStream in) {
+        return run(() -> {
+            Project project = project();
+            AuthenticationManager.AuthResult caller = requireCaller();
+            boolean admin = auth.canManageUsers(caller);
+            UserModel user = target(project, id, caller, admin);
+            JsonNode data = data(body(in));
+            String email = field(data, "email");
+            String password = field(data, "password");
+            List<String> permissions = permissions(data);
+            String custom = customAttributes(data);
+            if (permissions != null && !admin) {
+                throw new AuthError(AuthError.Kind.FORBIDDEN, NO_PERMISSION);
+            }
+            if (email != null) {
+                if (!EMAIL.matcher(email.trim()).matches()) {
+                    throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
+                        Map.of("email", "The data.email must be a valid email address."));
+                }
+                UserModel other = session.users().getUserByEmail(auth.realm(), email.trim());
+                if (other != null && !other.getId().equals(user.getId())) {
+                    throw new AuthError(AuthError.Kind.USER_EXISTS, INVALID,
+                        Map.of("email", "The data.email has already been taken."));
+                }
+            }
+            try {
+                if (email != null) {
+                    user.setEmail(email.trim());
+                }
+                if (password != null) {
+                    PolicyError policy = session.getProvider(PasswordPolicyManagerProvider.class)
+                        .validate(auth.realm(), user, password);
+                    if (policy != null) {
+                        throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
+                            Map.of("password", policy.getMessage()));
+                    }
+                    user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
+                }
+                if (permissions != null) {
+                    user.setAttribute(PERMISSIONS_ATTRIBUTE, permissions);
+                }
+                if (custom != null) {
+                    user.setSingleAttribute(CUSTOM_ATTRIBUTES_ATTRIBUTE, custom);
+                }
+            } catch (AuthError e) {
+                session.getTransactionManager().setRollbackOnly();
+                throw e;
+            } catch (ModelException e) {
+                session.getTransactionManager().setRollbackOnly();
+                throw new AuthError(AuthError.Kind.FORBIDDEN, e.getMessage() == null ? NO_PERMISSION : e.getMessage());
+            }
+            ObjectNode out = object();
+            out.set("data", userData(user, auth.view(user), Instant.now()));
+            return json(200, out);
+        });
+    }
+
+    public Response delete(String id) {
+        return run(() -> {
+            Project project = project();
+            AuthenticationManager.AuthResult caller = requireCaller();
+            UserModel user = target(project, id, caller, auth.canManageUsers(caller));
+            boolean removed;
+            try {
+                removed = session.users().removeUser(auth.realm(), user);
+            } catch (ModelException e) {
+                removed = false;
+            }
+            if (!removed) {
+                session.getTransactionManager().setRollbackOnly();
+                throw new AuthError(AuthError.Kind.FORBIDDEN, "This user cannot be deleted here: the auth config is read-only.");
+            }
+            ObjectNode out = object();
+            out.put("message", "User deleted");
+            return json(200, out);
+        });
+    }
+
+    private AuthenticationManager.AuthResult caller() {
+        String token = bearerToken();
+        return token == null ? null : auth.bearer(token);
+    }
+
+    private AuthenticationManager.AuthResult requireCaller() {
+        AuthenticationManager.AuthResult caller = caller();
+        if (caller == null) {
+            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid token");
+        }
+        return caller;
+    }
+
+    /** The user {id} of this auth config that the caller may change: themself, or anyone for manage-users. */
+    private UserModel target(Project project, String id, AuthenticationManager.AuthResult caller, boolean admin) {
+        String keycloakId = id.startsWith("f:") || project.authConfig() == null ? id
+            : StorageId.keycloakId(project.authConfig(), id);
+        boolean self = caller.user().getId().equals(keycloakId) || caller.user().getId().equals(id);
+        if (!self && !admin) {
+            throw new AuthError(AuthError.Kind.FORBIDDEN, NO_PERMISSION);
+        }
+        UserModel user = session.users().getUserById(auth.realm(), keycloakId);
+        if (user == null && !keycloakId.equals(id)) {
+            user = session.users().getUserById(auth.realm(), id);
+        }
+        if (user == null || (project.authConfig() != null
+            && !project.authConfigId().equals(user.getFederationLink()))) {
+            throw new AuthError(AuthError.Kind.NOT_FOUND, "User not found");
+        }
+        return user;
+    }
+
+    private static String field(JsonNode data, String name) {
+        JsonNode v = data.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw new AuthError(AuthError.Kind.VALIDATION, INVALID, Map.of(name, "The " + name + " must be a string."));
+        }
+        return v.asText();
+    }
+
+    private static List<String> permissions(JsonNode data) {
+        JsonNode v = data.get("permissions");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isArray()) {
+            throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
+                Map.of("permissions", "The data.permissions must be an array."));
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode p : v) {
+            if (!p.isTextual()) {
+                throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
+                    Map.of("permissions", "The data.permissions must be an array of strings."));
+            }
+            out.add(p.asText());
+        }
+        return out;
+    }
+
+    private static String customAttributes(JsonNode data) {
+        JsonNode v = data.get("custom_attributes");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isObject()) {
+            throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
+                Map.of("custom_attributes", "The data.custom_attributes must be an object."));
+        }
+        return v.toString();
+    }
+
+    private ObjectNode userData(UserModel model, AuthUser u, Instant updated) {
+        ObjectNode out = object();
+        out.put("id", u.id());
+        out.put("email", u.email());
+        ArrayNode permissions = out.putArray("permissions");
+        model.getAttributeStream(PERMISSIONS_ATTRIBUTE).forEach(permissions::add);
+        String custom = u.attribute(CUSTOM_ATTRIBUTES_ATTRIBUTE);
+        if (custom == null) {
+            out.putNull("custom_attributes");
+        } else {
+            try {
+                out.set("custom_attributes", JSON.readTree(custom));
+            } catch (JsonProcessingException e) {
+                out.putNull("custom_attributes");
+            }
+        }
+        String created = u.createdTimestamp() == null ? null
+            : LARAVEL_TIME.format(Instant.ofEpochMilli(u.createdTimestamp()));
+        out.put("created_at", created);
+        out.put("updated_at", updated != null ? LARAVEL_TIME.format(updated) : created);
+        return out;
+    }
+
+    @Override
+    protected Response error(AuthError e) {
+        ObjectNode out = object();
+        switch (e.kind()) {
+            case INVALID_CREDENTIALS, ACCOUNT_DISABLED, ACCOUNT_NOT_READY, DENIED -> {
+                out.put("message", INVALID);
+                String text = e.kind() == AuthError.Kind.INVALID_CREDENTIALS
+                    ? "The provided credentials are incorrect." : e.message();
+                out.putObject("errors").putArray("email").add(text);
+                return json(422, out);
+            }
+            case VALIDATION -> {
+                out.put("message", INVALID);
+                ObjectNode errors = out.putObject("errors");
+                if (e.fields().isEmpty()) {
+                    errors.putArray("data").add(e.message());
+                }
+                e.fields().forEach((field, message) -> errors.putArray(
+                    !dataKeys || field.startsWith("data.") ? field : "data." + field).add(message));
+                return json(422, out);
+            }
+            case USER_EXISTS -> {
+                out.put("message", INVALID);
+                out.putObject("errors").putArray("data.email").add("The data.email has already been taken.");
+                return json(422, out);
+            }
+            case INVALID_TOKEN -> {
+                out.put("message", "Invalid token");
+                return json(401, out);
+            }
+            case FORBIDDEN -> {
+                out.put("message", e.message());
+                return json(403, out);
+            }
+            default -> {
+                out.put("message", e.message());
+                return json(e.kind().status, out);
+            }
+        }
+    }
+}
