@@ -97,6 +97,24 @@ class SmokeIT {
     }
 
     @Test
+    void readmesRestExamplesWorkOnTheDemoRealm() {
+        // MaskAPI names its project and auth config; the demo realm gives its config the id demo-app-users.
+        Http.Response mask = Http.postJson(DEMO.uri("/api/v1/auth/login"),
+            Http.body("credential", "bob@example.com", "password", "correct horse battery staple"),
+            "x-mapi-key", "demo-app", "x-mapi-auth-config-id", "demo-app-users");
+        assertEquals(200, mask.status(), mask.toString());
+        Tokens.verifyAccessToken(DEMO, mask.json().get("accessToken").asText());
+        // Directus owns POST /auth/login in the demo; Baasix's /auth/me reads the token it issued.
+        Http.Response directus = Http.postJson(DEMO.uri("/auth/login"),
+            Http.body("email", "carol@example.com", "password", "correct horse battery staple"));
+        assertEquals(200, directus.status(), directus.toString());
+        String token = directus.json().get("data").get("access_token").asText();
+        Http.Response me = Http.get(DEMO.uri("/auth/me"), "Authorization", "Bearer " + token);
+        assertEquals(200, me.status(), me.toString());
+        assertEquals("Carol", me.json().get("user").get("firstName").asText());
+    }
+
+    @Test
     void keycloakDirectGrantRefusesAWrongPassword() {
         Http.Response response = Tokens.passwordGrant(DEMO, "demo-app", "alice", "not-her-password");
 

@@ -59,16 +59,28 @@ final class SqlAuthConfig implements AutoCloseable {
     }
 
     /**
-     * Verifies a password against a hash of this config's format for new passwords, and forgets the answer: a
-     * login for an unknown user then costs what a wrong password for a known one costs.
+     * Verifies a password against one hash stored in this table (or, for an empty table, one in the format for new
+     * passwords) and forgets the answer: a login for an unknown user then costs what a wrong password for a real
+     * user of this table costs, whatever cost the application's hashes have.
      */
     void dummyVerify(String password) {
         String hash = dummyHash;
         if (hash == null) {
-            hash = hasher.hash("tableauth-dummy-" + System.nanoTime());
+            try (Connection c = connection()) {
+                hash = table(c).sampleHash(c).orElse(null);
+            } catch (SQLException | RuntimeException e) {
+                hash = null;
+            }
+            if (hash == null || hasher.formatOf(hash) == null) {
+                hash = hasher.hash("tableauth-dummy-" + System.nanoTime());
+            }
             dummyHash = hash;
         }
-        hasher.verify(password == null ? "" : password, hash, null);
+        try {
+            hasher.verify(password == null ? "" : password, hash, null);
+        } catch (RuntimeException e) {
+            // a legacy format that needs a salt: the verify was spent or cheap either way
+        }
     }
 
     Connection connection() throws SQLException {

@@ -124,6 +124,9 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
 
     @Override
     public void setSingleAttribute(String name, String value) {
+        if (UserModel.USERNAME.equals(name) && provider.config().usernameIsEmail()) {
+            return; // the login column is the e-mail column: the username follows the e-mail
+        }
         if (!columnBacked(name)) {
             super.setSingleAttribute(name, value);
         } else if (!sameText(value, columnValue(name))) {

@@ -44,6 +44,12 @@ public record SqlUserStorageConfig(
     boolean caseInsensitiveCredentials,
     int maxPoolSize) {
 
+    /** True when the (first) login column is the e-mail column, so a user's username is their e-mail. */
+    public boolean usernameIsEmail() {
+        return emailColumn != null && !credentialColumns.isEmpty()
+            && credentialColumns.get(0).name().equalsIgnoreCase(emailColumn.name());
+    }
+
     public static final String JDBC_URL = "jdbcUrl";
     public static final String DB_USER = "dbUser";
     public static final String DB_PASSWORD = "dbPassword";

@@ -176,6 +176,7 @@ final class UserTable {
     /** The column behind a Keycloak attribute (email, firstName, lastName or a mapped one), or null. */
     Column columnFor(String attribute) {
         return switch (attribute) {
+            case UserModel.USERNAME -> credentials.get(0);
             case UserModel.EMAIL -> email;
             case UserModel.FIRST_NAME -> firstName;
             case UserModel.LAST_NAME -> lastName;
@@ -406,6 +407,15 @@ final class UserTable {
             }
         }
         throw new SqlWriteException("The new row was inserted but its " + id.name() + " could not be read back.");
+    }
+
+    /** One stored password hash of this table (any row), or empty when the table has none. */
+    Optional<String> sampleHash(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + password.quoted() + " FROM " + quotedTable
+            + " WHERE " + password.quoted() + " IS NOT NULL AND " + password.quoted() + " <> '' LIMIT 1");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+        }
     }
 
     void updatePassword(Connection c, String externalId, String hash) throws SQLException {

@@ -108,6 +108,11 @@ class MaskApiIT extends RestFixture {
             "x-mapi-auth-config-id", membersId);
         assertEquals(401, noGrants.status(), noGrants.toString());
         assertEquals("UNKNOWN_PROJECT", text(noGrants.json(), "error"));
+        // A confidential client needs its secret, which a browser app's REST call cannot carry.
+        Http.Response confidential = postJson(api("v1/auth/login"), b, "x-mapi-key", "confidential",
+            "x-mapi-auth-config-id", membersId);
+        assertEquals(401, confidential.status(), confidential.toString());
+        assertEquals("UNKNOWN_PROJECT", text(confidential.json(), "error"));
     }
 
     @Test

@@ -37,20 +37,20 @@ import org.keycloak.representations.userprofile.config.UPConfig;
  */
 @ExtendWith(KeycloakExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class RestFixture {
+public abstract class RestFixture {
 
     /** Password of every seeded table user; the hash was written by PHP's password_hash (bcrypt $2y$ 10). */
-    static final String TABLE_PASSWORD = "correct horse battery staple";
-    static final String TABLE_HASH = "$2y$10$/zCaLd9jR3ldvYdXvS.PSOhSHGdCRp9lLArfOvgO7edNz.AagYOFi";
-    static final String ORIGIN = "http://app.example.test";
+    public static final String TABLE_PASSWORD = "correct horse battery staple";
+    public static final String TABLE_HASH = "$2y$10$/zCaLd9jR3ldvYdXvS.PSOhSHGdCRp9lLArfOvgO7edNz.AagYOFi";
+    public static final String ORIGIN = "http://app.example.test";
 
     @RegisterExtension
-    final TestRealm realm = TestRealm.fromResource("/realms/rest-realm.json");
+    public final TestRealm realm = TestRealm.fromResource("/realms/rest-realm.json");
     @RegisterExtension
-    final TestDatabase db = TestDatabase.postgres();
+    public final TestDatabase db = TestDatabase.postgres();
 
-    String membersId;
-    String staffId;
+    public String membersId;
+    public String staffId;
 
     @BeforeAll
     void createTablesAndConfigs() throws SQLException {
@@ -101,12 +101,12 @@ abstract class RestFixture {
         }
     }
 
-    static String unique(String prefix) {
+    public static String unique(String prefix) {
         return prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "@example.com";
     }
 
     /** Inserts a row as the application would; returns its id. */
-    String insert(String table, String email, boolean active) throws SQLException {
+    public String insert(String table, String email, boolean active) throws SQLException {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
             + " (email, password, first_name, last_name, is_active, role) VALUES (?, ?, ?, ?, ?, ?)",
             Statement.RETURN_GENERATED_KEYS)) {
@@ -125,7 +125,7 @@ abstract class RestFixture {
     }
 
     /** One column of the row with this e-mail, or null when there is no such row. */
-    String column(String table, String email, String column) throws SQLException {
+    public String column(String table, String email, String column) throws SQLException {
         try (Connection c = db.connect();
              PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE email = ?")) {
             ps.setString(1, email);
@@ -135,40 +135,40 @@ abstract class RestFixture {
         }
     }
 
-    URI api(String path) {
+    public URI api(String path) {
         return realm.uri("/api/" + path);
     }
 
-    URI auth(String path) {
+    public URI auth(String path) {
         return realm.uri("/auth/" + path);
     }
 
     /** The ids of the user's Keycloak sessions, as the admin console's Sessions tab lists them. */
-    List<String> sessionsOf(String userId) {
+    public List<String> sessionsOf(String userId) {
         return realm.admin().users().get(userId).getUserSessions().stream().map(s -> s.getId()).toList();
     }
 
     /** Sets one tableauth setting through the admin REST API (what the admin console's tab saves). */
-    void setting(String key, String value) {
+    public void setting(String key, String value) {
         ComponentRepresentation settings = realm.admin().components()
             .query(realm.admin().toRepresentation().getId(), "org.keycloak.services.ui.extend.UiTabProvider").get(0);
         settings.getConfig().putSingle(key, value);
         realm.admin().components().component(settings.getId()).update(settings);
     }
 
-    void updateRealm(java.util.function.Consumer<RealmRepresentation> change) {
+    public void updateRealm(java.util.function.Consumer<RealmRepresentation> change) {
         RealmRepresentation rep = realm.admin().toRepresentation();
         change.accept(rep);
         realm.admin().update(rep);
     }
 
     /** Keycloak's own refresh_token grant, to prove our tokens are Keycloak's. */
-    Http.Response nativeRefresh(String clientId, String refreshToken) {
+    public Http.Response nativeRefresh(String clientId, String refreshToken) {
         return Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of(
             "grant_type", "refresh_token", "client_id", clientId, "refresh_token", refreshToken));
     }
 
-    static String text(JsonNode node, String field) {
+    public static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();
     }

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.common.ClientConnection;
+import org.keycloak.common.util.Time;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -31,11 +32,13 @@ import org.keycloak.models.ClientModel;
 import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
+import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.policy.PasswordPolicyManagerProvider;
 import org.keycloak.policy.PolicyError;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
@@ -162,8 +165,8 @@ public final class AuthService {
         try {
             tokens = tokenEndpoint(form, event);
         } catch (AuthError e) {
-            if (Errors.USER_NOT_FOUND.equals(event.getEvent().getError())) {
-                spendDummyVerify(project, password);
+            if (e.kind() == AuthError.Kind.INVALID_CREDENTIALS) {
+                equalizeFailureCost(project, event, password);
             }
             throw e;
         }
@@ -178,10 +181,32 @@ public final class AuthService {
     }
 
     /**
-     * An unknown user costs Keycloak one dummy hash in the realm's own algorithm; a wrong password of a table user
-     * costs a verify in the table's format. This spends the difference, so neither answer is faster.
+     * Makes every "invalid credentials" answer cost the same: one hash in the realm's algorithm plus one verify in the
+     * table's format. Keycloak already spent one of them (a dummy hash for an unknown or locked user, the realm hash
+     * of a Keycloak user, the table verify of a table user); this spends the other. So neither the answer nor its
+     * time tells an unknown user from a wrong password, for table users and Keycloak users alike.
      */
-    private void spendDummyVerify(Project project, String password) {
+    private void equalizeFailureCost(Project project, EventBuilder event, String password) {
+        String error = event.getEvent().getError();
+        String userId = event.getEvent().getUserId();
+        boolean tableVerified = userId != null && userId.startsWith("f:")
+            && (Errors.INVALID_USER_CREDENTIALS.equals(error) || Errors.USER_DISABLED.equals(error));
+        if (tableVerified) {
+            spendRealmDummyHash();
+        } else {
+            spendTableDummyVerify(project, password);
+        }
+    }
+
+    private void spendRealmDummyHash() {
+        PasswordPolicy policy = realm.getPasswordPolicy();
+        PasswordHashProvider provider = policy != null && policy.getHashAlgorithm() != null
+            ? session.getProvider(PasswordHashProvider.class, policy.getHashAlgorithm())
+            : session.getProvider(PasswordHashProvider.class);
+        provider.encodedCredential("SlightlyLongerDummyPassword", policy != null ? policy.getHashIterations() : -1);
+    }
+
+    private void spendTableDummyVerify(Project project, String password) {
         ComponentModel config = project.authConfig() != null ? project.authConfig()
             : sqlConfigs().stream().filter(c -> !"false".equals(c.get("enabled")))
                 .min((a, b) -> Integer.compare(priority(a), priority(b))).orElse(null);
@@ -354,6 +379,9 @@ public final class AuthService {
         try {
             UserModel user = profile.create();
             user.setEnabled(true);
+            if (user.getCreatedTimestamp() == null) {
+                user.setCreatedTimestamp(Time.currentTimeMillis()); // a table user keeps it in federated storage
+            }
             PolicyError userPolicy = session.getProvider(PasswordPolicyManagerProvider.class)
                 .validate(realm, user, request.password());
             if (userPolicy != null) {

@@ -46,6 +46,22 @@ public abstract class DialectResource {
     /** The dialect's documented error response for this error: the one place each dialect builds error bodies. */
     protected abstract Response error(AuthError e);
 
+    /**
+     * {@code {"success": false, "error": CODE, "message": "...", "fields": {...}}} with the error's usual status: the
+     * error shape of the dialects whose documents show success bodies only (MaskAPI, Mavibase).
+     */
+    protected static Response successFalse(AuthError e) {
+        ObjectNode out = object();
+        out.put("success", false);
+        out.put("error", e.kind().name());
+        out.put("message", e.message());
+        if (!e.fields().isEmpty()) {
+            ObjectNode fields = out.putObject("fields");
+            e.fields().forEach(fields::put);
+        }
+        return json(e.kind().status, out);
+    }
+
     /** A dialect call. */
     @FunctionalInterface
     public interface Call {

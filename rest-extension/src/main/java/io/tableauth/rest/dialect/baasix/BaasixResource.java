@@ -13,6 +13,7 @@ import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.dialect.DialectResource;
+import io.tableauth.rest.dialect.directus.DirectusResource;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
@@ -81,6 +82,9 @@ public class BaasixResource extends DialectResource {
             String token = bearerToken();
             if (token == null) {
                 token = cookie(TOKEN_COOKIE);
+            }
+            if (token == null) {
+                token = cookie(DirectusResource.SESSION_COOKIE); // a Directus session-mode login
             }
             if (token == null) {
                 throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Unauthorized");

@@ -144,14 +144,6 @@ public class MaskApiResource extends DialectResource {
 
     @Override
     protected Response error(AuthError e) {
-        ObjectNode out = object();
-        out.put("success", false);
-        out.put("error", e.kind().name());
-        out.put("message", e.message());
-        if (!e.fields().isEmpty()) {
-            ObjectNode fields = out.putObject("fields");
-            e.fields().forEach(fields::put);
-        }
-        return json(e.kind().status, out);
+        return successFalse(e); // MaskAPI documents no error body: ours, shared with Mavibase
     }
 }

@@ -1,0 +1,136 @@
+package io.tableauth.it.rest;
+
+import static io.tableauth.it.support.Http.body;
+import static io.tableauth.it.support.Http.postJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tableauth.it.support.Http;
+import io.tableauth.it.support.Tokens;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/** Mavibase's platform auth: register, login, refresh-token, logout and users/me, on the realm's default client. */
+class MavibaseIT extends RestFixture {
+
+    private Http.Response login(String email, String password) {
+        return postJson(api("v1/platform/auth/login"), body("email", email, "password", password));
+    }
+
+    private Http.Response me(String token) {
+        return token == null ? Http.get(api("v1/platform/users/me"))
+            : Http.get(api("v1/platform/users/me"), "Authorization", "Bearer " + token);
+    }
+
+    @Test
+    void registerCreatesTheUserAndAnswersTheDocumentedShape() throws Exception {
+        String email = unique("vr");
+        Http.Response r = postJson(api("v1/platform/auth/register"),
+            body("email", email, "password", "SecurePassword123!", "name", "Jane Roe"));
+        assertEquals(201, r.status(), r.toString());
+        JsonNode json = r.json();
+        assertTrue(json.get("success").asBoolean());
+        assertEquals("Registration successful.", text(json, "message"));
+        JsonNode user = json.get("user");
+        assertEquals(email, text(user, "email"));
+        assertEquals("Jane Roe", text(user, "name"));
+        assertFalse(user.get("emailVerified").asBoolean());
+        assertTrue(text(user, "id").startsWith("f:" + membersId + ":"), "new users go into the members table");
+        assertTrue(column("members", email, "password").startsWith("$2y$"));
+        Http.Response duplicate = postJson(api("v1/platform/auth/register"),
+            body("email", email, "password", "SecurePassword123!", "name", "Jane Roe"));
+        assertEquals(409, duplicate.status());
+        assertFalse(duplicate.json().get("success").asBoolean());
+        assertEquals("User already exists", text(duplicate.json(), "message"));
+    }
+
+    @Test
+    void loginRefreshMeAndLogout() throws Exception {
+        String email = unique("vl");
+        insert("members", email, true);
+        Http.Response r = login(email, TABLE_PASSWORD);
+        assertEquals(200, r.status(), r.toString());
+        JsonNode json = r.json();
+        assertTrue(json.get("success").asBoolean());
+        assertEquals("app", Tokens.verifyAccessToken(realm, text(json, "token")).getStringClaim("azp"));
+        assertEquals("Ada Lovelace", text(json.get("user"), "name"));
+        String userId = text(json.get("user"), "id");
+
+        Http.Response refreshed = postJson(api("v1/platform/auth/refresh-token"),
+            body("refreshToken", text(json, "refreshToken")));
+        assertEquals(200, refreshed.status(), refreshed.toString());
+        String token = text(refreshed.json(), "token");
+        assertNotNull(text(refreshed.json(), "refreshToken"));
+
+        Http.Response who = me(token);
+        assertEquals(200, who.status(), who.toString());
+        assertEquals(userId, text(who.json().get("user"), "id"));
+        assertEquals(email, text(who.json().get("user"), "email"));
+
+        Http.Response out = postJson(api("v1/platform/auth/logout"), null, "Authorization", "Bearer " + token);
+        assertEquals(200, out.status(), out.toString());
+        assertTrue(sessionsOf(userId).isEmpty());
+        Http.Response revoked = me(token);
+        assertEquals(401, revoked.status(), "a token of an ended session must be refused");
+        assertFalse(revoked.json().get("success").asBoolean());
+    }
+
+    @Test
+    void meRefusesMissingGarbageAndExpiredTokens() throws Exception {
+        assertEquals(401, me(null).status());
+        assertEquals(401, me("not-a-jwt").status());
+        updateRealm(r -> r.setAccessTokenLifespan(2));
+        try {
+            String token = text(login("kc-user@example.com", "kc-user-password").json(), "token");
+            assertEquals(200, me(token).status());
+            Thread.sleep(3500);
+            Http.Response expired = me(token);
+            assertEquals(401, expired.status());
+            assertEquals("INVALID_TOKEN", text(expired.json(), "error"));
+        } finally {
+            updateRealm(r -> r.setAccessTokenLifespan(300));
+        }
+    }
+
+    @Test
+    void requiredActionsAndEmailVerificationFollowTheRealm() throws Exception {
+        UserRepresentation u = new UserRepresentation();
+        u.setUsername("pending-user");
+        u.setEmail("pending-user@example.com");
+        u.setEnabled(true);
+        u.setRequiredActions(List.of("UPDATE_PASSWORD"));
+        CredentialRepresentation c = new CredentialRepresentation();
+        c.setType("password");
+        c.setValue("pending-password");
+        c.setTemporary(false);
+        u.setCredentials(List.of(c));
+        try (Response created = realm.admin().users().create(u)) {
+            CreatedResponseUtil.getCreatedId(created);
+        }
+        Http.Response pending = login("pending-user@example.com", "pending-password");
+        assertEquals(401, pending.status(), pending.toString());
+        assertEquals("ACCOUNT_NOT_READY", text(pending.json(), "error"));
+
+        updateRealm(r -> r.setVerifyEmail(true));
+        try {
+            String email = unique("vv");
+            Http.Response r = postJson(api("v1/platform/auth/register"),
+                body("email", email, "password", "SecurePassword123!", "name", "Val Verify"));
+            assertEquals(201, r.status(), r.toString());
+            assertEquals("Registration successful. Please verify your email.", text(r.json(), "message"));
+            Http.Response unverified = login(email, "SecurePassword123!");
+            assertEquals(401, unverified.status());
+            assertEquals("ACCOUNT_NOT_READY", text(unverified.json(), "error"));
+        } finally {
+            updateRealm(r -> r.setVerifyEmail(false));
+        }
+    }
+}
