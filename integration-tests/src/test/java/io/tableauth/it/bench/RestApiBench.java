@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -15,7 +16,6 @@ import java.util.function.IntFunction;
 
 import io.tableauth.it.rest.RestFixture;
 import io.tableauth.it.support.Http;
-import io.tableauth.it.support.Tokens;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class RestApiBench extends RestFixture {
 
     private static final int THREADS = Integer.getInteger("tableauth.bench.threads", 4);
-    private static final int SECONDS = Integer.getInteger("tableauth.bench.seconds", 15);
+    private static final int SECONDS = Integer.getInteger("tableauth.bench.seconds", 20);
     private static final int SAMPLES = Integer.getInteger("tableauth.bench.samples", 41);
 
     private final List<String> users = new ArrayList<>();
@@ -40,40 +40,44 @@ class RestApiBench extends RestFixture {
             users.add(email);
         }
         String[] mask = {"x-mapi-key", "project-b", "x-mapi-auth-config-id", membersId};
-        IntFunction<Http.Response> nativeLogin = t -> Tokens.passwordGrant(realm, "project-b", users.get(t),
-            TABLE_PASSWORD);
+        // Without scope=openid, as the REST logins: no ID token on either side.
+        IntFunction<Http.Response> nativeLogin = t -> Http.postForm(realm.uri("/protocol/openid-connect/token"),
+            Map.of("grant_type", "password", "client_id", "project-b", "username", users.get(t),
+                "password", TABLE_PASSWORD));
         IntFunction<Http.Response> maskLogin = t -> postJson(api("v1/auth/login"),
             body("credential", users.get(t), "password", TABLE_PASSWORD), mask);
         IntFunction<Http.Response> directusLogin = t -> postJson(auth("login"),
             body("email", users.get(t), "password", TABLE_PASSWORD));
 
-        // Two rounds, native and REST alternating; the first round warms the JIT up and is not reported.
-        double nLogin = 0, mLogin = 0, dLogin = 0, nRefresh = 0, mRefresh = 0;
+        // Native and REST calls are measured interleaved, in one-second slices taken in turn, so background work
+        // (Keycloak persisting sessions, JIT) falls on both alike; a first pass warms up and is not reported.
         String[] nativeTokens = new String[THREADS];
         String[] maskTokens = new String[THREADS];
-        for (int round = 1; round <= 2; round++) {
-            String tag = round == 1 ? "(warm-up) " : "";
-            nLogin = rate(tag + "native password grant", nativeLogin, SECONDS);
-            mLogin = rate(tag + "MaskAPI /api/v1/auth/login", maskLogin, SECONDS);
-            dLogin = rate(tag + "Directus /auth/login", directusLogin, SECONDS);
+        IntFunction<Http.Response> nativeRefreshCall = t -> {
+            Http.Response r = nativeRefresh("project-b", nativeTokens[t]);
+            nativeTokens[t] = text(r.json(), "refresh_token");
+            return r;
+        };
+        IntFunction<Http.Response> maskRefreshCall = t -> {
+            Http.Response r = postJson(api("v1/auth/refresh"), body("refreshToken", maskTokens[t]), mask);
+            maskTokens[t] = text(r.json(), "refreshToken");
+            return r;
+        };
+        double[] logins = null;
+        double[] refreshes = null;
+        for (int pass = 1; pass <= 2; pass++) {
+            int seconds = pass == 1 ? 5 : SECONDS;
+            logins = interleaved(pass == 2, seconds, new String[] {"native password grant",
+                "MaskAPI /api/v1/auth/login", "Directus /auth/login"}, nativeLogin, maskLogin, directusLogin);
             for (int t = 0; t < THREADS; t++) {
                 nativeTokens[t] = text(nativeLogin.apply(t).json(), "refresh_token");
                 maskTokens[t] = text(maskLogin.apply(t).json(), "refreshToken");
             }
-            nRefresh = rate(tag + "native refresh_token grant", t -> {
-                Http.Response r = nativeRefresh("project-b", nativeTokens[t]);
-                nativeTokens[t] = text(r.json(), "refresh_token");
-                return r;
-            }, SECONDS);
-            mRefresh = rate(tag + "MaskAPI /api/v1/auth/refresh", t -> {
-                Http.Response r = postJson(api("v1/auth/refresh"), body("refreshToken", maskTokens[t]), mask);
-                maskTokens[t] = text(r.json(), "refreshToken");
-                return r;
-            }, SECONDS);
+            refreshes = interleaved(pass == 2, seconds, new String[] {"native refresh_token grant",
+                "MaskAPI /api/v1/auth/refresh"}, nativeRefreshCall, maskRefreshCall);
         }
-
         System.out.printf(Locale.ROOT, "%nRATIOS (REST / native): MaskAPI login %.2f, Directus login %.2f, "
-            + "MaskAPI refresh %.2f%n", mLogin / nLogin, dLogin / nLogin, mRefresh / nRefresh);
+            + "MaskAPI refresh %.2f%n", logins[1] / logins[0], logins[2] / logins[0], refreshes[1] / refreshes[0]);
 
         // Timing of failures: wrong password of a table user vs unknown user, alternating, sequential. Brute-force
         // detection is off here so that a wrong password takes the real wrong-password path, not the lockout path.
@@ -101,31 +105,51 @@ class RestApiBench extends RestFixture {
             + "%.1f, unknown user %.1f%n", median(wrongDirectus), median(wrongLocal), median(unknownDirectus));
     }
 
-    private double rate(String name, IntFunction<Http.Response> call, int seconds) throws Exception {
+    /** Runs the calls in turn, one-second slices each, for {@code seconds} per call; returns req/s per call. */
+    @SafeVarargs
+    private double[] interleaved(boolean print, int seconds, String[] names, IntFunction<Http.Response>... calls)
+        throws Exception {
+        long[] ok = new long[calls.length];
+        long[] failed = new long[calls.length];
+        long[] nanos = new long[calls.length];
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        AtomicLong ok = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        long start = System.nanoTime();
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            int thread = t;
-            futures.add(pool.submit(() -> {
-                do {
-                    Http.Response r = call.apply(thread);
-                    (r.status() == 200 ? ok : failed).incrementAndGet();
-                } while (System.nanoTime() < end);
-            }));
+        try {
+            for (int slice = 0; slice < seconds; slice++) {
+                for (int c = 0; c < calls.length; c++) {
+                    IntFunction<Http.Response> call = calls[c];
+                    AtomicLong good = new AtomicLong();
+                    AtomicLong bad = new AtomicLong();
+                    long start = System.nanoTime();
+                    long end = start + 1_000_000_000L;
+                    List<Future<?>> futures = new ArrayList<>();
+                    for (int t = 0; t < THREADS; t++) {
+                        int thread = t;
+                        futures.add(pool.submit(() -> {
+                            do {
+                                (call.apply(thread).status() == 200 ? good : bad).incrementAndGet();
+                            } while (System.nanoTime() < end);
+                        }));
+                    }
+                    for (Future<?> f : futures) {
+                        f.get();
+                    }
+                    nanos[c] += System.nanoTime() - start;
+                    ok[c] += good.get();
+                    failed[c] += bad.get();
+                }
+            }
+        } finally {
+            pool.shutdown();
         }
-        for (Future<?> f : futures) {
-            f.get();
+        double[] rates = new double[calls.length];
+        for (int c = 0; c < calls.length; c++) {
+            rates[c] = ok[c] / (nanos[c] / 1e9);
+            if (print) {
+                System.out.printf(Locale.ROOT, "BENCH %-32s %8.1f req/s  (%d ok, %d failed, %.1f s, %d clients)%n",
+                    names[c], rates[c], ok[c], failed[c], nanos[c] / 1e9, THREADS);
+            }
         }
-        pool.shutdown();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        double rate = ok.get() / elapsed;
-        System.out.printf(Locale.ROOT, "BENCH %-32s %8.1f req/s  (%d ok, %d failed, %.1f s, %d clients)%n", name, rate,
-            ok.get(), failed.get(), elapsed, THREADS);
-        return rate;
+        return rates;
     }
 
     private static long time(Runnable call) {
