@@ -49,4 +49,7 @@ mkdir -p "$TABLEAUTH_DEMO_DATA"
 
 export KC_BOOTSTRAP_ADMIN_USERNAME="$ADMIN_USER"
 export KC_BOOTSTRAP_ADMIN_PASSWORD="$ADMIN_PASSWORD"
-exec bash "$KC_HOME/bin/kc.sh" start-dev --import-realm --http-host=127.0.0.1 --http-port="$PORT"
+# declarative-ui: Keycloak's (experimental) admin-console extension feature, which shows the tableauth-settings
+# tab under Realm settings.
+exec bash "$KC_HOME/bin/kc.sh" start-dev --import-realm --http-host=127.0.0.1 --http-port="$PORT" \
+  --features=declarative-ui
