@@ -101,6 +101,20 @@ class MavibaseIT extends RestFixture {
     }
 
     @Test
+    void aRealmWithoutADefaultClientSaysSoInMavibasesShape() {
+        setting("defaultClient", "");
+        try {
+            Http.Response r = login("kc-user@example.com", "kc-user-password");
+            assertEquals(500, r.status(), r.toString());
+            assertFalse(r.json().get("success").asBoolean());
+            assertTrue(text(r.json(), "message").startsWith("No default client is set"), r.toString());
+        } finally {
+            setting("defaultClient", "app");
+        }
+        assertEquals(200, login("kc-user@example.com", "kc-user-password").status());
+    }
+
+    @Test
     void requiredActionsAndEmailVerificationFollowTheRealm() throws Exception {
         UserRepresentation u = new UserRepresentation();
         u.setUsername("pending-user");

@@ -105,7 +105,7 @@ public final class AuthService {
             String fallback = settings().defaultClient();
             if (fallback == null) {
                 throw new AuthError(AuthError.Kind.MISCONFIGURED, "No default client is set for this realm "
-                    + "(Realm settings, tab tableauth).");
+                    + "(Realm settings, tab tableauth-settings).");
             }
             client = session.clients().getClientByClientId(realm, fallback);
             if (client == null) {
