@@ -95,6 +95,41 @@ public class ApiRootResource {
         return new MavibaseResource(session).me();
     }
 
+    @POST
+    @Path("v1/platform/2fa/setup")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseTwoFactorSetup() {
+        return new MavibaseResource(session).twoFactorSetup();
+    }
+
+    @POST
+    @Path("v1/platform/2fa/setup/verify")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseTwoFactorSetupVerify(InputStream body) {
+        return new MavibaseResource(session).twoFactorSetupVerify(body);
+    }
+
+    @POST
+    @Path("v1/platform/2fa/verify")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseTwoFactorVerify(InputStream body) {
+        return new MavibaseResource(session).twoFactorVerify(body);
+    }
+
+    @POST
+    @Path("v1/platform/2fa/disable")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseTwoFactorDisable() {
+        return new MavibaseResource(session).twoFactorDisable();
+    }
+
+    @POST
+    @Path("v1/platform/2fa/disable/confirm")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseTwoFactorDisableConfirm(InputStream body) {
+        return new MavibaseResource(session).twoFactorDisableConfirm(body);
+    }
+
     // --- CORS
 
     @OPTIONS

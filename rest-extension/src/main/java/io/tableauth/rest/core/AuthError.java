@@ -16,6 +16,10 @@ public final class AuthError extends RuntimeException {
         ACCOUNT_DISABLED(401),
         /** Required actions pending (verify e-mail, update password, ...): no token over a REST login. */
         ACCOUNT_NOT_READY(401),
+        /** Password right, one-time code missing (the user has TOTP). */
+        OTP_REQUIRED(401),
+        /** Password right, one-time code wrong or used (or a 2FA setup/disable code that does not match). */
+        INVALID_OTP(401),
         /** A hook or another authenticator denied the login with its own message. */
         DENIED(401),
         /** Missing, expired, revoked or foreign access or refresh token. */

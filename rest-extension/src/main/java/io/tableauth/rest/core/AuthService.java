@@ -52,6 +52,14 @@ import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.UserSessionManager;
 import org.keycloak.storage.StorageId;
 import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.common.util.SecretGenerator;
+import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
+import org.keycloak.protocol.oidc.grants.OAuth2GrantType;
+import org.keycloak.protocol.oidc.utils.AuthorizeClientUtil;
+import org.keycloak.services.cors.Cors;
+import org.keycloak.services.managers.AuthenticationSessionManager;
+import org.keycloak.services.managers.BruteForceProtector;
+import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.theme.Theme;
 import org.keycloak.userprofile.UserProfile;
 import org.keycloak.userprofile.UserProfileContext;
@@ -140,12 +148,35 @@ public final class AuthService {
 
     // --- login
 
-    /** A login that succeeded: Keycloak's tokens and the user they were issued to. */
-    public record Login(TokenSet tokens, UserModel user) {
+    /**
+     * A login that succeeded (Keycloak's tokens and the user they were issued to), or, for a two-step login of a user
+     * with TOTP, the temporary token that {@link #completeSecondFactor} takes with the code (tokens null).
+     */
+    public record Login(TokenSet tokens, UserModel user, String tempToken) {
+
+        Login(TokenSet tokens, UserModel user) {
+            this(tokens, user, null);
+        }
+
+        public boolean secondFactorRequired() {
+            return tempToken != null;
+        }
     }
+
+    /** How long a two-step login waits for its code, at most (the realm's login lifespan may be shorter). */
+    public static final int TEMP_TOKEN_SECONDS = 300;
+    private static final String TEMP_TOKEN_KEY = "tableauth-2fa-login:";
 
     /** Logs in through Keycloak's password grant; throws {@link AuthError} with the reason otherwise. */
     public Login login(Project project, String credential, String password, String otp) {
+        return login(project, credential, password, otp, false);
+    }
+
+    /**
+     * Logs in; with {@code twoStep}, a user with TOTP who sent no code gets a temporary token instead of an error
+     * (Mavibase's {@code requires2FA}), and the Keycloak authentication session waits for the code.
+     */
+    public Login login(Project project, String credential, String password, String otp, boolean twoStep) {
         if (credential == null || credential.isBlank()) {
             throw AuthError.validation("credential", "The credential is required.");
         }
@@ -161,11 +192,27 @@ public final class AuthService {
             form.put("otp", otp.trim()); // read by Keycloak's direct-grant OTP authenticator
         }
         EventBuilder event = event();
+        PasswordGrant grant = new PasswordGrant(twoStep);
+        Response response = grantCall(form, event, grant::process);
+        if (grant.waitingForCode() != null) {
+            return new Login(null, grant.waitingForCode().getAuthenticatedUser(),
+                issueTempToken(project, grant.waitingForCode()));
+        }
+        return finishLogin(project, response, event, grant, otp, password);
+    }
+
+    private Login finishLogin(Project project, Response response, EventBuilder event, PasswordGrant grant, String otp,
+                              String password) {
         AccessTokenResponse tokens;
         try {
-            tokens = tokenEndpoint(form, event);
+            tokens = tokensOf(response);
         } catch (AuthError e) {
-            if (e.kind() == AuthError.Kind.INVALID_CREDENTIALS) {
+            if (grant.codeRejected()) {
+                throw otp == null || otp.isBlank()
+                    ? new AuthError(AuthError.Kind.OTP_REQUIRED, "A one-time code is required")
+                    : new AuthError(AuthError.Kind.INVALID_OTP, "Invalid one-time code");
+            }
+            if (e.kind() == AuthError.Kind.INVALID_CREDENTIALS && password != null) {
                 equalizeFailureCost(project, event, password);
             }
             throw e;
@@ -178,6 +225,73 @@ public final class AuthService {
             throw AuthError.invalidCredentials();
         }
         return new Login(TokenSet.of(tokens), user);
+    }
+
+    private String issueTempToken(Project project, AuthenticationSessionModel authSession) {
+        String token = "temp_" + SecretGenerator.getInstance().randomString(40);
+        Map<String, String> notes = new HashMap<>();
+        notes.put("root", authSession.getParentSession().getId());
+        notes.put("tab", authSession.getTabId());
+        notes.put("client", authSession.getClient().getId());
+        notes.put("user", authSession.getAuthenticatedUser().getId());
+        if (project.authConfig() != null) {
+            notes.put("config", project.authConfigId());
+        }
+        int ttl = Math.max(30, Math.min(TEMP_TOKEN_SECONDS, realm.getAccessCodeLifespanLogin()));
+        session.singleUseObjects().put(TEMP_TOKEN_KEY + sha256(token), ttl, notes);
+        return token;
+    }
+
+    /**
+     * The second step of a two-step login: the temporary token (single use, on any node) and the code finish the
+     * Keycloak authentication session the first step left waiting. A wrong code uses the token up.
+     */
+    public Login completeSecondFactor(String tempToken, String code) {
+        if (tempToken == null || tempToken.isBlank()) {
+            throw AuthError.validation("tempToken", "The tempToken is required.");
+        }
+        if (code == null || code.isBlank()) {
+            throw AuthError.validation("code", "The code is required.");
+        }
+        Map<String, String> notes = session.singleUseObjects().remove(TEMP_TOKEN_KEY + sha256(tempToken.trim()));
+        if (notes == null) {
+            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired temporary token");
+        }
+        ClientModel client = realm.getClientById(notes.get("client"));
+        AuthenticationSessionModel authSession = client == null ? null : new AuthenticationSessionManager(session)
+            .getAuthenticationSessionByIdAndClient(realm, notes.get("root"), client, notes.get("tab"));
+        UserModel user = authSession == null ? null : authSession.getAuthenticatedUser();
+        if (user == null || !user.getId().equals(notes.get("user"))) {
+            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired temporary token");
+        }
+        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
+        if (realm.isBruteForceProtected() && (protector.isTemporarilyDisabled(session, realm, user)
+            || protector.isPermanentlyLockedOut(session, realm, user))) {
+            new AuthenticationSessionManager(session).removeAuthenticationSession(realm, authSession, false);
+            throw AuthError.invalidCredentials();
+        }
+        ComponentModel config = notes.get("config") == null ? null : realm.getComponent(notes.get("config"));
+        if (config != null) {
+            session.setAttribute(SqlUserStorageProvider.AUTH_CONFIG_NOTE, config.getId());
+        }
+        session.getContext().setAuthenticationSession(authSession);
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put(OAuth2Constants.GRANT_TYPE, OAuth2Constants.PASSWORD);
+        form.put(OAuth2Constants.CLIENT_ID, client.getClientId());
+        form.put("otp", code.trim());
+        EventBuilder event = event();
+        PasswordGrant grant = new PasswordGrant(false);
+        Response response = grantCall(form, event, ctx -> grant.resume(ctx, authSession));
+        return finishLogin(new Project(client, config), response, event, grant, code, null);
+    }
+
+    private static String sha256(String value) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -486,6 +600,44 @@ public final class AuthService {
         } finally {
             session.getContext().setHttpRequest(original);
         }
+        return tokensOf(response);
+    }
+
+    /**
+     * Runs our copy of the password grant behind what the token endpoint does first (HTTPS rule, realm enabled,
+     * client authentication, bearer-only refusal), with the given form as the request.
+     */
+    private Response grantCall(Map<String, String> form, EventBuilder event,
+                               java.util.function.Function<OAuth2GrantType.Context, Response> grant) {
+        HttpRequest original = session.getContext().getHttpRequest();
+        session.getContext().setHttpRequest(new FormRequest(original, form));
+        try {
+            Cors cors = Cors.builder().auth().allowedMethods("POST");
+            if (!"https".equals(session.getContext().getUri().getBaseUri().getScheme())
+                && realm.getSslRequired().isRequired(session.getContext().getConnection())) {
+                throw new AuthError(AuthError.Kind.FORBIDDEN, "HTTPS required");
+            }
+            if (!realm.isEnabled()) {
+                throw new AuthError(AuthError.Kind.FORBIDDEN, "Realm not enabled");
+            }
+            event.event(EventType.LOGIN).detail(Details.GRANT_TYPE, OAuth2Constants.PASSWORD);
+            AuthorizeClientUtil.ClientAuthResult clientAuth = AuthorizeClientUtil.authorizeClient(session, event, cors);
+            ClientModel client = clientAuth.getClient();
+            if (client.isBearerOnly()) {
+                throw new AuthError(AuthError.Kind.UNKNOWN_PROJECT, "This project may not log users in: bearer-only");
+            }
+            OAuth2GrantType.Context context = new OAuth2GrantType.Context(session,
+                OIDCAdvancedConfigWrapper.fromClientModel(client), clientAuth.getClientAuthAttributes(),
+                session.getContext().getHttpRequest().getDecodedFormParameters(), event, cors, new TokenManager());
+            return grant.apply(context);
+        } catch (WebApplicationException e) {
+            return e.getResponse();
+        } finally {
+            session.getContext().setHttpRequest(original);
+        }
+    }
+
+    private static AccessTokenResponse tokensOf(Response response) {
         Object entity = response.getEntity();
         if (response.getStatus() == 200 && entity instanceof AccessTokenResponse tokens) {
             return tokens;

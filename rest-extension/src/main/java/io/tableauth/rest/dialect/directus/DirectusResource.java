@@ -137,6 +137,16 @@ public class DirectusResource extends DialectResource {
                 message = "Invalid user credentials.";
                 status = 401;
             }
+            case OTP_REQUIRED -> {
+                code = "INVALID_OTP";
+                message = "\"otp\" is required";
+                status = 401;
+            }
+            case INVALID_OTP -> {
+                code = "INVALID_OTP";
+                message = "Invalid user OTP.";
+                status = 401;
+            }
             case ACCOUNT_DISABLED -> {
                 code = "USER_SUSPENDED";
                 message = "User suspended.";

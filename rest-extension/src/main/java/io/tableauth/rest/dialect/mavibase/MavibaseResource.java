@@ -6,6 +6,7 @@ import java.time.Instant;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.authenticator.TotpEnrollment;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.AuthUser;
@@ -62,15 +63,101 @@ public class MavibaseResource extends DialectResource {
             Project project = auth.project(null, null, false);
             ObjectNode body = body(in);
             String email = text(body, "email");
-            AuthService.Login login = auth.login(project, email, text(body, "password"), null);
+            AuthService.Login login = auth.login(project, email, text(body, "password"), null, true);
+            if (login.secondFactorRequired()) {
+                ObjectNode out = object();
+                out.put("requires2FA", true);
+                out.put("tempToken", login.tempToken());
+                return json(200, out);
+            }
+            return json(200, loggedIn(login));
+        });
+    }
+
+    private ObjectNode loggedIn(AuthService.Login login) {
+        ObjectNode out = object();
+        out.put("success", true);
+        out.put("token", login.tokens().accessToken());
+        out.put("refreshToken", login.tokens().refreshToken());
+        out.put("expiresIn", login.tokens().expiresIn());
+        out.set("user", user(auth.view(login.user()), false));
+        return out;
+    }
+
+    // --- two-factor authentication (TOTP)
+
+    /** {@code POST /2fa/setup}: a new secret for the caller, as Base32, otpauth URI and QR image. */
+    public Response twoFactorSetup() {
+        return run(() -> {
+            UserModel user = auth.me(bearerToken());
+            TotpEnrollment totp = new TotpEnrollment(session);
+            if (totp.enrolled(user)) {
+                throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is already enabled");
+            }
+            TotpEnrollment.Setup setup = totp.start(user);
             ObjectNode out = object();
-            out.put("success", true);
-            out.put("token", login.tokens().accessToken());
-            out.put("refreshToken", login.tokens().refreshToken());
-            out.put("expiresIn", login.tokens().expiresIn());
-            out.set("user", user(auth.view(login.user()), false));
+            out.put("secret", setup.secretBase32());
+            out.put("qrCode", setup.otpauthUri());
+            out.put("qrCodeImage", "data:image/png;base64," + setup.qrPngBase64());
             return json(200, out);
         });
+    }
+
+    /** {@code POST /2fa/setup/verify} {code}: turns the started setup on. */
+    public Response twoFactorSetupVerify(InputStream in) {
+        return run(() -> {
+            UserModel user = auth.me(bearerToken());
+            String code = text(body(in), "code");
+            confirmed(new TotpEnrollment(session).confirm(user, code), "No two-factor setup is in progress");
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", "Two-factor authentication enabled");
+            return json(200, out);
+        });
+    }
+
+    /** {@code POST /2fa/verify} {tempToken, code}: the second step of a login. */
+    public Response twoFactorVerify(InputStream in) {
+        return run(() -> {
+            ObjectNode body = body(in);
+            auth.project(null, null, false);
+            return json(200, loggedIn(auth.completeSecondFactor(text(body, "tempToken"), text(body, "code"))));
+        });
+    }
+
+    /** {@code POST /2fa/disable}: asks for a code to confirm. */
+    public Response twoFactorDisable() {
+        return run(() -> {
+            UserModel user = auth.me(bearerToken());
+            if (!new TotpEnrollment(session).startDisable(user)) {
+                throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is not enabled");
+            }
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", "Confirm with a code from your authenticator app");
+            return json(200, out);
+        });
+    }
+
+    /** {@code POST /2fa/disable/confirm} {code}: removes the caller's TOTP. */
+    public Response twoFactorDisableConfirm(InputStream in) {
+        return run(() -> {
+            UserModel user = auth.me(bearerToken());
+            String code = text(body(in), "code");
+            confirmed(new TotpEnrollment(session).confirmDisable(user, code), "No two-factor disable is in progress");
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", "Two-factor authentication disabled");
+            return json(200, out);
+        });
+    }
+
+    private static void confirmed(TotpEnrollment.Result result, String nothingPending) {
+        switch (result) {
+            case DONE -> { }
+            case NOTHING_PENDING -> throw new AuthError(AuthError.Kind.VALIDATION, nothingPending);
+            case WRONG_CODE -> throw new AuthError(AuthError.Kind.INVALID_OTP, "Invalid code");
+        }
     }
 
     public Response refreshToken(InputStream in) {

@@ -350,6 +350,12 @@ public class SlashApiResource extends DialectResource {
                     !dataKeys || field.startsWith("data.") ? field : "data." + field).add(message));
                 return json(422, out);
             }
+            case OTP_REQUIRED, INVALID_OTP -> {
+                out.put("message", INVALID);
+                out.putObject("errors").putArray("otp").add(e.kind() == AuthError.Kind.OTP_REQUIRED
+                    ? "The otp field is required." : "The provided one-time code is incorrect.");
+                return json(422, out);
+            }
             case USER_EXISTS -> {
                 out.put("message", INVALID);
                 out.putObject("errors").putArray("data.email").add("The data.email has already been taken.");

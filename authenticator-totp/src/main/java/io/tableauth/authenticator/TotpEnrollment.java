@@ -1,0 +1,110 @@
+package io.tableauth.authenticator;
+
+import java.util.Map;
+
+import org.keycloak.credential.CredentialModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.utils.Base32;
+import org.keycloak.models.utils.HmacOTP;
+import org.keycloak.utils.CredentialHelper;
+import org.keycloak.utils.TotpUtils;
+
+/**
+ * TOTP enrollment and removal for a user, on Keycloak's OTP credential type and the realm's OTP policy, so a code
+ * set up here works in every Keycloak flow (browser login, direct grant) and one set up in the account console
+ * works here. The secret waiting for its first code is kept in Keycloak's single-use store (visible to every
+ * cluster node, gone after 10 minutes), never in this JVM.
+ */
+public final class TotpEnrollment {
+
+    /** How long a started setup or disable waits for its confirming code. */
+    public static final int PENDING_SECONDS = 600;
+    /** Label of credentials created through the REST API (shown in the account and admin consoles). */
+    public static final String LABEL = "tableauth";
+
+    private static final String SETUP_KEY = "tableauth-totp-setup:";
+    private static final String DISABLE_KEY = "tableauth-totp-disable:";
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public TotpEnrollment(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    /** A started setup: the secret in Base32 (as authenticator apps take it), its otpauth URI and QR image. */
+    public record Setup(String secretBase32, String otpauthUri, String qrPngBase64) {
+    }
+
+    public boolean enrolled(UserModel user) {
+        return user.credentialManager().isConfiguredFor(OTPCredentialModel.TYPE);
+    }
+
+    /** Starts a setup: a new secret that becomes the user's OTP credential once {@link #confirm} sees a code. */
+    public Setup start(UserModel user) {
+        String secret = HmacOTP.generateSecret(20);
+        session.singleUseObjects().remove(SETUP_KEY + user.getId());
+        session.singleUseObjects().put(SETUP_KEY + user.getId(), PENDING_SECONDS, Map.of("secret", secret));
+        return new Setup(Base32.encode(secret.getBytes()), realm.getOTPPolicy().getKeyURI(realm, user, secret),
+            TotpUtils.qrCode(session, secret, realm, user));
+    }
+
+    /** Outcome of a confirming code. */
+    public enum Result { DONE, NOTHING_PENDING, WRONG_CODE }
+
+    /** Turns a started setup on when the code matches its secret under the realm's OTP policy. */
+    public Result confirm(UserModel user, String code) {
+        Map<String, String> pending = session.singleUseObjects().get(SETUP_KEY + user.getId());
+        if (pending == null || pending.get("secret") == null) {
+            return Result.NOTHING_PENDING;
+        }
+        OTPCredentialModel credential = OTPCredentialModel.createFromPolicy(realm, pending.get("secret"), LABEL);
+        // Keycloak's own validation of a new TOTP (the account console's path): policy window and algorithm.
+        if (code == null || !org.keycloak.models.utils.CredentialValidation.validOTP(code.trim(), credential,
+            realm.getOTPPolicy().getLookAheadWindow())) {
+            return Result.WRONG_CODE;
+        }
+        if (session.singleUseObjects().remove(SETUP_KEY + user.getId()) == null) {
+            return Result.NOTHING_PENDING; // another request confirmed it first
+        }
+        // As Keycloak's own "Configure OTP" action: stores the credential and uses the code up.
+        CredentialHelper.createOTPCredential(session, realm, user, code.trim(), credential);
+        return Result.DONE;
+    }
+
+    /** Starts a removal, which {@link #confirmDisable} completes with a current code. */
+    public boolean startDisable(UserModel user) {
+        if (!enrolled(user)) {
+            return false;
+        }
+        session.singleUseObjects().remove(DISABLE_KEY + user.getId());
+        session.singleUseObjects().put(DISABLE_KEY + user.getId(), PENDING_SECONDS, Map.of("requested", "true"));
+        return true;
+    }
+
+    /** Removes the user's OTP credentials when a removal was started and the code is valid (and unused). */
+    public Result confirmDisable(UserModel user, String code) {
+        if (session.singleUseObjects().get(DISABLE_KEY + user.getId()) == null) {
+            return Result.NOTHING_PENDING;
+        }
+        CredentialModel current = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
+            .findFirst().orElse(null);
+        if (current == null) {
+            return Result.NOTHING_PENDING;
+        }
+        boolean valid = code != null && user.credentialManager()
+            .isValid(new UserCredentialModel(current.getId(), OTPCredentialModel.TYPE, code.trim()));
+        if (!valid) {
+            return Result.WRONG_CODE;
+        }
+        session.singleUseObjects().remove(DISABLE_KEY + user.getId());
+        user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).toList()
+            .forEach(c -> user.credentialManager().removeStoredCredentialById(c.getId()));
+        return Result.DONE;
+    }
+}

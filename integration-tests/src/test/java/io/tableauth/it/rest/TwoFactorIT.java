@@ -1,0 +1,194 @@
+package io.tableauth.it.rest;
+
+import static io.tableauth.it.support.Http.body;
+import static io.tableauth.it.support.Http.postJson;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.tableauth.it.support.Http;
+import io.tableauth.it.support.Tokens;
+import io.tableauth.it.support.Totp;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TOTP over REST on Keycloak's OTP credential: Mavibase's setup / verify / two-step login / disable, Directus's
+ * {@code otp}, and Keycloak's own direct grant for a user enrolled over REST. Codes come from {@link Totp}, an
+ * implementation written from RFC 6238, not Keycloak's.
+ */
+class TwoFactorIT extends RestFixture {
+
+    private Http.Response login(String email, String password) {
+        return postJson(api("v1/platform/auth/login"), body("email", email, "password", password));
+    }
+
+    private Http.Response post(String path, String json, String token) {
+        return postJson(api("v1/platform/" + path), json, "Authorization", "Bearer " + token);
+    }
+
+    /** A user with TOTP enrolled over REST; returns the code generator for their secret. */
+    private Totp enroll(String email, String password) {
+        String token = text(login(email, password).json(), "token");
+        Http.Response setup = post("2fa/setup", null, token);
+        assertEquals(200, setup.status(), setup.toString());
+        Totp totp = new Totp(text(setup.json(), "secret"));
+        Http.Response on = post("2fa/setup/verify", body("code", totp.fresh()), token);
+        assertEquals(200, on.status(), on.toString());
+        return totp;
+    }
+
+    private String tempToken(String email, String password) {
+        Http.Response first = login(email, password);
+        assertEquals(200, first.status(), first.toString());
+        assertTrue(first.json().get("requires2FA").asBoolean(), first.toString());
+        return text(first.json(), "tempToken");
+    }
+
+    private Http.Response verify(String tempToken, String code) {
+        return postJson(api("v1/platform/2fa/verify"), body("tempToken", tempToken, "code", code));
+    }
+
+    @Test
+    void setupTwoStepLoginAndDisableForATableUser() throws Exception {
+        String email = unique("tf");
+        insert("members", email, true);
+        String token = text(login(email, TABLE_PASSWORD).json(), "token");
+
+        Http.Response setup = post("2fa/setup", null, token);
+        assertEquals(200, setup.status(), setup.toString());
+        String secret = text(setup.json(), "secret");
+        assertTrue(secret.matches("[A-Z2-7]{32}"), secret);
+        assertTrue(text(setup.json(), "qrCode").startsWith("otpauth://totp/"), setup.toString());
+        assertTrue(text(setup.json(), "qrCode").contains("secret=" + secret));
+        String image = text(setup.json(), "qrCodeImage");
+        assertTrue(image.startsWith("data:image/png;base64,"));
+        byte[] png = Base64.getDecoder().decode(image.substring(image.indexOf(',') + 1));
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
+
+        Totp totp = new Totp(secret);
+        Http.Response wrong = post("2fa/setup/verify", body("code", totp.wrong()), token);
+        assertEquals(401, wrong.status(), wrong.toString());
+        assertEquals("INVALID_OTP", text(wrong.json(), "error"));
+        assertEquals(200, post("2fa/setup/verify", body("code", totp.fresh()), token).status());
+
+        String temp = tempToken(email, TABLE_PASSWORD);
+        assertTrue(temp.startsWith("temp_"));
+        Http.Response second = verify(temp, totp.fresh());
+        assertEquals(200, second.status(), second.toString());
+        Tokens.verifyAccessToken(realm, text(second.json(), "token"));
+        assertEquals(email, text(second.json().get("user"), "email"));
+        Http.Response replay = verify(temp, totp.fresh());
+        assertEquals(401, replay.status(), "a temp token works once");
+        assertEquals("INVALID_TOKEN", text(replay.json(), "error"));
+
+        // Enrolled over REST, the code works in Keycloak's own direct grant too, and is required there.
+        assertEquals(400, Tokens.passwordGrant(realm, "app", email, TABLE_PASSWORD).status());
+        Http.Response nativeLogin = Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of(
+            "grant_type", "password", "client_id", "app", "username", email, "password", TABLE_PASSWORD,
+            "otp", totp.fresh()));
+        assertEquals(200, nativeLogin.status(), nativeLogin.toString());
+
+        String fresh = text(second.json(), "token");
+        Http.Response off = post("2fa/disable", null, fresh);
+        assertEquals(200, off.status(), off.toString());
+        assertEquals(401, post("2fa/disable/confirm", body("code", totp.wrong()), fresh).status());
+        Http.Response confirmed = post("2fa/disable/confirm", body("code", totp.fresh()), fresh);
+        assertEquals(200, confirmed.status(), confirmed.toString());
+        Http.Response plain = login(email, TABLE_PASSWORD);
+        assertNotNull(text(plain.json(), "token"), "no second step once 2FA is off: " + plain);
+    }
+
+    @Test
+    void directusTakesTheCodeInTheLoginBody() throws Exception {
+        String email = unique("td");
+        insert("members", email, true);
+        Totp totp = enroll(email, TABLE_PASSWORD);
+        Http.Response missing = postJson(auth("login"), body("email", email, "password", TABLE_PASSWORD));
+        assertEquals(401, missing.status());
+        assertEquals("{\"errors\":[{\"message\":\"\\\"otp\\\" is required\",\"extensions\":{\"code\":\"INVALID_OTP\"}}]}",
+            missing.body());
+        Http.Response bad = postJson(auth("login"), body("email", email, "password", TABLE_PASSWORD, "otp",
+            totp.wrong()));
+        assertEquals(401, bad.status());
+        assertTrue(bad.body().contains("Invalid user OTP."), bad.toString());
+        // Two failed codes within a second: Keycloak's quick-login check locks the account for a minute, so even
+        // the right code is refused now. Guessing codes is subject to brute-force detection.
+        Http.Response locked = postJson(auth("login"), body("email", email, "password", TABLE_PASSWORD, "otp",
+            totp.fresh()));
+        assertEquals(401, locked.status());
+        assertTrue(locked.body().contains("INVALID_CREDENTIALS"), locked.toString());
+        clearBruteForce();
+        Http.Response ok = postJson(auth("login"), body("email", email, "password", TABLE_PASSWORD, "otp",
+            totp.fresh()));
+        assertEquals(200, ok.status(), ok.toString());
+        // The wrong password stays a plain credential error: no hint that a code would be asked next.
+        Http.Response wrongPassword = postJson(auth("login"), body("email", email, "password", "not the password"));
+        assertTrue(wrongPassword.body().contains("INVALID_CREDENTIALS"), wrongPassword.toString());
+    }
+
+    @Test
+    void aWrongCodeUsesTheTempTokenUpAndCodesOutsideThePolicyWindowFail() throws Exception {
+        Totp totp = enroll("kc-user@example.com", "kc-user-password");
+        try {
+            String temp = tempToken("kc-user@example.com", "kc-user-password");
+            Http.Response bad = verify(temp, totp.wrong());
+            assertEquals(401, bad.status());
+            assertEquals("INVALID_OTP", text(bad.json(), "error"));
+            assertEquals(401, verify(temp, totp.fresh()).status(), "the token died with the wrong code");
+
+            // Keycloak's default policy accepts one step of skew either way, not two. (Each first step and each
+            // failed code counts for brute-force detection, so the lockout is cleared between attempts.)
+            for (int outside : new int[] {-2, 2}) {
+                clearBruteForce();
+                Http.Response r = verify(tempToken("kc-user@example.com", "kc-user-password"), totp.step(outside));
+                assertEquals(401, r.status(), outside + " steps away must be refused: " + r);
+                assertEquals("INVALID_OTP", text(r.json(), "error"));
+            }
+            for (int inside : new int[] {-1, 1}) {
+                clearBruteForce();
+                Http.Response r = verify(tempToken("kc-user@example.com", "kc-user-password"), totp.step(inside));
+                assertEquals(200, r.status(), inside + " step away is inside the window: " + r);
+            }
+        } finally {
+            clearBruteForce();
+            removeOtp("kc-user");
+        }
+    }
+
+    @Test
+    void aTempTokenWorksOnceEvenWhenReplayedConcurrently() throws Exception {
+        String email = unique("tc");
+        insert("members", email, true);
+        Totp totp = enroll(email, TABLE_PASSWORD);
+        String temp = tempToken(email, TABLE_PASSWORD);
+        String code = totp.fresh();
+        List<CompletableFuture<Http.Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> verify(temp, code)));
+        }
+        long ok = calls.stream().map(CompletableFuture::join).filter(r -> r.status() == 200).count();
+        assertEquals(1, ok, "exactly one of four concurrent uses of a temp token may succeed");
+    }
+
+    /** Brute-force bookkeeping runs on Keycloak's executor after the answer: let it land, then clear it. */
+    private void clearBruteForce() throws InterruptedException {
+        Thread.sleep(500);
+        realm.admin().attackDetection().clearAllBruteForce();
+    }
+
+    private void removeOtp(String username) {
+        var user = realm.admin().users().search(username, true).get(0);
+        realm.admin().users().get(user.getId()).credentials().stream()
+            .filter(c -> "otp".equals(c.getType()))
+            .forEach(c -> realm.admin().users().get(user.getId()).removeCredential(c.getId()));
+    }
+
+}
