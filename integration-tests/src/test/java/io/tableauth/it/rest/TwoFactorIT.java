@@ -135,6 +135,30 @@ class TwoFactorIT extends RestFixture {
     }
 
     @Test
+    void maskApiAndSlashApiAskForTheCodeInTheirOwnShapes() throws Exception {
+        String email = unique("tm");
+        insert("members", email, true);
+        Totp totp = enroll(email, TABLE_PASSWORD);
+        String[] mask = {"x-mapi-key", "project-b", "x-mapi-auth-config-id", membersId};
+        Http.Response maskMissing = postJson(api("v1/auth/login"),
+            body("credential", email, "password", TABLE_PASSWORD), mask);
+        assertEquals(401, maskMissing.status());
+        assertEquals("OTP_REQUIRED", text(maskMissing.json(), "error"));
+        clearBruteForce();
+        Http.Response maskOk = postJson(api("v1/auth/login"),
+            body("credential", email, "password", TABLE_PASSWORD, "otp", totp.fresh()), mask);
+        assertEquals(200, maskOk.status(), maskOk.toString());
+
+        Http.Response slashMissing = postJson(auth("members/login"), body("email", email, "password", TABLE_PASSWORD));
+        assertEquals(422, slashMissing.status());
+        assertEquals("The otp field is required.", slashMissing.json().get("errors").get("otp").get(0).asText());
+        clearBruteForce();
+        Http.Response slashOk = postJson(auth("members/login"),
+            body("email", email, "password", TABLE_PASSWORD, "otp", totp.fresh()));
+        assertEquals(200, slashOk.status(), slashOk.toString());
+    }
+
+    @Test
     void aWrongCodeUsesTheTempTokenUpAndCodesOutsideThePolicyWindowFail() throws Exception {
         Totp totp = enroll("kc-user@example.com", "kc-user-password");
         try {
