@@ -39,7 +39,7 @@ public class AuthRootResource {
     @Path("login")
     @Consumes(MediaType.WILDCARD)
     public Response login(InputStream body) {
-        String owner = TableauthSettings.of(session.getContext().getRealm()).loginOwner();
+        String owner = TableauthSettings.of(session).loginOwner();
         return TableauthSettings.OWNER_BAASIX.equals(owner)
             ? new BaasixResource(session).login(body)
             : new DirectusResource(session).login(body);

@@ -22,7 +22,7 @@ final class RestCors {
         String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
         HttpResponse response = session.getContext().getHttpResponse();
         response.setHeader("Vary", "Origin");
-        if (origin != null && TableauthSettings.of(session.getContext().getRealm()).originAllowed(origin)) {
+        if (origin != null && TableauthSettings.of(session).originAllowed(origin)) {
             response.setHeader("Access-Control-Allow-Origin", origin);
             response.setHeader("Access-Control-Allow-Credentials", "true");
         }
@@ -31,7 +31,7 @@ final class RestCors {
     /** Answers a preflight: 204 with the allowed methods and headers, or 403 for an origin not on the list. */
     static Response preflight(KeycloakSession session) {
         String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
-        if (origin == null || !TableauthSettings.of(session.getContext().getRealm()).originAllowed(origin)) {
+        if (origin == null || !TableauthSettings.of(session).originAllowed(origin)) {
             return Response.status(Response.Status.FORBIDDEN).header("Vary", "Origin").build();
         }
         return Response.noContent()

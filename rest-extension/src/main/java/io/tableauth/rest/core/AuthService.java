@@ -50,7 +50,6 @@ import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.UserSessionManager;
-import org.keycloak.storage.StorageId;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.protocol.oidc.OIDCAdvancedConfigWrapper;
@@ -86,16 +85,13 @@ public final class AuthService {
         this.realm = session.getContext().getRealm();
     }
 
-    public KeycloakSession session() {
-        return session;
-    }
-
     public RealmModel realm() {
         return realm;
     }
 
+    /** The realm's tableauth settings, read once per request. */
     public TableauthSettings settings() {
-        return TableauthSettings.of(realm);
+        return TableauthSettings.of(session);
     }
 
     // --- who the call is for
@@ -552,13 +548,9 @@ public final class AuthService {
     // --- user view
 
     public AuthUser view(UserModel user) {
-        String link = user.getFederationLink();
-        String externalId = link != null ? StorageId.externalId(user.getId()) : user.getId();
-        List<String> roles = user.getRealmRoleMappingsStream().map(RoleModel::getName).sorted().toList();
         Map<String, List<String>> attributes = user.getAttributes();
-        return new AuthUser(user.getId(), externalId, link, user.getUsername(), user.getEmail(), user.getFirstName(),
-            user.getLastName(), user.isEmailVerified(), user.isEnabled(), user.getCreatedTimestamp(), roles,
-            attributes == null ? Map.of() : attributes);
+        return new AuthUser(user.getId(), user.getUsername(), user.getEmail(), user.getFirstName(), user.getLastName(),
+            user.isEmailVerified(), user.getCreatedTimestamp(), attributes == null ? Map.of() : attributes);
     }
 
     /** The user's effective realm roles, for dialects that show permissions. */

@@ -5,11 +5,10 @@ import java.util.Map;
 
 /**
  * A user as the dialects show it. {@code id} is Keycloak's user id, the {@code sub} of the user's tokens (for a user
- * of a SQL auth config it is {@code f:<auth config id>:<row id>}); {@code externalId} is the row's own id then.
+ * of a SQL auth config it is {@code f:<auth config id>:<row id>}).
  */
-public record AuthUser(String id, String externalId, String authConfigId, String username, String email,
-                       String firstName, String lastName, boolean emailVerified, boolean enabled, Long createdTimestamp,
-                       List<String> realmRoles, Map<String, List<String>> attributes) {
+public record AuthUser(String id, String username, String email, String firstName, String lastName,
+                       boolean emailVerified, Long createdTimestamp, Map<String, List<String>> attributes) {
 
     /** First and last name joined, or null when neither is set. */
     public String name() {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 import org.keycloak.component.ComponentModel;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.ui.extend.UiTabProvider;
 
@@ -36,8 +37,18 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     public static final TableauthSettings DEFAULTS =
         new TableauthSettings(null, OWNER_DIRECTUS, true, "Lax", List.of());
 
+    /** The current realm's settings, read once per request (CORS, routing and the dialect all ask). */
+    public static TableauthSettings of(KeycloakSession session) {
+        TableauthSettings cached = session.getAttribute(TableauthSettings.class.getName(), TableauthSettings.class);
+        if (cached == null) {
+            cached = read(session.getContext().getRealm());
+            session.setAttribute(TableauthSettings.class.getName(), cached);
+        }
+        return cached;
+    }
+
     /** The realm's settings, or the defaults when none were saved. */
-    public static TableauthSettings of(RealmModel realm) {
+    private static TableauthSettings read(RealmModel realm) {
         return realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
             .filter(c -> TableauthSettingsTab.PROVIDER_ID.equals(c.getProviderId()))
             .findFirst()
