@@ -582,17 +582,23 @@ public final class AuthService {
 
     /** Runs {@code /protocol/openid-connect/token} with the given form; its error becomes an {@link AuthError}. */
     private AccessTokenResponse tokenEndpoint(Map<String, String> form, EventBuilder event) {
+        return tokensOf(withForm(form, () -> new TokenEndpoint(session, new TokenManager(), event).processGrantRequest()));
+    }
+
+    /**
+     * Runs Keycloak code with the given form as the current request (see {@link FormRequest}); an error it throws as
+     * a JAX-RS exception comes back as its response.
+     */
+    private Response withForm(Map<String, String> form, java.util.function.Supplier<Response> call) {
         HttpRequest original = session.getContext().getHttpRequest();
         session.getContext().setHttpRequest(new FormRequest(original, form));
-        Response response;
         try {
-            response = new TokenEndpoint(session, new TokenManager(), event).processGrantRequest();
+            return call.get();
         } catch (WebApplicationException e) {
-            response = e.getResponse();
+            return e.getResponse();
         } finally {
             session.getContext().setHttpRequest(original);
         }
-        return tokensOf(response);
     }
 
     /**
@@ -601,9 +607,7 @@ public final class AuthService {
      */
     private Response grantCall(Map<String, String> form, EventBuilder event,
                                java.util.function.Function<OAuth2GrantType.Context, Response> grant) {
-        HttpRequest original = session.getContext().getHttpRequest();
-        session.getContext().setHttpRequest(new FormRequest(original, form));
-        try {
+        return withForm(form, () -> {
             Cors cors = Cors.builder().auth().allowedMethods("POST");
             if (!"https".equals(session.getContext().getUri().getBaseUri().getScheme())
                 && realm.getSslRequired().isRequired(session.getContext().getConnection())) {
@@ -622,11 +626,7 @@ public final class AuthService {
                 OIDCAdvancedConfigWrapper.fromClientModel(client), clientAuth.getClientAuthAttributes(),
                 session.getContext().getHttpRequest().getDecodedFormParameters(), event, cors, new TokenManager());
             return grant.apply(context);
-        } catch (WebApplicationException e) {
-            return e.getResponse();
-        } finally {
-            session.getContext().setHttpRequest(original);
-        }
+        });
     }
 
     private static AccessTokenResponse tokensOf(Response response) {

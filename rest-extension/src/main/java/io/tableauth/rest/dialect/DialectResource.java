@@ -134,6 +134,16 @@ public abstract class DialectResource {
         return v.asText();
     }
 
+    /** "John Smith" → first "John", last "Smith"; one word → first name only; null → both null. */
+    protected static String[] splitName(String name) {
+        if (name == null || name.isBlank()) {
+            return new String[] {null, null};
+        }
+        String n = name.trim();
+        int space = n.lastIndexOf(' ');
+        return space < 0 ? new String[] {n, null} : new String[] {n.substring(0, space).trim(), n.substring(space + 1)};
+    }
+
     protected static Response json(int status, Object body) {
         try {
             return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)

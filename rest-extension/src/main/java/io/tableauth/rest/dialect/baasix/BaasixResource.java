@@ -12,6 +12,7 @@ import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.Project;
+import io.tableauth.rest.core.TokenSet;
 import io.tableauth.rest.dialect.DialectResource;
 import io.tableauth.rest.dialect.directus.DirectusResource;
 import org.keycloak.models.KeycloakSession;
@@ -51,18 +52,9 @@ public class BaasixResource extends DialectResource {
                 login = auth.login(project, email, password, null);
             } catch (AuthError e) {
                 // Registered, but the realm wants something first (e.g. a verified e-mail): no token yet.
-                ObjectNode out = object();
-                out.put("message", "User registered successfully. " + e.message() + ".");
-                out.putNull("token");
-                out.put("authMode", cookieMode ? "cookie" : "jwt");
-                out.set("user", user(auth.view(created)));
-                out.set("role", role(created));
-                ArrayNode permissions = out.putArray("permissions");
-                auth.effectiveRealmRoles(created).forEach(permissions::add);
-                out.putNull("tenant");
-                return json(200, out);
+                return answer(created, null, cookieMode, "User registered successfully. " + e.message() + ".");
             }
-            return answer(login, cookieMode, "User registered successfully");
+            return answer(login.user(), login.tokens(), cookieMode, "User registered successfully");
         });
     }
 
@@ -73,7 +65,7 @@ public class BaasixResource extends DialectResource {
             boolean cookieMode = cookieMode(text(body, "authMode"));
             AuthService.Login login = auth.login(project, text(body, "email"), text(body, "password"),
                 text(body, "otp"));
-            return answer(login, cookieMode, null);
+            return answer(login.user(), login.tokens(), cookieMode, null);
         });
     }
 
@@ -106,27 +98,28 @@ public class BaasixResource extends DialectResource {
         throw AuthError.validation("authMode", "authMode must be jwt or cookie");
     }
 
-    private Response answer(AuthService.Login login, boolean cookieMode, String message) {
+    /** The documented answer of register and login; without tokens (not signed in yet) "token" is null. */
+    private Response answer(UserModel user, TokenSet tokens, boolean cookieMode, String message) {
         ObjectNode out = object();
         if (message != null) {
             out.put("message", message);
         }
-        if (!cookieMode) {
-            out.put("token", login.tokens().accessToken());
-            out.put("refreshToken", login.tokens().refreshToken());
-            out.put("expiresIn", login.tokens().expiresIn());
+        if (tokens == null) {
+            out.putNull("token");
+        } else if (!cookieMode) {
+            out.put("token", tokens.accessToken());
+            out.put("refreshToken", tokens.refreshToken());
+            out.put("expiresIn", tokens.expiresIn());
         }
         out.put("authMode", cookieMode ? "cookie" : "jwt");
-        AuthUser user = auth.view(login.user());
-        out.set("user", user(user));
-        out.set("role", role(login.user()));
+        out.set("user", user(auth.view(user)));
+        out.set("role", role(user));
         ArrayNode permissions = out.putArray("permissions");
-        auth.effectiveRealmRoles(login.user()).forEach(permissions::add);
+        auth.effectiveRealmRoles(user).forEach(permissions::add);
         out.putNull("tenant");
         Response response = json(200, out);
-        if (cookieMode) {
-            response = withCookies(response, authCookie(TOKEN_COOKIE, login.tokens().accessToken(),
-                login.tokens().expiresIn()));
+        if (cookieMode && tokens != null) {
+            response = withCookies(response, authCookie(TOKEN_COOKIE, tokens.accessToken(), tokens.expiresIn()));
         }
         return response;
     }

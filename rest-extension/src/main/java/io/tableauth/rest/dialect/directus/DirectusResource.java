@@ -66,17 +66,7 @@ public class DirectusResource extends DialectResource {
             Project project = auth.project(null, null, false);
             ObjectNode body = body(in);
             Mode mode = mode(text(body, "mode"));
-            String token = text(body, "refresh_token");
-            if (token == null) {
-                token = cookie(REFRESH_COOKIE);
-                if (token != null) {
-                    requireAllowedOrigin();
-                }
-            }
-            if (token == null) {
-                throw AuthError.validation("refresh_token",
-                    "The refresh token is required in either the payload or cookie.");
-            }
+            String token = refreshToken(body);
             AuthService.Login login = auth.refresh(project, token);
             return tokens(login.tokens(), mode);
         });
@@ -87,21 +77,27 @@ public class DirectusResource extends DialectResource {
             Project project = auth.project(null, null, false);
             ObjectNode body = body(in);
             mode(text(body, "mode"));
-            String token = text(body, "refresh_token");
-            if (token == null) {
-                token = cookie(REFRESH_COOKIE);
-                if (token != null) {
-                    requireAllowedOrigin();
-                }
-            }
-            if (token == null) {
-                throw AuthError.validation("refresh_token",
-                    "The refresh token is required in either the payload or cookie.");
-            }
+            String token = refreshToken(body);
             auth.logout(project, token, null);
             return withCookies(Response.noContent().build(), expiredCookie(REFRESH_COOKIE),
                 expiredCookie(SESSION_COOKIE));
         });
+    }
+
+    /** The refresh token of the body, else of the cookie (then only from an allowed origin: CSRF). */
+    private String refreshToken(ObjectNode body) {
+        String token = text(body, "refresh_token");
+        if (token == null) {
+            token = cookie(REFRESH_COOKIE);
+            if (token != null) {
+                requireAllowedOrigin();
+            }
+        }
+        if (token == null) {
+            throw AuthError.validation("refresh_token",
+                "The refresh token is required in either the payload or cookie.");
+        }
+        return token;
     }
 
     private Response tokens(TokenSet t, Mode mode) {

@@ -132,16 +132,6 @@ public class MaskApiResource extends DialectResource {
         return out;
     }
 
-    /** "John Smith" → first "John", last "Smith"; one word → first name only. */
-    static String[] splitName(String name) {
-        if (name == null || name.isBlank()) {
-            return new String[] {null, null};
-        }
-        String n = name.trim();
-        int space = n.lastIndexOf(' ');
-        return space < 0 ? new String[] {n, null} : new String[] {n.substring(0, space).trim(), n.substring(space + 1)};
-    }
-
     @Override
     protected Response error(AuthError e) {
         return successFalse(e); // MaskAPI documents no error body: ours, shared with Mavibase

@@ -38,14 +38,12 @@ public class MavibaseResource extends DialectResource {
             if (confirm != null && !confirm.equals(password)) {
                 throw AuthError.validation("confirmPassword", "The passwords do not match.");
             }
-            String name = text(body, "name");
             String first = text(body, "firstName");
             String last = text(body, "lastName");
-            if (first == null && last == null && name != null) {
-                String n = name.trim();
-                int space = n.lastIndexOf(' ');
-                first = space < 0 ? n : n.substring(0, space).trim();
-                last = space < 0 ? null : n.substring(space + 1);
+            if (first == null && last == null) {
+                String[] name = splitName(text(body, "name"));
+                first = name[0];
+                last = name[1];
             }
             UserModel user = auth.signup(project, new AuthService.Signup(email.trim(), email.trim(), first, last,
                 password, null));

@@ -79,18 +79,7 @@ public class SlashApiResource extends DialectResource {
             JsonNode data = data(body(in));
             String email = field(data, "email");
             String password = field(data, "password");
-            Map<String, String> errors = new LinkedHashMap<>();
-            if (email == null || email.isBlank()) {
-                errors.put("email", "The data.email field is required.");
-            } else if (!EMAIL.matcher(email.trim()).matches()) {
-                errors.put("email", "The data.email must be a valid email address.");
-            }
-            if (password == null || password.isEmpty()) {
-                errors.put("password", "The data.password field is required.");
-            }
-            if (!errors.isEmpty()) {
-                throw new AuthError(AuthError.Kind.VALIDATION, INVALID, errors);
-            }
+            requireEmailAndPassword("data.", email, password, true);
             List<String> permissions = permissions(data);
             String custom = customAttributes(data);
             if (permissions != null && !permissions.isEmpty() && !auth.canManageUsers(caller())) {
@@ -116,16 +105,7 @@ public class SlashApiResource extends DialectResource {
             JsonNode data = data(body(in));
             String email = field(data, "email");
             String password = field(data, "password");
-            Map<String, String> errors = new LinkedHashMap<>();
-            if (email == null || email.isBlank()) {
-                errors.put("email", "The email field is required.");
-            }
-            if (password == null || password.isEmpty()) {
-                errors.put("password", "The password field is required.");
-            }
-            if (!errors.isEmpty()) {
-                throw new AuthError(AuthError.Kind.VALIDATION, INVALID, errors);
-            }
+            requireEmailAndPassword("", email, password, false);
             AuthService.Login login = auth.login(project, email, password, field(data, "otp"));
             ObjectNode out = object();
             ObjectNode d = userData(login.user(), auth.view(login.user()), null);
@@ -261,6 +241,22 @@ public class SlashApiResource extends DialectResource {
             throw new AuthError(AuthError.Kind.NOT_FOUND, "User not found");
         }
         return user;
+    }
+
+    /** Laravel's required (and, for new users, email) rules on the two fields; the messages name them as sent. */
+    private static void requireEmailAndPassword(String prefix, String email, String password, boolean emailFormat) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (email == null || email.isBlank()) {
+            errors.put("email", "The " + prefix + "email field is required.");
+        } else if (emailFormat && !EMAIL.matcher(email.trim()).matches()) {
+            errors.put("email", "The " + prefix + "email must be a valid email address.");
+        }
+        if (password == null || password.isEmpty()) {
+            errors.put("password", "The " + prefix + "password field is required.");
+        }
+        if (!errors.isEmpty()) {
+            throw new AuthError(AuthError.Kind.VALIDATION, INVALID, errors);
+        }
     }
 
     private static String field(JsonNode data, String name) {
