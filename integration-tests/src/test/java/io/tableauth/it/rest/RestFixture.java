@@ -1,6 +1,5 @@
 package io.tableauth.it.rest;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
 import java.sql.Connection;
@@ -16,15 +15,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.KeycloakExtension;
+import io.tableauth.it.support.SqlAuthConfigs;
 import io.tableauth.it.support.TestDatabase;
 import io.tableauth.it.support.TestRealm;
-import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.keycloak.admin.client.CreatedResponseUtil;
-import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.userprofile.config.UPAttribute;
@@ -74,31 +71,7 @@ public abstract class RestFixture {
     }
 
     String addConfig(String name, int priority, Map<String, String> extra) {
-        MultivaluedHashMap<String, String> c = new MultivaluedHashMap<>();
-        c.putSingle("jdbcUrl", db.jdbcUrl());
-        c.putSingle("dbUser", db.user());
-        c.putSingle("dbPassword", db.password());
-        c.putSingle("table", name);
-        c.putSingle("idColumn", "id");
-        c.putSingle("credentialColumns", "email");
-        c.putSingle("passwordColumn", "password");
-        c.putSingle("emailColumn", "email");
-        c.putSingle("firstNameColumn", "first_name");
-        c.putSingle("lastNameColumn", "last_name");
-        c.putSingle("enabledColumn", "is_active");
-        c.put("attributeMappings", List.of("role=role"));
-        c.putSingle("priority", Integer.toString(priority));
-        extra.forEach(c::putSingle);
-        ComponentRepresentation rep = new ComponentRepresentation();
-        rep.setName(name);
-        rep.setProviderId("tableauth-sql");
-        rep.setProviderType("org.keycloak.storage.UserStorageProvider");
-        rep.setParentId(realm.admin().toRepresentation().getId());
-        rep.setConfig(c);
-        try (Response r = realm.admin().components().add(rep)) {
-            assertEquals(201, r.getStatus(), () -> "creating config " + name + ": " + r.readEntity(String.class));
-            return CreatedResponseUtil.getCreatedId(r);
-        }
+        return SqlAuthConfigs.add(realm, name, priority, SqlAuthConfigs.over(db, name, "email", extra));
     }
 
     public static String unique(String prefix) {

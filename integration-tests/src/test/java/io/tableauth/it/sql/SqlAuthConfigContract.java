@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.KeycloakExtension;
+import io.tableauth.it.support.SqlAuthConfigs;
 import io.tableauth.it.support.TestDatabase;
 import io.tableauth.it.support.TestRealm;
 import io.tableauth.it.support.Tokens;
@@ -115,39 +116,15 @@ abstract class SqlAuthConfigContract {
     }
 
     static MultivaluedHashMap<String, String> config(TestDatabase db, String table, Map<String, String> extra) {
-        MultivaluedHashMap<String, String> c = new MultivaluedHashMap<>();
-        c.putSingle("jdbcUrl", db.jdbcUrl());
-        c.putSingle("dbUser", db.user());
-        c.putSingle("dbPassword", db.password());
-        c.putSingle("table", table);
-        c.putSingle("idColumn", "id");
-        c.putSingle("credentialColumns", "email,username");
-        c.putSingle("passwordColumn", "password");
-        c.putSingle("emailColumn", "email");
-        c.putSingle("firstNameColumn", "first_name");
-        c.putSingle("lastNameColumn", "last_name");
-        c.putSingle("enabledColumn", "is_active");
-        c.put("attributeMappings", List.of("role=role"));
-        extra.forEach(c::putSingle);
-        return c;
+        return SqlAuthConfigs.over(db, table, "email,username", extra);
     }
 
     String addConfig(String name, int priority, MultivaluedHashMap<String, String> config) {
-        config.putSingle("priority", Integer.toString(priority));
-        try (Response r = realm().admin().components().add(component(name, config))) {
-            assertEquals(201, r.getStatus(), () -> "creating config " + name + ": " + r.readEntity(String.class));
-            return CreatedResponseUtil.getCreatedId(r);
-        }
+        return SqlAuthConfigs.add(realm(), name, priority, config);
     }
 
     ComponentRepresentation component(String name, MultivaluedHashMap<String, String> config) {
-        ComponentRepresentation c = new ComponentRepresentation();
-        c.setName(name);
-        c.setProviderId("tableauth-sql");
-        c.setProviderType("org.keycloak.storage.UserStorageProvider");
-        c.setParentId(realm().admin().toRepresentation().getId());
-        c.setConfig(config);
-        return c;
+        return SqlAuthConfigs.component(realm(), name, config);
     }
 
     static String unique(String prefix) {
