@@ -10,7 +10,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 
-/** Registers the "tableauth hook" step that flows use to run an admin's login rule. */
+/** Registers the "tableauth hook" step that flows use to run an admin's login hook. */
 public class HookAuthenticatorFactory implements AuthenticatorFactory {
 
     /** Provider id of the hook step in authentication flows. */
@@ -42,7 +42,8 @@ public class HookAuthenticatorFactory implements AuthenticatorFactory {
 
     @Override
     public String getHelpText() {
-        return "Runs the login rule of the user's auth config. This version has no rules yet: it allows every login.";
+        return "Runs the login hook (JavaScript) of the user's auth config, or the realm's login hook in the tableauth "
+            + "settings for Keycloak's own users. Put it after the step that checks the password.";
     }
 
     @Override

@@ -87,6 +87,11 @@ final class SqlAuthConfig implements AutoCloseable {
         return pool.getConnection();
     }
 
+    /** The table if it has been resolved already, else {@code null}. */
+    UserTable resolvedTable() {
+        return table;
+    }
+
     /** The resolved table; resolved on first use, so a config made while its database was down still starts. */
     UserTable table(Connection connection) throws SQLException {
         UserTable t = table;

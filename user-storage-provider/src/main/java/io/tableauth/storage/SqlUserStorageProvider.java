@@ -131,6 +131,38 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         }
     }
 
+    /**
+     * The user's mapped attributes as the hook scripts see them: boolean columns as booleans, numeric ones as
+     * numbers, the rest as strings; a NULL column is {@code null}.
+     */
+    public Map<String, Object> hookAttributes(UserModel user) {
+        UserTable table = runtime.resolvedTable();
+        if (table == null) {
+            table = read((c, t) -> t, null);
+        }
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        for (String name : config.attributeColumns().keySet()) {
+            String raw = user.getFirstAttribute(name);
+            UserTable.Column column = table == null ? null : table.columnFor(name);
+            values.put(name, raw == null || column == null ? raw : typed(column, raw));
+        }
+        return values;
+    }
+
+    private static Object typed(UserTable.Column column, String raw) {
+        if (column.bool()) {
+            return UserTable.truthy(raw);
+        }
+        if (column.numeric()) {
+            try {
+                return new java.math.BigDecimal(raw);
+            } catch (NumberFormatException e) {
+                return raw;
+            }
+        }
+        return raw;
+    }
+
     void requireWritable(String what) {
         if (!config.writable()) {
             throw new ReadOnlyException("The auth config " + model.getName() + " is read-only: " + what

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.tableauth.hook.HookEngine;
 import io.tableauth.storage.hash.HashTarget;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
@@ -26,6 +27,10 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
 
     /** Provider type shown under User federation; also the type in realm exports and the admin REST API. */
     public static final String PROVIDER_ID = "tableauth-sql";
+    /** Config key of the auth config's login hook (JavaScript, MaskAPI's "Login Configuration" code). */
+    public static final String LOGIN_HOOK = "loginHook";
+    /** Config key of the auth config's signup hook (MaskAPI's "Signup Configuration" code). */
+    public static final String SIGNUP_HOOK = "signupHook";
 
     private static final Logger LOG = Logger.getLogger(SqlUserStorageProviderFactory.class);
     private static final long VALIDATION_CONNECT_TIMEOUT_MS = 5_000;
@@ -112,6 +117,18 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .property().name(MAX_POOL_SIZE).label("Maximum pool size").type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue(Integer.toString(DEFAULT_MAX_POOL_SIZE))
         .helpText("Connections this config may hold open to the database on each Keycloak node.").add()
+        .property().name(LOGIN_HOOK).label("Login hook").type(ProviderConfigProperty.SCRIPT_TYPE)
+        .helpText("JavaScript run for this table's users at every login where the flow has the \"tableauth hook\" "
+            + "step (browser, direct grant and so the REST API, reset credentials). It sees `user` (id, username, "
+            + "email, enabled, emailVerified, firstName, lastName, authConfig and the mapped attributes). "
+            + "`return true` allows; `throw new Error(\"Inactive account\")` denies with that message; anything "
+            + "else denies. Empty allows everyone. Example: if (!user.isActive) throw new Error(\"Inactive "
+            + "account\"); return true;").add()
+        .property().name(SIGNUP_HOOK).label("Signup hook").type(ProviderConfigProperty.SCRIPT_TYPE)
+        .helpText("JavaScript run before a user is created in this table, where the registration flow has the "
+            + "\"tableauth signup hook\" step (Keycloak's registration page and the REST sign-ups). It sees "
+            + "`fields` (the submitted fields, passwords left out) and `user` (the same, shaped as a user); "
+            + "same rules as the login hook.").add()
         .build();
 
     @Override
@@ -146,6 +163,12 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
 
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        for (String hook : List.of(LOGIN_HOOK, SIGNUP_HOOK)) {
+            HookEngine.get().syntaxError(model.get(hook)).ifPresent(error -> {
+                throw new ComponentValidationException("tableauthHookSyntax",
+                    LOGIN_HOOK.equals(hook) ? "Login hook" : "Signup hook", error);
+            });
+        }
         SqlUserStorageConfig config = SqlUserStorageConfig.from(model);
         String driver = JdbcDrivers.driverClassFor(config.jdbcUrl());
         if (driver == null) {

@@ -52,6 +52,24 @@ final class DistributionServer implements KeycloakServer {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    @Override
+    public String threadDump() {
+        ProcessHandle jvm = java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()),
+                process.descendants())
+            .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+            .findFirst().orElseThrow(() -> new IllegalStateException("Keycloak's JVM not found"));
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            Process dump = new ProcessBuilder(jcmd, Long.toString(jvm.pid()), "Thread.print")
+                .redirectErrorStream(true).start();
+            String out = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            dump.waitFor();
+            return out;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("jcmd failed", e);
+        }
+    }
+
     /** Prepares a clean copy of the distribution's state, installs the bundle and starts Keycloak. */
     static DistributionServer start(Path bundleJar) {
         Path home = Path.of(TestSettings.required("tableauth.it.keycloak.dist"));

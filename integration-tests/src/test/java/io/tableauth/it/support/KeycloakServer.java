@@ -20,6 +20,11 @@ public interface KeycloakServer extends ExtensionContext.Store.CloseableResource
     /** The last lines of the server's log, for failure reports. */
     String logTail(int lines);
 
+    /** A thread dump of the server's JVM (jcmd Thread.print), where the server is a local process. */
+    default String threadDump() {
+        throw new UnsupportedOperationException("no thread dump for " + getClass().getSimpleName());
+    }
+
     default URI realmUri(String realm, String path) {
         return baseUri().resolve("/realms/" + realm + (path.startsWith("/") ? path : "/" + path));
     }

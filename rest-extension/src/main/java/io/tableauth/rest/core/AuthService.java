@@ -60,6 +60,8 @@ import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.theme.Theme;
+import io.tableauth.authenticator.Hooks;
+import io.tableauth.hook.HookOutcome;
 import org.keycloak.userprofile.UserProfile;
 import org.keycloak.userprofile.UserProfileContext;
 import org.keycloak.userprofile.UserProfileProvider;
@@ -484,6 +486,7 @@ public final class AuthService {
         } catch (ValidationException e) {
             throw profileError(e);
         }
+        runSignupHook(project, request);
         EventBuilder event = event().event(EventType.REGISTER).detail(Details.REGISTER_METHOD, "tableauth-rest")
             .detail(Details.USERNAME, request.username()).detail(Details.EMAIL, request.email());
         try {
@@ -520,6 +523,28 @@ public final class AuthService {
             LOG.debugf("tableauth: sign-up refused: %s", e.getMessage());
             throw AuthError.validation("password", e.getMessage() == null ? "The password was refused."
                 : message(e.getMessage(), e.getParameters()));
+        }
+    }
+
+    /** The signup hook, when the realm's registration flow has it: the same step as on the registration page. */
+    private void runSignupHook(Project project, Signup request) {
+        if (!Hooks.signupHookEnabled(realm)) {
+            return;
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put(UserModel.USERNAME, request.username());
+        fields.put(UserModel.EMAIL, request.email());
+        fields.put(UserModel.FIRST_NAME, request.firstName());
+        fields.put(UserModel.LAST_NAME, request.lastName());
+        ComponentModel target = project.authConfig() != null ? project.authConfig() : Hooks.signupTarget(realm);
+        HookOutcome outcome = Hooks.signup(realm, target, fields);
+        if (!outcome.allowed()) {
+            event().event(EventType.REGISTER).detail(Details.REGISTER_METHOD, "tableauth-rest")
+                .detail(Details.USERNAME, request.username()).detail(Details.EMAIL, request.email())
+                .detail(Details.REASON, outcome.verdict() == HookOutcome.Verdict.DENY
+                    ? "tableauth signup hook denied" : "tableauth signup hook stopped: " + outcome.reason())
+                .error(Errors.INVALID_REGISTRATION);
+            throw new AuthError(AuthError.Kind.FORBIDDEN, outcome.message());
         }
     }
 

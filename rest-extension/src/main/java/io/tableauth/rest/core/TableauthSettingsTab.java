@@ -5,6 +5,8 @@ import java.util.Map;
 
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
+import io.tableauth.authenticator.Hooks;
+import io.tableauth.hook.HookEngine;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -21,7 +23,7 @@ import org.keycloak.services.ui.extend.UiTabProviderFactory;
 public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory<ComponentModel> {
 
     /** Provider id; also the tab's title in the admin console. */
-    public static final String PROVIDER_ID = "tableauth-settings";
+    public static final String PROVIDER_ID = Hooks.SETTINGS_PROVIDER_ID;
 
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
         .property().name(TableauthSettings.DEFAULT_CLIENT).label("Default client")
@@ -47,6 +49,18 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
         .helpText("Browser origins (https://app.example.com) allowed to call the tableauth REST API with CORS, and "
             + "to make cookie-authenticated refresh and logout calls (the Origin header is checked against this "
             + "list).").add()
+        .property().name(Hooks.REALM_LOGIN_HOOK).label("Login hook (Keycloak users)")
+        .type(ProviderConfigProperty.SCRIPT_TYPE)
+        .helpText("JavaScript run at login for users that belong to no auth config, where the flow has the "
+            + "\"tableauth hook\" step. Users of an auth config run that config's login hook instead. It sees `user` "
+            + "(id, username, email, enabled, emailVerified, firstName, lastName and the user's attributes); "
+            + "`return true` allows, `throw new Error(\"message\")` denies with the message, anything else denies. "
+            + "Empty allows everyone.").add()
+        .property().name(Hooks.REALM_SIGNUP_HOOK).label("Signup hook (Keycloak users)")
+        .type(ProviderConfigProperty.SCRIPT_TYPE)
+        .helpText("JavaScript run before a sign-up that Keycloak stores itself (no auth config takes new users), "
+            + "where the registration flow has the \"tableauth signup hook\" step. It sees `fields` and `user` "
+            + "(the submitted fields, passwords left out).").add()
         .build();
 
     @Override
@@ -77,6 +91,12 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
         throws ComponentValidationException {
+        for (String hook : List.of(Hooks.REALM_LOGIN_HOOK, Hooks.REALM_SIGNUP_HOOK)) {
+            HookEngine.get().syntaxError(model.get(hook)).ifPresent(error -> {
+                throw new ComponentValidationException((Hooks.REALM_LOGIN_HOOK.equals(hook) ? "Login hook"
+                    : "Signup hook") + " has a syntax error. " + error);
+            });
+        }
         TableauthSettings s = TableauthSettings.from(model);
         if (s.defaultClient() != null) {
             var client = session.clients().getClientByClientId(realm, s.defaultClient());
