@@ -4,6 +4,7 @@ import static io.tableauth.it.support.Http.body;
 import static io.tableauth.it.support.Http.postJson;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.tableauth.it.support.FormBrowser;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
 import io.tableauth.it.support.Totp;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ClientRepresentation;
 
 /**
  * TOTP over REST on Keycloak's OTP credential: Mavibase's setup / verify / two-step login / disable, Directus's
@@ -215,4 +218,45 @@ class TwoFactorIT extends RestFixture {
             .forEach(c -> realm.admin().users().get(user.getId()).removeCredential(c.getId()));
     }
 
+
+    /**
+     * Enrolled over REST, the code is asked for by Keycloak's own browser login too (the realm's browser flow and its
+     * OTP form), and a code that logged in once is refused the second time.
+     */
+    @Test
+    void aUserEnrolledOverRestLogsInThroughTheBrowserWithTheCodeOnce() throws Exception {
+        String redirect = "http://app.example.test/callback";
+        if (realm.admin().clients().findByClientId("web-2fa").isEmpty()) {
+            ClientRepresentation web = new ClientRepresentation();
+            web.setClientId("web-2fa");
+            web.setPublicClient(true);
+            web.setStandardFlowEnabled(true);
+            web.setRedirectUris(List.of(redirect));
+            realm.admin().clients().create(web).close();
+        }
+        String email = unique("tfb");
+        insert("members", email, true);
+        Totp totp = enroll(email, TABLE_PASSWORD);
+        java.net.URI login = realm.uri("/protocol/openid-connect/auth?client_id=web-2fa&response_type=code"
+            + "&scope=openid&redirect_uri=" + redirect);
+
+        FormBrowser browser = new FormBrowser();
+        browser.open(login);
+        Http.Response otpPage = browser.submit("kc-form-login", Map.of("username", email, "password", TABLE_PASSWORD));
+        assertEquals(200, otpPage.status(), otpPage.toString());
+        assertTrue(otpPage.body().contains("id=\"kc-otp-login-form\""), otpPage.body());
+        String code = totp.fresh();
+        Http.Response in = browser.submit("kc-otp-login-form", Map.of("otp", code));
+        assertEquals(302, in.status(), in.toString());
+        assertTrue(in.raw().headers().firstValue("location").orElseThrow().startsWith(redirect + "?"));
+
+        FormBrowser replay = new FormBrowser();
+        replay.open(login);
+        replay.submit("kc-form-login", Map.of("username", email, "password", TABLE_PASSWORD));
+        Http.Response again = replay.submit("kc-otp-login-form", Map.of("otp", code));
+        assertEquals(200, again.status(), "a used code must not log in again: " + again.status());
+        assertFalse(again.raw().headers().firstValue("location").isPresent());
+        Thread.sleep(600);
+        realm.admin().attackDetection().clearAllBruteForce();
+    }
 }
