@@ -26,7 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.resource.AuthenticationManagementResource;
 import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
-import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.ComponentRepresentation;
 
 /**
@@ -60,12 +59,7 @@ class HookIT extends RestFixture {
         members.getConfig().putSingle("signupHook", SIGNUP_HOOK);
         realm.admin().components().component(membersId).update(members);
 
-        ClientRepresentation web = new ClientRepresentation();
-        web.setClientId("web");
-        web.setPublicClient(true);
-        web.setStandardFlowEnabled(true);
-        web.setRedirectUris(List.of(REDIRECT));
-        realm.admin().clients().create(web).close();
+        browserClient("web", REDIRECT);
 
         AuthenticationManagementResource flows = realm.admin().flows();
         copyWithStep(flows, "browser", "hooked browser", "hooked browser forms", "tableauth-hook", 0);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
 import org.keycloak.representations.userprofile.config.UPAttribute;
@@ -127,6 +128,18 @@ public abstract class RestFixture {
             .query(realm.admin().toRepresentation().getId(), "org.keycloak.services.ui.extend.UiTabProvider").get(0);
         settings.getConfig().putSingle(key, value);
         realm.admin().components().component(settings.getId()).update(settings);
+    }
+
+    /** A public browser client (authorization code flow) with one redirect URI, created once per realm. */
+    public void browserClient(String clientId, String redirectUri) {
+        if (realm.admin().clients().findByClientId(clientId).isEmpty()) {
+            ClientRepresentation web = new ClientRepresentation();
+            web.setClientId(clientId);
+            web.setPublicClient(true);
+            web.setStandardFlowEnabled(true);
+            web.setRedirectUris(List.of(redirectUri));
+            realm.admin().clients().create(web).close();
+        }
     }
 
     public void updateRealm(java.util.function.Consumer<RealmRepresentation> change) {

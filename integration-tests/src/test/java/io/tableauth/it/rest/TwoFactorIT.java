@@ -20,7 +20,6 @@ import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
 import io.tableauth.it.support.Totp;
 import org.junit.jupiter.api.Test;
-import org.keycloak.representations.idm.ClientRepresentation;
 
 /**
  * TOTP over REST on Keycloak's OTP credential: Mavibase's setup / verify / two-step login / disable, Directus's
@@ -226,14 +225,7 @@ class TwoFactorIT extends RestFixture {
     @Test
     void aUserEnrolledOverRestLogsInThroughTheBrowserWithTheCodeOnce() throws Exception {
         String redirect = "http://app.example.test/callback";
-        if (realm.admin().clients().findByClientId("web-2fa").isEmpty()) {
-            ClientRepresentation web = new ClientRepresentation();
-            web.setClientId("web-2fa");
-            web.setPublicClient(true);
-            web.setStandardFlowEnabled(true);
-            web.setRedirectUris(List.of(redirect));
-            realm.admin().clients().create(web).close();
-        }
+        browserClient("web-2fa", redirect);
         String email = unique("tfb");
         insert("members", email, true);
         Totp totp = enroll(email, TABLE_PASSWORD);

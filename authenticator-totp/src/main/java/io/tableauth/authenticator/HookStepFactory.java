@@ -1,0 +1,53 @@
+package io.tableauth.authenticator;
+
+import java.util.List;
+
+import org.keycloak.Config;
+import org.keycloak.authentication.ConfigurableAuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel.Requirement;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+
+/**
+ * What the two hook steps (login and signup) share as flow steps: Required or Disabled, nothing to configure on
+ * the step (the code lives on the auth config or the realm's settings, where saving checks it), no state.
+ */
+abstract class HookStepFactory implements ConfigurableAuthenticatorFactory {
+
+    private static final Requirement[] REQUIREMENT_CHOICES = {Requirement.REQUIRED, Requirement.DISABLED};
+
+    @Override
+    public String getReferenceCategory() {
+        return "tableauth-hook";
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return false;
+    }
+
+    @Override
+    public Requirement[] getRequirementChoices() {
+        return REQUIREMENT_CHOICES;
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return List.of();
+    }
+
+    // ProviderFactory's, implemented here for both subclasses' factory interfaces.
+    public void init(Config.Scope config) {
+    }
+
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    public void close() {
+    }
+}
