@@ -140,6 +140,16 @@ class HookIT extends RestFixture {
         assertEquals("Inactive account", text(mavibase.json(), "message"), mavibase.toString());
         forgetFailures();
 
+        setting("loginOwner", "baasix");
+        try {
+            Http.Response baasix = postJson(auth("login"), body("email", inactive, "password", TABLE_PASSWORD));
+            assertEquals(400, baasix.status(), baasix.toString());
+            assertEquals("Inactive account", text(baasix.json(), "message"));
+        } finally {
+            setting("loginOwner", "directus");
+        }
+        forgetFailures();
+
         Http.Response slash = postJson(auth("hooked/login"), body("email", inactive, "password", TABLE_PASSWORD));
         assertEquals(422, slash.status(), slash.toString());
         assertEquals("Inactive account", slash.json().get("errors").get("email").get(0).asText());
