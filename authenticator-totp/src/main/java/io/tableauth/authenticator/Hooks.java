@@ -4,7 +4,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 
 import io.tableauth.hook.HookEngine;
 import io.tableauth.hook.HookOutcome;
@@ -17,6 +17,7 @@ import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.services.ui.extend.UiTabProvider;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderModel;
 
@@ -30,8 +31,6 @@ public final class Hooks {
 
     /** Provider id of the realm's tableauth settings component (a realm-settings tab). */
     public static final String SETTINGS_PROVIDER_ID = "tableauth-settings";
-    /** Component type of the realm's tableauth settings. */
-    public static final String SETTINGS_PROVIDER_TYPE = "org.keycloak.services.ui.extend.UiTabProvider";
     /** Settings key of the realm's login hook (for users outside any auth config). */
     public static final String REALM_LOGIN_HOOK = "loginHook";
     /** Settings key of the realm's signup hook (for sign-ups Keycloak stores itself). */
@@ -162,11 +161,14 @@ public final class Hooks {
             ? component : null;
     }
 
-    private static String realmSetting(RealmModel realm, String key) {
-        return realm.getComponentsStream(realm.getId(), SETTINGS_PROVIDER_TYPE)
+    /** The realm's tableauth settings component, if the realm has saved one. */
+    public static Optional<ComponentModel> settingsComponent(RealmModel realm) {
+        return realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
             .filter(c -> SETTINGS_PROVIDER_ID.equals(c.getProviderId()))
-            .map(c -> c.get(key))
-            .filter(Objects::nonNull)
-            .findFirst().orElse(null);
+            .findFirst();
+    }
+
+    private static String realmSetting(RealmModel realm, String key) {
+        return settingsComponent(realm).map(c -> c.get(key)).orElse(null);
     }
 }

@@ -133,8 +133,8 @@ public final class HookEngine {
                 return stop(name, limitHit.get(), stopped);
             }
             if (e.isResourceExhausted() || e.isCancelled()) {
-                return stop(name, "it exceeded the limit of " + STATEMENT_LIMIT + " statements"
-                    + (e.isResourceExhausted() && !e.getMessage().contains("tatement") ? " or memory" : ""), stopped);
+                // Not the watchdog's: the statement limit, or the JVM out of memory for one allocation.
+                return stop(name, "it hit a resource limit: " + e.getMessage(), stopped);
             }
             if (e.isSyntaxError()) {
                 return stop(name, "syntax error: " + describe(e), stopped);

@@ -14,8 +14,6 @@ import io.tableauth.it.rest.RestFixture;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.SqlAuthConfigs;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.resource.AuthenticationManagementResource;
-import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 
 /**
  * Benchmark, not a test (never run by the build): what a login hook adds to a login. One table, two auth configs
@@ -39,13 +37,7 @@ class HookBench extends RestFixture {
         hookedConfig.putSingle("loginHook",
             "// Example: block inactive users\nif (!user.isActive) throw new Error(\"Inactive account\");\nreturn true;");
         String hooked = SqlAuthConfigs.add(realm, "members-hooked", 3, hookedConfig);
-        AuthenticationManagementResource flows = realm.admin().flows();
-        flows.copy("direct grant", Map.of("newName", "bench direct grant")).close();
-        flows.addExecution("bench direct grant", Map.of("provider", "tableauth-hook"));
-        AuthenticationExecutionInfoRepresentation step = flows.getExecutions("bench direct grant").stream()
-            .filter(e -> "tableauth-hook".equals(e.getProviderId())).findFirst().orElseThrow();
-        step.setRequirement("REQUIRED");
-        flows.updateExecutions("bench direct grant", step);
+        copyWithStep("direct grant", "bench direct grant", "bench direct grant", "tableauth-hook", 0);
         updateRealm(r -> r.setDirectGrantFlow("bench direct grant"));
 
         String email = unique("hookbench");

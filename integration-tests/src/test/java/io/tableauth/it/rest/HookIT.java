@@ -24,8 +24,6 @@ import io.tableauth.it.support.SqlAuthConfigs;
 import jakarta.ws.rs.BadRequestException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.resource.AuthenticationManagementResource;
-import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.ComponentRepresentation;
 
 /**
@@ -61,12 +59,11 @@ class HookIT extends RestFixture {
 
         browserClient("web", REDIRECT);
 
-        AuthenticationManagementResource flows = realm.admin().flows();
-        copyWithStep(flows, "browser", "hooked browser", "hooked browser forms", "tableauth-hook", 0);
-        copyWithStep(flows, "direct grant", "hooked direct grant", "hooked direct grant", "tableauth-hook", 0);
+        copyWithStep("browser", "hooked browser", "hooked browser forms", "tableauth-hook", 0);
+        copyWithStep("direct grant", "hooked direct grant", "hooked direct grant", "tableauth-hook", 0);
         // Right after "choose user", before the e-mail goes out.
-        copyWithStep(flows, "reset credentials", "hooked reset", "hooked reset", "tableauth-hook", 1);
-        copyWithStep(flows, "registration", "hooked registration", "hooked registration registration form",
+        copyWithStep("reset credentials", "hooked reset", "hooked reset", "tableauth-hook", 1);
+        copyWithStep("registration", "hooked registration", "hooked registration registration form",
             "tableauth-signup-hook", 0);
         updateRealm(r -> {
             r.setResetPasswordAllowed(true);
@@ -75,25 +72,6 @@ class HookIT extends RestFixture {
             r.setResetCredentialsFlow("hooked reset");
             r.setRegistrationFlow("hooked registration");
         });
-    }
-
-    /** Copies a built-in flow and adds a REQUIRED step to one of its flows, {@code raise} places up from the end. */
-    private static void copyWithStep(AuthenticationManagementResource flows, String builtIn, String copy,
-                                     String into, String provider, int moveTo) {
-        flows.copy(builtIn, Map.of("newName", copy)).close();
-        flows.addExecution(into, Map.of("provider", provider));
-        List<AuthenticationExecutionInfoRepresentation> executions = flows.getExecutions(into);
-        AuthenticationExecutionInfoRepresentation step = executions.stream()
-            .filter(e -> provider.equals(e.getProviderId())).findFirst().orElseThrow();
-        step.setRequirement("REQUIRED");
-        flows.updateExecutions(into, step);
-        if (moveTo > 0) {
-            long level = step.getLevel();
-            long before = executions.stream().filter(e -> e.getLevel() == level).count() - 1;
-            for (long i = before; i > moveTo; i--) {
-                flows.raisePriority(step.getId());
-            }
-        }
     }
 
     private void insertHooked(String email, boolean active) throws SQLException {

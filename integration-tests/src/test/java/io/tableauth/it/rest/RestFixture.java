@@ -22,6 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.keycloak.admin.client.resource.AuthenticationManagementResource;
+import org.keycloak.representations.idm.AuthenticationExecutionInfoRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.ComponentRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
@@ -139,6 +141,28 @@ public abstract class RestFixture {
             web.setStandardFlowEnabled(true);
             web.setRedirectUris(List.of(redirectUri));
             realm.admin().clients().create(web).close();
+        }
+    }
+
+    /**
+     * Copies a built-in flow and adds a REQUIRED step to one of its flows ({@code into}: the copy or one of its
+     * subflows), at the end, or at position {@code moveTo} of its level when that is above 0.
+     */
+    public void copyWithStep(String builtIn, String copy, String into, String provider, int moveTo) {
+        AuthenticationManagementResource flows = realm.admin().flows();
+        flows.copy(builtIn, Map.of("newName", copy)).close();
+        flows.addExecution(into, Map.of("provider", provider));
+        List<AuthenticationExecutionInfoRepresentation> executions = flows.getExecutions(into);
+        AuthenticationExecutionInfoRepresentation step = executions.stream()
+            .filter(e -> provider.equals(e.getProviderId())).findFirst().orElseThrow();
+        step.setRequirement("REQUIRED");
+        flows.updateExecutions(into, step);
+        if (moveTo > 0) {
+            long level = step.getLevel();
+            long before = executions.stream().filter(e -> e.getLevel() == level).count() - 1;
+            for (long i = before; i > moveTo; i--) {
+                flows.raisePriority(step.getId());
+            }
         }
     }
 

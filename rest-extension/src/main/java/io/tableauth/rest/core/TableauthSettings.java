@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
+import io.tableauth.authenticator.Hooks;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.ui.extend.UiTabProvider;
 
 /**
  * A realm's tableauth REST settings, made on the admin console's Realm settings → tableauth-settings tab (a
@@ -49,9 +49,7 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
 
     /** The realm's settings, or the defaults when none were saved. */
     private static TableauthSettings read(RealmModel realm) {
-        return realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
-            .filter(c -> TableauthSettingsTab.PROVIDER_ID.equals(c.getProviderId()))
-            .findFirst()
+        return Hooks.settingsComponent(realm)
             .map(TableauthSettings::from)
             .orElse(DEFAULTS);
     }
