@@ -1,9 +1,8 @@
 package io.tableauth.storage;
 
 /**
- * The JDBC driver for an application database, picked by URL. PostgreSQL and MariaDB/MySQL drivers are inside the
- * bundle (relocated: Keycloak hides from providers the drivers of database vendors it does not use itself);
- * H2 is Keycloak's own, visible when Keycloak runs on H2 (dev mode, the demo).
+ * The JDBC driver for an application database, picked by URL. The PostgreSQL, MariaDB/MySQL and H2 drivers are
+ * inside the bundle, relocated: Keycloak hides from providers the drivers of database vendors it does not use itself.
  */
 final class JdbcDrivers {
 
@@ -20,7 +19,7 @@ final class JdbcDrivers {
             return org.mariadb.jdbc.Driver.class.getName();
         }
         if (jdbcUrl.startsWith("jdbc:h2:")) {
-            return "org.h2.Driver";
+            return org.h2.Driver.class.getName();
         }
         return null;
     }

@@ -41,8 +41,8 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
         .property().name(JDBC_URL).label("JDBC URL").type(ProviderConfigProperty.STRING_TYPE).required(true)
         .helpText("The application database, e.g. jdbc:postgresql://db:5432/app, jdbc:mariadb://db:3306/app or "
-            + "jdbc:h2:file:/data/app. tableauth includes the PostgreSQL and MariaDB/MySQL drivers; H2 works when "
-            + "Keycloak itself runs on H2 (dev mode).").add()
+            + "jdbc:h2:file:/data/app. tableauth includes the PostgreSQL, MariaDB/MySQL and H2 drivers; for another "
+            + "database put its driver jar in Keycloak's providers/ folder.").add()
         .property().name(DB_USER).label("Database user").type(ProviderConfigProperty.STRING_TYPE)
         .helpText("User tableauth connects as. Read-only configs need SELECT on the table; writable ones also "
             + "INSERT, UPDATE and DELETE.").add()

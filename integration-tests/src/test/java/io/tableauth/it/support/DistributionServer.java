@@ -41,7 +41,11 @@ final class DistributionServer implements KeycloakServer {
     private final Thread shutdownHook;
     private Keycloak admin;
 
-    private DistributionServer(Path home, Path log, Path pidFile, int httpPort, int managementPort, Process process) {
+    private final TestDatabase database;
+
+    private DistributionServer(Path home, Path log, Path pidFile, int httpPort, int managementPort, Process process,
+                               TestDatabase database) {
+        this.database = database;
         this.home = home;
         this.log = log;
         this.pidFile = pidFile;
@@ -87,12 +91,21 @@ final class DistributionServer implements KeycloakServer {
             int httpPort = freePort();
             int managementPort = freePort();
             Path log = work.resolve("server.log");
-            List<String> command = List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+            // Keycloak's own database is a fresh PostgreSQL database, as in production: tableauth's Liquibase
+            // changelog runs on it, and tests read the rows Keycloak keeps (API keys) from it.
+            TestDatabase database = TestDatabase.postgres().create();
+            List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+                "--db=postgres",
+                "--db-url=" + database.jdbcUrl(),
+                "--db-username=" + database.user(),
                 "--http-host=127.0.0.1",
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 "--health-enabled=true",
-                "--metrics-enabled=true");
+                "--metrics-enabled=true"));
+            if (database.password() != null && !database.password().isEmpty()) {
+                command.add("--db-password=" + database.password());
+            }
             ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
@@ -103,7 +116,8 @@ final class DistributionServer implements KeycloakServer {
             // kc.sh's default heap is 70% of RAM; tests need far less, and a cluster test runs two nodes.
             env.putIfAbsent("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1536m");
             Process process = builder.start();
-            DistributionServer server = new DistributionServer(home, log, pidFile, httpPort, managementPort, process);
+            DistributionServer server = new DistributionServer(home, log, pidFile, httpPort, managementPort, process,
+                database);
             server.awaitReady();
             return server;
         } catch (IOException e) {
@@ -111,7 +125,7 @@ final class DistributionServer implements KeycloakServer {
         }
     }
 
-    /** Dev mode keeps realms in data/ (H2) and the auto-build in lib/quarkus: start each suite from scratch. */
+    /** Dev mode keeps its auto-build in lib/quarkus and state in data/: start each suite from scratch. */
     private static void resetState(Path home, Path bundleJar) throws IOException {
         deleteTree(home.resolve("data"));
         Path providers = home.resolve("providers");
@@ -199,6 +213,11 @@ final class DistributionServer implements KeycloakServer {
     }
 
     @Override
+    public TestDatabase keycloakDatabase() {
+        return database;
+    }
+
+    @Override
     public String logTail(int lines) {
         return LogTail.of(log, lines);
     }
@@ -210,6 +229,7 @@ final class DistributionServer implements KeycloakServer {
             admin = null;
         }
         stopProcessTree();
+        database.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {

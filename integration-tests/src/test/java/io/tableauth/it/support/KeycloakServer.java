@@ -31,4 +31,9 @@ public interface KeycloakServer extends ExtensionContext.Store.CloseableResource
 
     @Override
     void close();
+
+    /** Keycloak's own database (PostgreSQL), to read what Keycloak stores. */
+    default TestDatabase keycloakDatabase() {
+        throw new UnsupportedOperationException("Keycloak's database is not reachable for " + getClass().getSimpleName());
+    }
 }
