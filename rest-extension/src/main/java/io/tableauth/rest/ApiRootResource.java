@@ -7,12 +7,15 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.tableauth.rest.dialect.maskapi.MaskApiResource;
+import io.tableauth.rest.dialect.mavibase.MavibaseApiKeysResource;
 import io.tableauth.rest.dialect.mavibase.MavibaseResource;
+import io.tableauth.rest.gateway.ForwardAuthResource;
 import org.keycloak.models.KeycloakSession;
 
 /**
@@ -128,6 +131,49 @@ public class ApiRootResource {
     @Consumes(MediaType.WILDCARD)
     public Response mavibaseTwoFactorDisableConfirm(InputStream body) {
         return new MavibaseResource(session).twoFactorDisableConfirm(body);
+    }
+
+    // --- Mavibase API keys
+
+    @POST
+    @Path("v1/platform/api-keys")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseApiKeyCreate(InputStream body) {
+        return new MavibaseApiKeysResource(session).create(body);
+    }
+
+    @GET
+    @Path("v1/platform/api-keys")
+    public Response mavibaseApiKeyList() {
+        return new MavibaseApiKeysResource(session).list();
+    }
+
+    @GET
+    @Path("v1/platform/api-keys/{id}")
+    public Response mavibaseApiKeyGet(@PathParam("id") String id) {
+        return new MavibaseApiKeysResource(session).get(id);
+    }
+
+    @POST
+    @Path("v1/platform/api-keys/{id}/rotate")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseApiKeyRotate(@PathParam("id") String id) {
+        return new MavibaseApiKeysResource(session).rotate(id);
+    }
+
+    @POST
+    @Path("v1/platform/api-keys/{id}/revoke")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseApiKeyRevoke(@PathParam("id") String id) {
+        return new MavibaseApiKeysResource(session).revoke(id);
+    }
+
+    // --- gateways
+
+    /** Forward-auth for nginx auth_request, Traefik ForwardAuth and Envoy ext_authz (every method, any suffix). */
+    @Path("v1/forward-auth")
+    public ForwardAuthResource forwardAuth() {
+        return new ForwardAuthResource(session);
     }
 
     // --- CORS

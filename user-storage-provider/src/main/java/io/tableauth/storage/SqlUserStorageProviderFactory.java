@@ -31,6 +31,8 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     public static final String LOGIN_HOOK = "loginHook";
     /** Config key of the auth config's signup hook (MaskAPI's "Signup Configuration" code). */
     public static final String SIGNUP_HOOK = "signupHook";
+    /** Config key of the API path patterns only this config's users may call (through the forward-auth endpoint). */
+    public static final String PROTECTED_PATHS = "protectedPaths";
 
     private static final Logger LOG = Logger.getLogger(SqlUserStorageProviderFactory.class);
     private static final long VALIDATION_CONNECT_TIMEOUT_MS = 5_000;
@@ -129,6 +131,12 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             + "\"tableauth signup hook\" step (Keycloak's registration page and the REST sign-ups). It sees "
             + "`fields` (the submitted fields, passwords left out) and `user` (the same, shaped as a user); "
             + "same rules as the login hook.").add()
+        .property().name(PROTECTED_PATHS).label("Protected API paths").type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+        .helpText("Paths of your own API that only this config's users may call, checked by tableauth's forward-auth "
+            + "endpoint behind nginx auth_request, Traefik ForwardAuth or Envoy ext_authz. One pattern per line: "
+            + "/api/orders/** (the path and everything below it), /api/*/reports (* is one path segment). A token or "
+            + "API key of another config, or of a Keycloak user, gets 403 there. A pattern belongs to one auth config "
+            + "only.").add()
         .build();
 
     @Override
@@ -169,6 +177,7 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
                     LOGIN_HOOK.equals(hook) ? "Login hook" : "Signup hook", error);
             });
         }
+        validateProtectedPaths(realm, model);
         SqlUserStorageConfig config = SqlUserStorageConfig.from(model);
         String driver = JdbcDrivers.driverClassFor(config.jdbcUrl());
         if (driver == null) {
@@ -192,6 +201,29 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             throw new ComponentValidationException("tableauthCannotConnect", config.redactedJdbcUrl(),
                 String.valueOf(cause.getMessage()));
         }
+    }
+
+    /** Each pattern is valid and claimed by no other auth config of the realm ("one auth config per API"). */
+    private static void validateProtectedPaths(RealmModel realm, ComponentModel model) {
+        List<String> patterns = model.getConfig().getOrDefault(PROTECTED_PATHS, List.of());
+        for (String pattern : patterns) {
+            if (pattern == null || pattern.isBlank()) {
+                continue;
+            }
+            PathPattern.problem(pattern.trim()).ifPresent(problem -> {
+                throw new ComponentValidationException("tableauthPathPattern", pattern, problem);
+            });
+        }
+        realm.getComponentsStream(realm.getId(), org.keycloak.storage.UserStorageProvider.class.getName())
+            .filter(other -> PROVIDER_ID.equals(other.getProviderId()) && !other.getId().equals(model.getId()))
+            .forEach(other -> {
+                List<String> taken = other.getConfig().getOrDefault(PROTECTED_PATHS, List.of()).stream()
+                    .map(String::trim).toList();
+                patterns.stream().map(String::trim).filter(p -> !p.isEmpty() && taken.contains(p)).findFirst()
+                    .ifPresent(p -> {
+                        throw new ComponentValidationException("tableauthPathTaken", p, other.getName());
+                    });
+            });
     }
 
     /**

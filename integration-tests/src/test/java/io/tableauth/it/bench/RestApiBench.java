@@ -8,10 +8,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 import io.tableauth.it.rest.RestFixture;
@@ -67,13 +63,13 @@ class RestApiBench extends RestFixture {
         double[] refreshes = null;
         for (int pass = 1; pass <= 2; pass++) {
             int seconds = pass == 1 ? 5 : SECONDS;
-            logins = interleaved(pass == 2, seconds, new String[] {"native password grant",
+            logins = Interleaved.run(THREADS, pass == 2, seconds, new String[] {"native password grant",
                 "MaskAPI /api/v1/auth/login", "Directus /auth/login"}, nativeLogin, maskLogin, directusLogin);
             for (int t = 0; t < THREADS; t++) {
                 nativeTokens[t] = text(nativeLogin.apply(t).json(), "refresh_token");
                 maskTokens[t] = text(maskLogin.apply(t).json(), "refreshToken");
             }
-            refreshes = interleaved(pass == 2, seconds, new String[] {"native refresh_token grant",
+            refreshes = Interleaved.run(THREADS, pass == 2, seconds, new String[] {"native refresh_token grant",
                 "MaskAPI /api/v1/auth/refresh"}, nativeRefreshCall, maskRefreshCall);
         }
         System.out.printf(Locale.ROOT, "%nRATIOS (REST / native): MaskAPI login %.2f, Directus login %.2f, "
@@ -103,53 +99,6 @@ class RestApiBench extends RestFixture {
             median(wrong), median(unknown));
         System.out.printf(Locale.ROOT, "MEDIAN ms  Directus (unscoped): wrong password table user %.1f, Keycloak user "
             + "%.1f, unknown user %.1f%n", median(wrongDirectus), median(wrongLocal), median(unknownDirectus));
-    }
-
-    /** Runs the calls in turn, one-second slices each, for {@code seconds} per call; returns req/s per call. */
-    @SafeVarargs
-    private double[] interleaved(boolean print, int seconds, String[] names, IntFunction<Http.Response>... calls)
-        throws Exception {
-        long[] ok = new long[calls.length];
-        long[] failed = new long[calls.length];
-        long[] nanos = new long[calls.length];
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            for (int slice = 0; slice < seconds; slice++) {
-                for (int c = 0; c < calls.length; c++) {
-                    IntFunction<Http.Response> call = calls[c];
-                    AtomicLong good = new AtomicLong();
-                    AtomicLong bad = new AtomicLong();
-                    long start = System.nanoTime();
-                    long end = start + 1_000_000_000L;
-                    List<Future<?>> futures = new ArrayList<>();
-                    for (int t = 0; t < THREADS; t++) {
-                        int thread = t;
-                        futures.add(pool.submit(() -> {
-                            do {
-                                (call.apply(thread).status() == 200 ? good : bad).incrementAndGet();
-                            } while (System.nanoTime() < end);
-                        }));
-                    }
-                    for (Future<?> f : futures) {
-                        f.get();
-                    }
-                    nanos[c] += System.nanoTime() - start;
-                    ok[c] += good.get();
-                    failed[c] += bad.get();
-                }
-            }
-        } finally {
-            pool.shutdown();
-        }
-        double[] rates = new double[calls.length];
-        for (int c = 0; c < calls.length; c++) {
-            rates[c] = ok[c] / (nanos[c] / 1e9);
-            if (print) {
-                System.out.printf(Locale.ROOT, "BENCH %-32s %8.1f req/s  (%d ok, %d failed, %.1f s, %d clients)%n",
-                    names[c], rates[c], ok[c], failed[c], nanos[c] / 1e9, THREADS);
-            }
-        }
-        return rates;
     }
 
     private static long time(Runnable call) {

@@ -19,15 +19,25 @@ import org.keycloak.models.RealmModel;
  * @param cookieSecure   whether auth cookies carry {@code Secure} (turn off only for local http)
  * @param cookieSameSite {@code Lax}, {@code Strict} or {@code None}
  * @param allowedOrigins browser origins allowed by CORS and for cookie-authenticated state-changing calls
+ * @param apiKeyScopes   scopes API keys may carry besides the documented {@code databases:read|write|delete}
+ * @param apiKeyGraceSeconds  how long a rotated key's old secret keeps working (0: it stops at once)
+ * @param apiKeyTokenSeconds  lifespan of access tokens exchanged for an API key (capped by the realm's)
  */
 public record TableauthSettings(String defaultClient, String loginOwner, boolean cookieSecure, String cookieSameSite,
-                                List<String> allowedOrigins) {
+                                List<String> allowedOrigins, List<String> apiKeyScopes, int apiKeyGraceSeconds,
+                                int apiKeyTokenSeconds) {
 
     public static final String DEFAULT_CLIENT = "defaultClient";
     public static final String LOGIN_OWNER = "loginOwner";
     public static final String COOKIE_SECURE = "cookieSecure";
     public static final String COOKIE_SAME_SITE = "cookieSameSite";
     public static final String ALLOWED_ORIGINS = "allowedOrigins";
+    public static final String API_KEY_SCOPES = "apiKeyScopes";
+    public static final String API_KEY_GRACE = "apiKeyRotationGraceSeconds";
+    public static final String API_KEY_TOKEN_LIFESPAN = "apiKeyTokenLifespanSeconds";
+    public static final int DEFAULT_API_KEY_TOKEN_SECONDS = 300;
+    /** Longest grace period a rotation may give the old secret: one week. */
+    public static final int MAX_API_KEY_GRACE_SECONDS = 7 * 24 * 3600;
 
     public static final String OWNER_DIRECTUS = "directus";
     public static final String OWNER_BAASIX = "baasix";
@@ -35,7 +45,7 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
 
     /** What a realm without the settings component gets. */
     public static final TableauthSettings DEFAULTS =
-        new TableauthSettings(null, OWNER_DIRECTUS, true, "Lax", List.of());
+        new TableauthSettings(null, OWNER_DIRECTUS, true, "Lax", List.of(), List.of(), 0, DEFAULT_API_KEY_TOKEN_SECONDS);
 
     /** The current realm's settings, read once per request (CORS, routing and the dialect all ask). */
     public static TableauthSettings of(KeycloakSession session) {
@@ -60,12 +70,32 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
             .toLowerCase(Locale.ROOT);
         String secure = blankToNull(model.get(COOKIE_SECURE));
         String sameSite = Objects.requireNonNullElse(blankToNull(model.get(COOKIE_SAME_SITE)), "Lax");
-        List<String> origins = model.getConfig() == null || model.getConfig().get(ALLOWED_ORIGINS) == null
+        List<String> origins = list(model, ALLOWED_ORIGINS).stream().map(TableauthSettings::normalizeOrigin).toList();
+        return new TableauthSettings(client, owner, secure == null || Boolean.parseBoolean(secure), sameSite, origins,
+            list(model, API_KEY_SCOPES), seconds(model, API_KEY_GRACE, 0),
+            seconds(model, API_KEY_TOKEN_LIFESPAN, DEFAULT_API_KEY_TOKEN_SECONDS));
+    }
+
+    /** A multivalued setting, each value also split at commas and white space. */
+    private static List<String> list(ComponentModel model, String key) {
+        return model.getConfig() == null || model.getConfig().get(key) == null
             ? List.of()
-            : model.getConfig().get(ALLOWED_ORIGINS).stream()
+            : model.getConfig().get(key).stream()
                 .flatMap(v -> java.util.Arrays.stream(v.split("[,\\s]+")))
-                .map(String::trim).filter(s -> !s.isEmpty()).map(TableauthSettings::normalizeOrigin).toList();
-        return new TableauthSettings(client, owner, secure == null || Boolean.parseBoolean(secure), sameSite, origins);
+                .map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+
+    /** A whole number of seconds, or -1 when the value is not one (the settings tab refuses that on save). */
+    static int seconds(ComponentModel model, String key, int fallback) {
+        String value = blankToNull(model.get(key));
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Math.max(-1, Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** True when the origin (scheme://host[:port]) is on the allow list. */

@@ -49,6 +49,21 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
         .helpText("Browser origins (https://app.example.com) allowed to call the tableauth REST API with CORS, and "
             + "to make cookie-authenticated refresh and logout calls (the Origin header is checked against this "
             + "list).").add()
+        .property().name(TableauthSettings.API_KEY_SCOPES).label("API key scopes")
+        .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+        .helpText("Scopes API keys may carry besides databases:read, databases:write and databases:delete, e.g. "
+            + "reports:export. A scope that has a realm role of the same name is granted only to users holding that "
+            + "role, when the key is created and again at every use.").add()
+        .property().name(TableauthSettings.API_KEY_GRACE).label("API key rotation grace (seconds)")
+        .type(ProviderConfigProperty.STRING_TYPE).defaultValue("0")
+        .helpText("After a key is rotated, its old secret keeps working this long, so deployments can switch over. "
+            + "0 stops it at once; at most 604800 (one week).").add()
+        .property().name(TableauthSettings.API_KEY_TOKEN_LIFESPAN).label("API key token lifespan (seconds)")
+        .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(TableauthSettings.DEFAULT_API_KEY_TOKEN_SECONDS))
+        .helpText("Lifespan of an access token obtained for an API key on the token endpoint (grant type "
+            + "urn:tableauth:params:oauth:grant-type:api-key). Never longer than the realm's access token lifespan. "
+            + "Resource servers that check JWTs offline accept such a token until it expires, even after its key is "
+            + "revoked; tableauth's forward-auth endpoint refuses it at once.").add()
         .property().name(Hooks.REALM_LOGIN_HOOK).label("Login hook (Keycloak users)")
         .type(ProviderConfigProperty.SCRIPT_TYPE)
         .helpText("JavaScript run at login for users that belong to no auth config, where the flow has the "
@@ -123,6 +138,19 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
             if (problem != null) {
                 throw new ComponentValidationException("Allowed origin " + origin + " " + problem + ".");
             }
+        }
+        for (String scope : s.apiKeyScopes()) {
+            if (!scope.matches("[A-Za-z0-9][A-Za-z0-9:._/-]{0,99}")) {
+                throw new ComponentValidationException("API key scope " + scope + " may hold only letters, digits "
+                    + "and : . _ / - (at most 100).");
+            }
+        }
+        if (s.apiKeyGraceSeconds() < 0 || s.apiKeyGraceSeconds() > TableauthSettings.MAX_API_KEY_GRACE_SECONDS) {
+            throw new ComponentValidationException("API key rotation grace must be a number of seconds from 0 to "
+                + TableauthSettings.MAX_API_KEY_GRACE_SECONDS + ".");
+        }
+        if (s.apiKeyTokenSeconds() < 10 || s.apiKeyTokenSeconds() > 86_400) {
+            throw new ComponentValidationException("API key token lifespan must be a number of seconds from 10 to 86400.");
         }
         long others = realm.getComponentsStream(realm.getId(), UiTabProvider.class.getName())
             .filter(c -> PROVIDER_ID.equals(c.getProviderId()) && !c.getId().equals(model.getId())).count();

@@ -1,0 +1,429 @@
+package io.tableauth.it.rest;
+
+import static io.tableauth.it.support.Http.postJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.tableauth.it.support.Http;
+import io.tableauth.it.support.Tokens;
+import jakarta.ws.rs.core.Response;
+import org.junit.jupiter.api.Test;
+import org.keycloak.admin.client.CreatedResponseUtil;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.EventRepresentation;
+import org.keycloak.representations.idm.RoleRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/**
+ * Mavibase API keys end to end: created over REST and shown once, kept as a hash in Keycloak's PostgreSQL database,
+ * used at the forward-auth endpoint and exchanged for a JWT on Keycloak's token endpoint, rotated (with and without
+ * grace) and revoked with immediate effect, scopes bounded by the owner's roles, keys dying with their user, admin
+ * REST, and the Keycloak events of it all.
+ */
+class ApiKeyIT extends RestFixture {
+
+    static final String GRANT = "urn:tableauth:params:oauth:grant-type:api-key";
+
+    String login(String email, String password) {
+        Http.Response r = postJson(api("v1/platform/auth/login"), Http.body("email", email, "password", password));
+        assertEquals(200, r.status(), r.toString());
+        return text(r.json(), "token");
+    }
+
+    String memberToken() throws Exception {
+        String email = unique("ak");
+        insert("members", email, true);
+        return login(email, TABLE_PASSWORD);
+    }
+
+    Http.Response create(String token, String json) {
+        return postJson(api("v1/platform/api-keys"), json, "Authorization", "Bearer " + token);
+    }
+
+    Http.Response keys(String method, String path, String token) {
+        return Http.json(method, api("v1/platform/api-keys" + path), null, "Authorization", "Bearer " + token);
+    }
+
+    Http.Response forwardAuth(String... headers) {
+        return Http.get(api("v1/forward-auth"), headers);
+    }
+
+    Http.Response exchange(String clientId, String key, String scope) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", GRANT);
+        form.put("client_id", clientId);
+        if (key != null) {
+            form.put("api_key", key);
+        }
+        if (scope != null) {
+            form.put("scope", scope);
+        }
+        return Http.postForm(realm.uri("/protocol/openid-connect/token"), form);
+    }
+
+    static String sha256(String s) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The key's row in Keycloak's database, column name (upper case) → value as text. */
+    Map<String, String> row(String keyId) throws Exception {
+        try (Connection c = realm.server().keycloakDatabase().connect();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM tableauth_api_key WHERE id = ?")) {
+            ps.setString(1, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                ResultSetMetaData md = rs.getMetaData();
+                Map<String, String> out = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    out.put(md.getColumnName(i).toUpperCase(), rs.getString(i));
+                }
+                return out;
+            }
+        }
+    }
+
+    int keysOfUser(String userId) throws Exception {
+        try (Connection c = realm.server().keycloakDatabase().connect();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM tableauth_api_key WHERE user_id = ?")) {
+            ps.setString(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    void enableEvents() {
+        updateRealm(r -> {
+            r.setEventsEnabled(true);
+            r.setEnabledEventTypes(List.of("UPDATE_CREDENTIAL", "REMOVE_CREDENTIAL", "TOKEN_EXCHANGE",
+                "TOKEN_EXCHANGE_ERROR", "INTROSPECT_TOKEN_ERROR"));
+            r.setAdminEventsEnabled(true);
+            r.setAdminEventsDetailsEnabled(true);
+        });
+    }
+
+    List<EventRepresentation> events(String userId, String type) {
+        return realm.admin().getEvents(List.of(type), null, userId, null, null, null, 0, 100);
+    }
+
+    @Test
+    void aKeyIsShownOnceStoredAsAHashUsedExchangedRotatedAndRevoked() throws Exception {
+        enableEvents();
+        String token = memberToken();
+        String userId = Tokens.verifyAccessToken(realm, token).getSubject();
+
+        Http.Response created = create(token, "{\"name\":\"Production API Key\",\"projectId\":\"app\","
+            + "\"scopes\":[\"databases:read\",\"databases:write\"]}");
+        assertEquals(201, created.status(), created.toString());
+        JsonNode apiKey = created.json().get("apiKey");
+        assertTrue(created.json().get("success").asBoolean());
+        String id = text(apiKey, "id");
+        String key = text(apiKey, "key");
+        assertTrue(id.startsWith("key_"), id);
+        assertTrue(key.matches("tak_live_[A-Za-z0-9_-]{43}"), "prefix and 256 random bits, base64url: " + key);
+        assertEquals("Production API Key", text(apiKey, "name"));
+        assertEquals("[\"databases:read\",\"databases:write\"]", apiKey.get("scopes").toString());
+        assertNotNull(Instant.parse(text(apiKey, "createdAt")));
+
+        Map<String, String> stored = row(id);
+        assertEquals(sha256(key), stored.get("SECRET_HASH"), "kept as the SHA-256 of the key");
+        assertEquals(userId, stored.get("USER_ID"));
+        for (Map.Entry<String, String> column : stored.entrySet()) {
+            assertFalse(column.getValue() != null && column.getValue().contains(key.substring(9)),
+                "the key itself is in no column, found in " + column.getKey());
+        }
+
+        Http.Response list = keys("GET", "", token);
+        assertEquals(200, list.status(), list.toString());
+        JsonNode listed = list.json().get("apiKeys").get(0);
+        assertEquals(id, text(listed, "id"));
+        assertNull(listed.get("key"), "never shown again");
+        assertEquals(key.substring(0, 13), text(listed, "prefix"));
+        assertEquals("active", text(listed, "status"));
+        Http.Response one = keys("GET", "/" + id, token);
+        assertEquals(200, one.status());
+        assertNull(one.json().get("apiKey").get("key"));
+        assertNull(row(id).get("LAST_USED_AT"));
+
+        Http.Response allowed = forwardAuth("X-API-Key", key);
+        assertEquals(200, allowed.status(), allowed.toString());
+        assertEquals(userId, allowed.raw().headers().firstValue("X-Auth-User-Id").orElse(null));
+        assertEquals("databases:read databases:write", allowed.raw().headers().firstValue("X-Auth-Scopes").orElse(null));
+        assertEquals(membersId, allowed.raw().headers().firstValue("X-Auth-Config").orElse(null));
+        assertEquals("api-key", allowed.raw().headers().firstValue("X-Auth-Method").orElse(null));
+        String lastUsed = row(id).get("LAST_USED_AT");
+        assertNotNull(lastUsed, "the first use is recorded");
+        assertEquals(200, forwardAuth("X-API-Key", key).status());
+        assertEquals(lastUsed, row(id).get("LAST_USED_AT"), "a second use within a minute writes nothing");
+
+        Http.Response exchanged = exchange("app", key, null);
+        assertEquals(200, exchanged.status(), exchanged.toString());
+        assertNull(exchanged.json().get("refresh_token"), "no refresh token: the key is needed again");
+        String keyToken = text(exchanged.json(), "access_token");
+        JWTClaimsSet claims = Tokens.verifyAccessToken(realm, keyToken); // signature against the realm's JWKS
+        assertEquals(userId, claims.getSubject());
+        assertEquals(id, claims.getStringClaim("api_key_id"));
+        assertEquals(membersId, claims.getStringClaim("auth_config"));
+        assertTrue(List.of(claims.getStringClaim("scope").split(" ")).containsAll(List.of("databases:read", "databases:write")),
+            claims.getStringClaim("scope"));
+        long lifespan = claims.getExpirationTime().getTime() / 1000 - claims.getIssueTime().getTime() / 1000;
+        assertTrue(lifespan <= 300, "short-lived: " + lifespan);
+        Http.Response narrowed = exchange("app", key, "databases:read");
+        assertEquals(200, narrowed.status(), narrowed.toString());
+        String narrowScope = Tokens.verifyAccessToken(realm, text(narrowed.json(), "access_token")).getStringClaim("scope");
+        assertTrue(narrowScope.contains("databases:read") && !narrowScope.contains("databases:write"), narrowScope);
+        Http.Response wider = exchange("app", key, "databases:delete");
+        assertEquals(400, wider.status());
+        assertEquals("invalid_scope", text(wider.json(), "error"));
+        Http.Response viaToken = forwardAuth("Authorization", "Bearer " + keyToken);
+        assertEquals(200, viaToken.status(), viaToken.toString());
+        assertEquals(id, viaToken.raw().headers().firstValue("X-Auth-Api-Key-Id").orElse(null));
+        Http.Response otherProject = exchange("project-b", key, null);
+        assertEquals(400, otherProject.status(), "a key made for the app project works only with that client");
+        Http.Response keyMakesKey = create(keyToken, "{\"name\":\"x\",\"scopes\":[\"databases:read\"]}");
+        assertEquals(403, keyMakesKey.status(), "a token from a key may not make keys");
+
+        Http.Response rotated = keys("POST", "/" + id + "/rotate", token);
+        assertEquals(200, rotated.status(), rotated.toString());
+        String newKey = text(rotated.json().get("apiKey"), "key");
+        assertNotEquals(key, newKey);
+        assertEquals(sha256(newKey), row(id).get("SECRET_HASH"));
+        assertEquals(401, forwardAuth("X-API-Key", key).status(), "the old secret stops at once without grace");
+        Http.Response oldExchange = exchange("app", key, null);
+        assertEquals(400, oldExchange.status());
+        assertEquals("invalid_grant", text(oldExchange.json(), "error"));
+        assertEquals(200, forwardAuth("X-API-Key", newKey).status());
+
+        Http.Response revoked = keys("POST", "/" + id + "/revoke", token);
+        assertEquals(200, revoked.status(), revoked.toString());
+        assertEquals("revoked", text(revoked.json().get("apiKey"), "status"));
+        assertEquals(401, forwardAuth("X-API-Key", newKey).status());
+        assertEquals(401, forwardAuth("Authorization", "Bearer " + keyToken).status(),
+            "a JWT exchanged for the key dies with it at forward-auth");
+        assertEquals(400, exchange("app", newKey, null).status());
+        assertNotNull(row(id).get("REVOKED_AT"));
+        assertEquals("revoked", text(keys("GET", "/" + id, token).json().get("apiKey"), "status"));
+        assertEquals(400, keys("POST", "/" + id + "/rotate", token).status(), "a revoked key stays revoked");
+
+        List<String> actions = new ArrayList<>();
+        events(userId, "UPDATE_CREDENTIAL").forEach(e -> actions.add(e.getDetails().get("api_key_action")));
+        events(userId, "REMOVE_CREDENTIAL").forEach(e -> actions.add(e.getDetails().get("api_key_action")));
+        assertTrue(actions.containsAll(List.of("created", "rotated", "revoked")), actions.toString());
+        assertFalse(events(userId, "TOKEN_EXCHANGE").isEmpty(), "the exchange is a Keycloak event");
+        assertTrue(events(userId, "TOKEN_EXCHANGE_ERROR").stream()
+            .anyMatch(e -> "key revoked".equals(e.getDetails().get("reason")) && id.equals(e.getDetails().get("api_key_id"))),
+            "the refused key is an error event with the reason");
+        assertTrue(events(userId, "INTROSPECT_TOKEN_ERROR").stream()
+            .anyMatch(e -> id.equals(e.getDetails().get("api_key_id"))), "refusals at forward-auth too");
+        String all = realm.admin().getEvents().toString();
+        assertFalse(all.contains(key.substring(9)) || all.contains(newKey.substring(9)), "no secret in any event");
+    }
+
+    @Test
+    void anotherUsersKeyIsNotFoundAndBadRequestsAnswerInMavibasesShape() throws Exception {
+        String mine = memberToken();
+        String theirs = memberToken();
+        String id = text(create(mine, "{\"name\":\"k\",\"scopes\":[\"databases:read\"]}").json().get("apiKey"), "id");
+        assertEquals(404, keys("GET", "/" + id, theirs).status());
+        assertEquals(404, keys("POST", "/" + id + "/revoke", theirs).status());
+        assertEquals(200, keys("GET", "/" + id, mine).status());
+        assertEquals(401, create("garbage", "{\"name\":\"k\",\"scopes\":[\"databases:read\"]}").status());
+
+        Http.Response noName = create(mine, "{\"scopes\":[\"databases:read\"]}");
+        assertEquals(400, noName.status());
+        assertFalse(noName.json().get("success").asBoolean());
+        assertEquals("VALIDATION", text(noName.json(), "error"));
+        Http.Response unknown = create(mine, "{\"name\":\"k\",\"scopes\":[\"databases:drop\"]}");
+        assertEquals(400, unknown.status());
+        assertTrue(text(unknown.json(), "message").startsWith("Unknown scope: databases:drop"), unknown.toString());
+        assertEquals(400, create(mine, "{\"name\":\"k\",\"scopes\":[]}").status());
+        assertEquals(400, create(mine, "{\"name\":\"k\",\"scopes\":\"databases:read\"}").status());
+        assertEquals(400, create(mine, "{\"name\":\"k\",\"projectId\":\"prj_nope\",\"scopes\":[\"databases:read\"]}").status());
+        assertEquals(400, create(mine, "{\"name\":\"k\",\"scopes\":[\"databases:read\"],\"expiresAt\":\"2001-01-01T00:00:00Z\"}").status());
+        assertEquals(400, create(mine, "{\"name\":\"k\",\"scopes\":[\"databases:read\"],\"expiresAt\":\"tomorrow\"}").status());
+        assertEquals(400, create(mine, "not json").status());
+
+        String soon = Instant.now().plusSeconds(3).toString();
+        Http.Response expiring = create(mine, "{\"name\":\"k\",\"scopes\":[\"databases:read\"],\"expiresAt\":\"" + soon + "\"}");
+        assertEquals(201, expiring.status(), expiring.toString());
+        String key = text(expiring.json().get("apiKey"), "key");
+        assertEquals(200, forwardAuth("X-API-Key", key).status());
+        Thread.sleep(3500);
+        assertEquals(401, forwardAuth("X-API-Key", key).status(), "an expired key is refused");
+        assertEquals("expired", text(keys("GET", "/" + text(expiring.json().get("apiKey"), "id"), mine).json()
+            .get("apiKey"), "status"));
+        assertEquals(401, forwardAuth("X-API-Key", "tak_live_" + "A".repeat(43)).status());
+        assertEquals(401, forwardAuth("X-API-Key", "mb_live_whatever").status());
+    }
+
+    @Test
+    void theOldSecretWorksDuringTheGracePeriodOnly() throws Exception {
+        setting("apiKeyRotationGraceSeconds", "3");
+        try {
+            String token = memberToken();
+            JsonNode made = create(token, "{\"name\":\"k\",\"scopes\":[\"databases:read\"]}").json().get("apiKey");
+            String oldKey = text(made, "key");
+            Http.Response rotated = keys("POST", "/" + text(made, "id") + "/rotate", token);
+            String newKey = text(rotated.json().get("apiKey"), "key");
+            assertNotNull(text(rotated.json().get("apiKey"), "previousKeyValidUntil"), rotated.toString());
+            assertEquals(200, forwardAuth("X-API-Key", oldKey).status(), "old secret inside the grace period");
+            assertEquals(200, forwardAuth("X-API-Key", newKey).status());
+            Thread.sleep(3500);
+            assertEquals(401, forwardAuth("X-API-Key", oldKey).status(), "old secret after the grace period");
+            assertEquals(200, forwardAuth("X-API-Key", newKey).status());
+        } finally {
+            setting("apiKeyRotationGraceSeconds", "0");
+        }
+    }
+
+    @Test
+    void aKeyNeverCarriesMoreThanItsOwnerMay() throws Exception {
+        setting("apiKeyScopes", "reports:export");
+        RoleRepresentation role = new RoleRepresentation();
+        role.setName("reports:export");
+        realm.admin().roles().create(role);
+        try {
+            String email = unique("sc");
+            insert("members", email, true);
+            String token = login(email, TABLE_PASSWORD);
+            String userId = Tokens.verifyAccessToken(realm, token).getSubject();
+            Http.Response refused = create(token, "{\"name\":\"k\",\"scopes\":[\"databases:read\",\"reports:export\"]}");
+            assertEquals(403, refused.status(), refused.toString());
+            assertEquals("You may not grant the scope reports:export.", text(refused.json(), "message"));
+
+            RoleRepresentation stored = realm.admin().roles().get("reports:export").toRepresentation();
+            realm.admin().users().get(userId).roles().realmLevel().add(List.of(stored));
+            Http.Response made = create(token, "{\"name\":\"k\",\"scopes\":[\"databases:read\",\"reports:export\"]}");
+            assertEquals(201, made.status(), made.toString());
+            String key = text(made.json().get("apiKey"), "key");
+            assertEquals("databases:read reports:export",
+                forwardAuth("X-API-Key", key).raw().headers().firstValue("X-Auth-Scopes").orElse(null));
+
+            realm.admin().users().get(userId).roles().realmLevel().remove(List.of(stored));
+            Http.Response after = forwardAuth("X-API-Key", key);
+            assertEquals(200, after.status());
+            assertEquals("databases:read", after.raw().headers().firstValue("X-Auth-Scopes").orElse(null),
+                "the scope goes when the owner loses the role");
+            String scope = Tokens.verifyAccessToken(realm, text(exchange("app", key, null).json(), "access_token"))
+                .getStringClaim("scope");
+            assertFalse(scope.contains("reports:export"), scope);
+        } finally {
+            realm.admin().roles().deleteRole("reports:export");
+            setting("apiKeyScopes", "");
+        }
+    }
+
+    @Test
+    void aDeletedUsersKeysDieWithThem() throws Exception {
+        UserRepresentation u = new UserRepresentation();
+        u.setUsername("key-owner");
+        u.setEmail("key-owner@example.com");
+        u.setFirstName("Key");
+        u.setLastName("Owner");
+        u.setEnabled(true);
+        CredentialRepresentation c = new CredentialRepresentation();
+        c.setType("password");
+        c.setValue("key-owner-password");
+        c.setTemporary(false);
+        u.setCredentials(List.of(c));
+        String userId;
+        try (Response r = realm.admin().users().create(u)) {
+            userId = CreatedResponseUtil.getCreatedId(r);
+        }
+        String token = login("key-owner@example.com", "key-owner-password");
+        String key = text(create(token, "{\"name\":\"k\",\"scopes\":[\"databases:read\"]}").json().get("apiKey"), "key");
+        assertEquals(200, forwardAuth("X-API-Key", key).status());
+
+        UserRepresentation disabled = realm.admin().users().get(userId).toRepresentation();
+        disabled.setEnabled(false);
+        realm.admin().users().get(userId).update(disabled);
+        assertEquals(401, forwardAuth("X-API-Key", key).status(), "a disabled owner's keys are refused");
+        disabled.setEnabled(true);
+        realm.admin().users().get(userId).update(disabled);
+        assertEquals(200, forwardAuth("X-API-Key", key).status());
+
+        assertEquals(1, keysOfUser(userId));
+        realm.admin().users().delete(userId).close();
+        assertEquals(0, keysOfUser(userId), "the rows go in the same transaction as the user");
+        assertEquals(401, forwardAuth("X-API-Key", key).status());
+
+        String email = unique("kd");
+        insert("members", email, true);
+        String memberToken = login(email, TABLE_PASSWORD);
+        String memberId = Tokens.verifyAccessToken(realm, memberToken).getSubject();
+        create(memberToken, "{\"name\":\"k\",\"scopes\":[\"databases:read\"]}");
+        assertEquals(1, keysOfUser(memberId));
+        realm.admin().users().delete(memberId).close();
+        assertNull(column("members", email, "id"), "the writable table's row is gone");
+        assertEquals(0, keysOfUser(memberId), "and so are the keys of the table's user");
+    }
+
+    @Test
+    void adminRestManagesAUsersKeysUnderRealmAdminPermissions() throws Exception {
+        enableEvents();
+        String email = unique("ad");
+        String rowId = insert("members", email, true);
+        String userId = "f:" + membersId + ":" + rowId;
+        String admin = realm.server().admin().tokenManager().getAccessTokenString();
+        java.net.URI base = realm.server().baseUri().resolve("/admin/realms/" + realm.name()
+            + "/tableauth-api-keys/users/" + userId + "/keys");
+
+        Http.Response made = Http.postJson(base, "{\"name\":\"CI deploy\",\"scopes\":[\"databases:write\"]}",
+            "Authorization", "Bearer " + admin);
+        assertEquals(201, made.status(), made.toString());
+        String id = text(made.json(), "id");
+        String key = text(made.json(), "key");
+        assertEquals(userId, forwardAuth("X-API-Key", key).raw().headers().firstValue("X-Auth-User-Id").orElse(null));
+        Http.Response listed = Http.get(base, "Authorization", "Bearer " + admin);
+        assertEquals(200, listed.status());
+        assertEquals(id, text(listed.json().get(0), "id"));
+        assertNull(listed.json().get(0).get("key"));
+        Http.Response rotated = Http.postJson(base.resolve(base.getPath() + "/" + id + "/rotate"), null,
+            "Authorization", "Bearer " + admin);
+        assertEquals(200, rotated.status(), rotated.toString());
+        assertNotEquals(key, text(rotated.json(), "key"));
+        Http.Response revoked = Http.postJson(base.resolve(base.getPath() + "/" + id + "/revoke"), null,
+            "Authorization", "Bearer " + admin);
+        assertEquals("revoked", text(revoked.json(), "status"));
+        Http.Response bad = Http.postJson(base, "{\"name\":\"x\",\"scopes\":[\"nope\"]}", "Authorization", "Bearer " + admin);
+        assertEquals(400, bad.status());
+        assertTrue(text(bad.json(), "errorMessage").startsWith("Unknown scope"), bad.toString());
+
+        // kc-admin holds manage-users and view-users of this realm: enough. A plain user: refused.
+        String kcAdmin = text(Tokens.passwordGrant(realm, "app", "kc-admin", "kc-admin-password").json(), "access_token");
+        assertEquals(200, Http.get(base, "Authorization", "Bearer " + kcAdmin).status());
+        String plain = text(Tokens.passwordGrant(realm, "app", "kc-user", "kc-user-password").json(), "access_token");
+        assertEquals(403, Http.get(base, "Authorization", "Bearer " + plain).status());
+        assertEquals(403, Http.postJson(base, "{\"name\":\"x\",\"scopes\":[\"databases:read\"]}",
+            "Authorization", "Bearer " + plain).status());
+        assertEquals(401, Http.get(base).status());
+
+        assertTrue(realm.admin().getAdminEvents().stream()
+                .anyMatch(e -> e.getResourcePath().equals("users/" + userId + "/tableauth-api-keys/" + id)),
+            "admin events name the key");
+        assertTrue(events(userId, "UPDATE_CREDENTIAL").stream()
+            .anyMatch(e -> "admin".equals(e.getDetails().get("admin"))), "the owner's event says which admin");
+    }
+}

@@ -1,0 +1,279 @@
+package io.tableauth.it.rest;
+
+import static io.tableauth.it.support.Http.postJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.tableauth.it.support.Http;
+import io.tableauth.it.support.Tokens;
+import jakarta.ws.rs.BadRequestException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ComponentRepresentation;
+
+/**
+ * "Protect APIs with middleware" with a real gateway: Debian's nginx with {@code auth_request} in front of a small
+ * upstream that echoes what reaches it. The members auth config protects {@code /api/orders/**}, the staff config
+ * {@code /api/admin/**}; {@code /api/public/**} is protected by none (any valid credential of the realm).
+ */
+class GatewayIT extends RestFixture {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HttpServer upstream;
+    private Process nginx;
+    private Path nginxDir;
+    private URI gateway;
+
+    @BeforeAll
+    void startUpstreamAndNginx() throws Exception {
+        protect(membersId, List.of("/api/orders/**"));
+        protect(staffId, List.of("/api/admin/**"));
+
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.createContext("/", exchange -> {
+            Map<String, String> seen = new TreeMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> seen.put(k.toLowerCase(), v.get(0)));
+            seen.put(":path", exchange.getRequestURI().toString());
+            byte[] body = JSON.writeValueAsBytes(seen);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        upstream.start();
+
+        Path nginxBinary = Path.of("/usr/sbin/nginx");
+        if (!Files.isExecutable(nginxBinary)) {
+            fail("nginx is not installed: apt-get install -y nginx-light (.ci/run does this)");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        nginxDir = Files.createTempDirectory("tableauth-nginx");
+        URI keycloak = realm.server().baseUri();
+        String forwardAuth = "http://" + keycloak.getHost() + ":" + keycloak.getPort() + "/realms/" + realm.name()
+            + "/api/v1/forward-auth";
+        String conf = """
+            daemon off;
+            worker_processes 1;
+            pid %1$s/nginx.pid;
+            error_log %1$s/error.log info;
+            events { worker_connections 64; }
+            http {
+              access_log off;
+              client_body_temp_path %1$s/body;
+              proxy_temp_path %1$s/proxy;
+              fastcgi_temp_path %1$s/fastcgi;
+              uwsgi_temp_path %1$s/uwsgi;
+              scgi_temp_path %1$s/scgi;
+              server {
+                listen 127.0.0.1:%2$d;
+                location /api/ {
+                  auth_request /_tableauth;
+                  auth_request_set $auth_user_id $upstream_http_x_auth_user_id;
+                  auth_request_set $auth_username $upstream_http_x_auth_username;
+                  auth_request_set $auth_scopes $upstream_http_x_auth_scopes;
+                  auth_request_set $auth_config $upstream_http_x_auth_config;
+                  auth_request_set $auth_method $upstream_http_x_auth_method;
+                  proxy_set_header X-Auth-User-Id $auth_user_id;
+                  proxy_set_header X-Auth-Username $auth_username;
+                  proxy_set_header X-Auth-Scopes $auth_scopes;
+                  proxy_set_header X-Auth-Config $auth_config;
+                  proxy_set_header X-Auth-Method $auth_method;
+                  proxy_pass http://127.0.0.1:%3$d;
+                }
+                location = /_tableauth {
+                  internal;
+                  proxy_pass %4$s;
+                  proxy_pass_request_body off;
+                  proxy_set_header Content-Length "";
+                  proxy_set_header X-Original-URI $request_uri;
+                  proxy_set_header X-Original-Method $request_method;
+                }
+              }
+            }
+            """.formatted(nginxDir, port, upstream.getAddress().getPort(), forwardAuth);
+        Files.writeString(nginxDir.resolve("nginx.conf"), conf);
+        nginx = new ProcessBuilder(nginxBinary.toString(), "-p", nginxDir.toString(), "-c",
+            nginxDir.resolve("nginx.conf").toString()).redirectErrorStream(true)
+            .redirectOutput(nginxDir.resolve("stdout.log").toFile()).start();
+        gateway = URI.create("http://127.0.0.1:" + port);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+                break;
+            } catch (IOException notYet) {
+                if (!nginx.isAlive() || System.nanoTime() > deadline) {
+                    fail("nginx did not start: " + Files.readString(nginxDir.resolve("stdout.log"))
+                        + (Files.exists(nginxDir.resolve("error.log")) ? Files.readString(nginxDir.resolve("error.log")) : ""));
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    @AfterAll
+    void stopNginxAndUpstream() throws Exception {
+        if (nginx != null) {
+            nginx.destroy();
+            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
+                nginx.destroyForcibly();
+            }
+        }
+        if (upstream != null) {
+            upstream.stop(0);
+        }
+    }
+
+    private void protect(String configId, List<String> patterns) {
+        ComponentRepresentation c = realm.admin().components().component(configId).toRepresentation();
+        c.getConfig().put("protectedPaths", patterns);
+        realm.admin().components().component(configId).update(c);
+    }
+
+    private Http.Response call(String path, String... headers) {
+        return Http.get(gateway.resolve(path), headers);
+    }
+
+    private String tokenOf(String table) throws Exception {
+        String email = unique("gw");
+        insert(table, email, true);
+        Http.Response r = postJson(api("v1/auth/login"), Http.body("credential", email, "password", TABLE_PASSWORD),
+            "x-mapi-key", "app", "x-mapi-auth-config-id", "members".equals(table) ? membersId : staffId);
+        assertEquals(200, r.status(), r.toString());
+        return r.json().get("accessToken").asText();
+    }
+
+    private static JsonNode seen(Http.Response r) throws IOException {
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void noCredentialIs401AtTheGatewayAndTheUpstreamIsNotReached() {
+        Http.Response r = call("/api/orders/42");
+        assertEquals(401, r.status(), r.toString());
+        assertEquals(401, call("/api/public/status").status(), "unprotected by any config still needs a credential");
+        assertEquals(401, call("/api/orders/42", "Authorization", "Bearer not-a-token").status());
+        assertEquals(401, call("/api/orders/42", "X-API-Key", "tak_live_" + "x".repeat(43)).status());
+    }
+
+    @Test
+    void anotherConfigsTokenIs403AndTheRightOneReachesTheUpstreamWithItsIdentity() throws Exception {
+        String member = tokenOf("members");
+        String staff = tokenOf("staff");
+        assertEquals(403, call("/api/orders/42", "Authorization", "Bearer " + staff).status(),
+            "staff token on the members API");
+        assertEquals(403, call("/api/admin/users", "Authorization", "Bearer " + member).status());
+        String kcUser = Tokens.passwordGrant(realm, "app", "kc-user", "kc-user-password").json().get("access_token").asText();
+        assertEquals(403, call("/api/orders/42", "Authorization", "Bearer " + kcUser).status(),
+            "a Keycloak user belongs to no auth config");
+
+        Http.Response ok = call("/api/orders/42?expand=items", "Authorization", "Bearer " + member);
+        assertEquals(200, ok.status(), ok.toString());
+        JsonNode seen = seen(ok);
+        assertEquals("/api/orders/42?expand=items", seen.get(":path").asText());
+        String sub = Tokens.verifyAccessToken(realm, member).getSubject();
+        assertEquals(sub, seen.get("x-auth-user-id").asText());
+        assertEquals(membersId, seen.get("x-auth-config").asText());
+        assertEquals("jwt", seen.get("x-auth-method").asText());
+        assertTrue(seen.get("x-auth-username").asText().startsWith("gw-"), seen.toString());
+
+        Http.Response shared = call("/api/public/status", "Authorization", "Bearer " + staff);
+        assertEquals(200, shared.status(), "a path no config protects takes any valid credential");
+        assertEquals(staffId, seen(shared).get("x-auth-config").asText());
+
+        assertEquals(403, call("/api/orders/../admin/users", "Authorization", "Bearer " + member).status(),
+            "dot segments are resolved before matching");
+        assertEquals(403, call("/api//admin/users", "Authorization", "Bearer " + member).status());
+        assertEquals(403, call("/api/%61dmin/users", "Authorization", "Bearer " + member).status(),
+            "percent-encoding is decoded before matching");
+
+        Http.Response out = postJson(api("v1/auth/logout"), null, "Authorization", "Bearer " + member,
+            "x-mapi-key", "app", "x-mapi-auth-config-id", membersId);
+        assertEquals(200, out.status(), out.toString());
+        assertEquals(401, call("/api/orders/42", "Authorization", "Bearer " + member).status(),
+            "a logged-out session's token is refused at once");
+    }
+
+    @Test
+    void anApiKeyOfTheRightConfigReachesTheUpstream() throws Exception {
+        String member = tokenOf("members");
+        Http.Response made = postJson(api("v1/platform/api-keys"),
+            "{\"name\":\"gateway\",\"scopes\":[\"databases:read\"]}", "Authorization", "Bearer " + member);
+        assertEquals(201, made.status(), made.toString());
+        String key = made.json().get("apiKey").get("key").asText();
+        Http.Response ok = call("/api/orders", "X-API-Key", key);
+        assertEquals(200, ok.status(), ok.toString());
+        JsonNode seen = seen(ok);
+        assertEquals("databases:read", seen.get("x-auth-scopes").asText());
+        assertEquals("api-key", seen.get("x-auth-method").asText());
+        assertEquals(membersId, seen.get("x-auth-config").asText());
+        assertNull(seen.get("authorization"));
+        assertEquals(403, call("/api/admin/users", "X-API-Key", key).status());
+
+        String id = made.json().get("apiKey").get("id").asText();
+        postJson(api("v1/platform/api-keys/" + id + "/revoke"), null, "Authorization", "Bearer " + member);
+        assertEquals(401, call("/api/orders", "X-API-Key", key).status(), "revoked: refused on the next request");
+    }
+
+    @Test
+    void traefikAndEnvoyStyleRequestsAreUnderstoodToo() throws Exception {
+        String staff = tokenOf("staff");
+        // Traefik ForwardAuth: original method and URI in X-Forwarded-* headers
+        assertEquals(403, Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + staff,
+            "X-Forwarded-Method", "DELETE", "X-Forwarded-Uri", "/api/orders/7").status());
+        Http.Response traefik = Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + staff,
+            "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/api/admin/users");
+        assertEquals(200, traefik.status(), traefik.toString());
+        assertEquals(staffId, traefik.raw().headers().firstValue("X-Auth-Config").orElse(null));
+        // Envoy ext_authz (HTTP service): the original path after ours, the original method as the method
+        assertEquals(403, Http.json("DELETE", api("v1/forward-auth/api/orders/7"), null,
+            "Authorization", "Bearer " + staff).status());
+        assertEquals(200, Http.json("PUT", api("v1/forward-auth/api/admin/users/3"), null,
+            "Authorization", "Bearer " + staff).status());
+    }
+
+    @Test
+    void patternsAreCheckedWhenAnAuthConfigIsSaved() {
+        ComponentRepresentation c = realm.admin().components().component(staffId).toRepresentation();
+        c.getConfig().put("protectedPaths", List.of("api/no-slash"));
+        try {
+            realm.admin().components().component(staffId).update(c);
+            fail("a pattern without a leading / must be refused");
+        } catch (BadRequestException e) {
+            String message = e.getResponse().readEntity(String.class);
+            assertTrue(message.contains("Protected API path api/no-slash is not valid: it must start with /"), message);
+        }
+        c.getConfig().put("protectedPaths", List.of("/api/admin/**", "/api/orders/**"));
+        try {
+            realm.admin().components().component(staffId).update(c);
+            fail("a pattern of another config must be refused");
+        } catch (BadRequestException e) {
+            String message = e.getResponse().readEntity(String.class);
+            assertTrue(message.contains("/api/orders/** already belongs to the auth config Members"), message);
+        }
+        assertEquals(List.of("/api/admin/**"),
+            realm.admin().components().component(staffId).toRepresentation().getConfig().get("protectedPaths"));
+    }
+}

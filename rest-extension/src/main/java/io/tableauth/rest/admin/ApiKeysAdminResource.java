@@ -1,0 +1,168 @@
+package io.tableauth.rest.admin;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.rest.apikey.ApiKeyEntity;
+import io.tableauth.rest.apikey.ApiKeyEvents;
+import io.tableauth.rest.apikey.ApiKeyService;
+import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.dialect.mavibase.MavibaseApiKeysResource;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.ErrorResponse;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+
+/**
+ * Admin REST for a user's API keys, at {@code /admin/realms/{realm}/tableauth-api-keys/users/{userId}/keys}: list
+ * and read need view rights on the user (view-users), create, rotate and revoke need manage rights (manage-users),
+ * as Keycloak's own user endpoints. Keys are made in the owner's name and never carry more than the owner may.
+ * Each change is an admin event (resource USER, path {@code users/{id}/tableauth-api-keys/{keyId}}) and a user
+ * event of the owner.
+ */
+@Produces(MediaType.APPLICATION_JSON)
+public class ApiKeysAdminResource {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminPermissionEvaluator auth;
+    private final AdminEventBuilder adminEvent;
+
+    public ApiKeysAdminResource(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator auth,
+                                AdminEventBuilder adminEvent) {
+        this.session = session;
+        this.realm = realm;
+        this.auth = auth;
+        this.adminEvent = adminEvent.resource(ResourceType.USER);
+    }
+
+    @GET
+    @Path("users/{userId}/keys")
+    public Response list(@PathParam("userId") String userId) {
+        UserModel owner = owner(userId, false);
+        ArrayNode out = JSON.createArrayNode();
+        keys().list(owner).forEach(k -> out.add(MavibaseApiKeysResource.view(k, null)));
+        return Response.ok(out.toString()).build();
+    }
+
+    @GET
+    @Path("users/{userId}/keys/{keyId}")
+    public Response get(@PathParam("userId") String userId, @PathParam("keyId") String keyId) {
+        UserModel owner = owner(userId, false);
+        return call(() -> Response.ok(MavibaseApiKeysResource.view(keys().get(owner, keyId), null).toString()).build());
+    }
+
+    /** {name, projectId?, scopes, expiresAt?}: 201 with the key, shown this once. */
+    @POST
+    @Path("users/{userId}/keys")
+    @Consumes(MediaType.WILDCARD)
+    public Response create(@PathParam("userId") String userId, InputStream in) {
+        UserModel owner = owner(userId, true);
+        ObjectNode body = body(in);
+        return call(() -> {
+            String name = body.hasNonNull("name") ? body.get("name").asText() : null;
+            String project = body.hasNonNull("projectId") ? body.get("projectId").asText() : null;
+            ApiKeyService.Issued issued = keys().create(owner, name, project,
+                MavibaseApiKeysResource.scopes(body), MavibaseApiKeysResource.expiry(body));
+            changed(owner, issued.key(), "created", OperationType.CREATE);
+            return Response.status(201).entity(MavibaseApiKeysResource.view(issued.key(), issued.secret()).toString())
+                .build();
+        });
+    }
+
+    @POST
+    @Path("users/{userId}/keys/{keyId}/rotate")
+    @Consumes(MediaType.WILDCARD)
+    public Response rotate(@PathParam("userId") String userId, @PathParam("keyId") String keyId) {
+        UserModel owner = owner(userId, true);
+        return call(() -> {
+            ApiKeyService.Issued issued = keys().rotate(owner, keyId);
+            changed(owner, issued.key(), "rotated", OperationType.ACTION);
+            return Response.ok(MavibaseApiKeysResource.view(issued.key(), issued.secret()).toString()).build();
+        });
+    }
+
+    @POST
+    @Path("users/{userId}/keys/{keyId}/revoke")
+    @Consumes(MediaType.WILDCARD)
+    public Response revoke(@PathParam("userId") String userId, @PathParam("keyId") String keyId) {
+        UserModel owner = owner(userId, true);
+        return call(() -> {
+            ApiKeyEntity key = keys().revoke(owner, keyId);
+            changed(owner, key, "revoked", OperationType.ACTION);
+            return Response.ok(MavibaseApiKeysResource.view(key, null).toString()).build();
+        });
+    }
+
+    private ApiKeyService keys() {
+        return new ApiKeyService(session);
+    }
+
+    /** The user, after the caller's right to view (or manage) them is checked; 403 / 404 otherwise. */
+    private UserModel owner(String userId, boolean manage) {
+        UserModel user = session.users().getUserById(realm, userId);
+        if (user == null) {
+            auth.users().requireQuery(); // no hint to someone who may not see users at all
+            throw ErrorResponse.error("User not found", Response.Status.NOT_FOUND);
+        }
+        if (manage) {
+            auth.users().requireManage(user);
+        } else {
+            auth.users().requireView(user);
+        }
+        return user;
+    }
+
+    private void changed(UserModel owner, ApiKeyEntity key, String action, OperationType operation) {
+        ApiKeyEvents.changed(session, owner, key, action, auth.adminAuth().getUser().getUsername());
+        ObjectNode representation = MavibaseApiKeysResource.view(key, null).put("action", action);
+        adminEvent.operation(operation)
+            .resourcePath("users", owner.getId(), "tableauth-api-keys", key.getId())
+            .representation(representation)
+            .success();
+    }
+
+    private interface Call {
+        Response run();
+    }
+
+    /** Runs a call, answering its refusal as Keycloak's admin API does: {@code {"errorMessage": "..."}}. */
+    private static Response call(Call call) {
+        try {
+            return call.run();
+        } catch (AuthError e) {
+            throw ErrorResponse.error(e.message(), Response.Status.fromStatusCode(e.kind().status));
+        }
+    }
+
+    private static ObjectNode body(InputStream in) {
+        try {
+            JsonNode node = JSON.readTree(in.readNBytes(64 * 1024));
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (IOException | RuntimeException e) {
+            // answered below
+        }
+        throw ErrorResponse.error("The body must be a JSON object", Response.Status.BAD_REQUEST);
+    }
+}

@@ -1,0 +1,157 @@
+package io.tableauth.rest.apikey;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.ws.rs.core.Response;
+
+import org.keycloak.OAuth2Constants;
+import org.keycloak.OAuthErrorException;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientSessionContext;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.protocol.oidc.OIDCLoginProtocol;
+import org.keycloak.protocol.oidc.TokenManager;
+import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.CorsErrorResponseException;
+import org.keycloak.services.Urls;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.AuthenticationSessionManager;
+import org.keycloak.services.managers.UserSessionManager;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.sessions.RootAuthenticationSessionModel;
+import io.tableauth.rest.core.TableauthSettings;
+
+/**
+ * Token endpoint grant {@value ApiKeyGrantTypeFactory#GRANT_TYPE}: an API key ({@code api_key} form parameter, or the
+ * {@code X-API-Key} header) for a short-lived access token of the key's owner that carries the key's scopes in
+ * {@code scope} and the key's id in {@code api_key_id}. No refresh token and no stored session: the next token needs
+ * the key again, so a revoked or rotated key gets none. The client authenticates as for any grant; a key made for a
+ * project (client) is accepted only by that client.
+ */
+public class ApiKeyGrantType extends OAuth2GrantTypeBase {
+
+    /** Claim with the key's id; the forward-auth endpoint checks the key is still valid when it sees it. */
+    public static final String KEY_ID_CLAIM = "api_key_id";
+    /** Claim with the owner's auth config (component id), absent for Keycloak's own users. */
+    public static final String AUTH_CONFIG_CLAIM = "auth_config";
+    public static final String KEY_PARAM = "api_key";
+    public static final String KEY_HEADER = "X-API-Key";
+
+    @Override
+    public Response process(Context context) {
+        setContext(context);
+        String presented = formParams.getFirst(KEY_PARAM);
+        if (presented == null) {
+            presented = headers.getHeaderString(KEY_HEADER);
+        }
+        ApiKeyService keys = new ApiKeyService(session);
+        ApiKeyService.Use use;
+        try {
+            use = keys.authenticate(presented == null ? null : presented.trim());
+            if (use.key().getProjectId() != null && !use.key().getProjectId().equals(client.getClientId())) {
+                throw new ApiKeyService.Refused("key belongs to another project", use.key());
+            }
+        } catch (ApiKeyService.Refused refused) {
+            ApiKeyEvents.refused(event, refused);
+            throw new CorsErrorResponseException(cors, OAuthErrorException.INVALID_GRANT, "Invalid API key",
+                Response.Status.BAD_REQUEST);
+        }
+        UserModel user = use.user();
+        List<String> keyScopes = narrowedScopes(keys, use.scopes());
+        event.user(user).detail(Details.USERNAME, user.getUsername()).detail(ApiKeyEvents.KEY_ID, use.key().getId())
+            .detail(ApiKeyEvents.AUTH_METHOD, "api-key");
+
+        String scope = getRequestedScopes();
+        RootAuthenticationSessionModel rootAuthSession =
+            new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
+        AuthenticationSessionModel authSession = rootAuthSession.createAuthenticationSession(client);
+        authSession.setAuthenticatedUser(user);
+        authSession.setProtocol(OIDCLoginProtocol.LOGIN_PROTOCOL);
+        authSession.setClientNote(OIDCLoginProtocol.ISSUER,
+            Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
+        authSession.setClientNote(OIDCLoginProtocol.SCOPE_PARAM, scope);
+
+        UserSessionModel userSession = new UserSessionManager(session).createUserSession(rootAuthSession.getId(), realm,
+            user, user.getUsername(), clientConnection.getRemoteHost(), "api-key", false, null, null,
+            UserSessionModel.SessionPersistenceState.TRANSIENT);
+        event.session(userSession);
+        AuthenticationManager.setClientScopesInSession(session, authSession);
+        ClientSessionContext clientSessionCtx = TokenManager.attachAuthenticationSession(session, userSession, authSession);
+        updateUserSessionFromClientAuth(userSession);
+
+        TokenManager.AccessTokenResponseBuilder response =
+            createTokenResponseBuilder(user, userSession, clientSessionCtx, scope, null);
+        AccessToken token = response.getAccessToken();
+        long lifespan = TableauthSettings.of(session).apiKeyTokenSeconds();
+        long exp = Time.currentTime() + lifespan;
+        if (token.getExp() == null || token.getExp() > exp) {
+            token.exp(exp);
+        }
+        List<String> scopes = new ArrayList<>();
+        if (token.getScope() != null && !token.getScope().isBlank()) {
+            scopes.addAll(Arrays.asList(token.getScope().split(" ")));
+        }
+        keyScopes.stream().filter(s -> !scopes.contains(s)).forEach(scopes::add);
+        token.setScope(String.join(" ", scopes));
+        token.setOtherClaims(KEY_ID_CLAIM, use.key().getId());
+        if (user.getFederationLink() != null) {
+            token.setOtherClaims(AUTH_CONFIG_CLAIM, user.getFederationLink());
+        }
+        return createTokenResponse(response, clientSessionCtx, false);
+    }
+
+    /**
+     * The key's scopes, or the part of them named in the request's {@code scope} (a token can ask for less than its
+     * key carries, never more). Key scopes are taken out of {@code scope} before Keycloak checks the rest as client
+     * scopes.
+     */
+    private List<String> narrowedScopes(ApiKeyService keys, List<String> keyScopes) {
+        String requested = formParams.getFirst(OAuth2Constants.SCOPE);
+        if (requested == null || requested.isBlank()) {
+            return keyScopes;
+        }
+        List<String> available = keys.availableScopes();
+        List<String> parts = Arrays.stream(requested.trim().split("\\s+")).toList();
+        List<String> asked = parts.stream().filter(available::contains).distinct().toList();
+        String clientScopes = String.join(" ", parts.stream().filter(p -> !available.contains(p)).toList());
+        if (clientScopes.isEmpty()) {
+            formParams.remove(OAuth2Constants.SCOPE);
+        } else {
+            formParams.putSingle(OAuth2Constants.SCOPE, clientScopes);
+        }
+        if (asked.isEmpty()) {
+            return keyScopes;
+        }
+        for (String s : asked) {
+            if (!keyScopes.contains(s)) {
+                event.detail(Details.REASON, "scope not carried by the key: " + s);
+                event.error(OAuthErrorException.INVALID_SCOPE);
+                throw new CorsErrorResponseException(cors, OAuthErrorException.INVALID_SCOPE,
+                    "The API key does not carry the scope " + s, Response.Status.BAD_REQUEST);
+            }
+        }
+        return asked;
+    }
+
+    @Override
+    protected boolean useRefreshToken() {
+        return false;
+    }
+
+    @Override
+    public EventType getEventType() {
+        return EventType.TOKEN_EXCHANGE;
+    }
+
+    @Override
+    public Set<String> getTokenParameterNames() {
+        return Set.of(KEY_PARAM);
+    }
+}

@@ -1,0 +1,308 @@
+package io.tableauth.rest.apikey;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.persistence.EntityManager;
+
+import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.TableauthSettings;
+import org.keycloak.common.util.Time;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * API keys of the current realm: create, list, read, rotate, revoke, and check a presented key. Every check reads
+ * Keycloak's database (one indexed lookup by hash), so a revocation or rotation made on any node holds on every node
+ * from the next request on; nothing about keys is cached in a JVM.
+ */
+public final class ApiKeyService {
+
+    /** What every key starts with: says what it is (tableauth API key) to people and secret scanners. */
+    public static final String KEY_PREFIX = "tak_live_";
+    /** Mavibase's documented scopes; a realm adds its own in the tableauth settings. */
+    public static final List<String> DOCUMENTED_SCOPES = List.of("databases:read", "databases:write", "databases:delete");
+    /** Random bytes in a key: 256 bits. */
+    static final int SECRET_BYTES = 32;
+    /** Last-used time is written at most this often per key (a read-only request otherwise). */
+    static final long LAST_USED_RESOLUTION_MS = 60_000;
+    /** Keys a user may hold that are not revoked. */
+    static final int MAX_ACTIVE_KEYS = 100;
+    private static final int KEY_LENGTH = KEY_PREFIX.length() + 43; // base64url of 32 bytes, unpadded
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final EntityManager em;
+
+    public ApiKeyService(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    /** A key as created or rotated: the stored row and the full key, which is shown this once and never again. */
+    public record Issued(ApiKeyEntity key, String secret) {
+    }
+
+    /** A presented key that was accepted: its row, its owner and the scopes it carries now. */
+    public record Use(ApiKeyEntity key, UserModel user, List<String> scopes) {
+    }
+
+    /** A presented key that was refused, with the reason for the event log (never shown to the caller). */
+    public static final class Refused extends RuntimeException {
+        private final String reason;
+        private final ApiKeyEntity key;
+
+        Refused(String reason, ApiKeyEntity key) {
+            super(reason, null, false, false);
+            this.reason = reason;
+            this.key = key;
+        }
+
+        public String reason() {
+            return reason;
+        }
+
+        /** The key's row when it was found (revoked, expired...), else null. */
+        public ApiKeyEntity key() {
+            return key;
+        }
+    }
+
+    /** Scopes a key of this realm may name. */
+    public List<String> availableScopes() {
+        Set<String> all = new LinkedHashSet<>(DOCUMENTED_SCOPES);
+        all.addAll(TableauthSettings.of(session).apiKeyScopes());
+        return List.copyOf(all);
+    }
+
+    /**
+     * May this user hand the scope to a key? A scope with a realm role of the same name needs that role (directly,
+     * through a group or a composite); other scopes are open to every user.
+     */
+    public boolean mayGrant(UserModel user, String scope) {
+        RoleModel role = realm.getRole(scope);
+        return role == null || user.hasRole(role);
+    }
+
+    public Issued create(UserModel owner, String name, String projectId, List<String> scopes, Long expiresAt) {
+        if (name == null || name.isBlank()) {
+            throw AuthError.validation("name", "The name is required.");
+        }
+        if (name.length() > 255) {
+            throw AuthError.validation("name", "The name may be at most 255 characters.");
+        }
+        List<String> granted = checkedScopes(owner, scopes);
+        String project = checkedProject(projectId);
+        long now = Time.currentTimeMillis();
+        if (expiresAt != null && expiresAt <= now) {
+            throw AuthError.validation("expiresAt", "The expiry must be in the future.");
+        }
+        long active = em.createNamedQuery("tableauthApiKeyCountOfUser", Long.class)
+            .setParameter("realmId", realm.getId()).setParameter("userId", owner.getId()).getSingleResult();
+        if (active >= MAX_ACTIVE_KEYS) {
+            throw new AuthError(AuthError.Kind.VALIDATION, "You already have " + MAX_ACTIVE_KEYS
+                + " API keys; revoke one first.");
+        }
+        ApiKeyEntity key = new ApiKeyEntity();
+        key.setId("key_" + HexFormat.of().formatHex(randomBytes(16)));
+        key.setRealmId(realm.getId());
+        key.setUserId(owner.getId());
+        key.setName(name.trim());
+        key.setProjectId(project);
+        key.setScopes(String.join(" ", granted));
+        key.setCreatedAt(now);
+        key.setExpiresAt(expiresAt);
+        String secret = newSecret(key);
+        em.persist(key);
+        em.flush();
+        return new Issued(key, secret);
+    }
+
+    /** The user's keys, newest first, revoked ones included. */
+    public List<ApiKeyEntity> list(UserModel owner) {
+        return em.createNamedQuery("tableauthApiKeysOfUser", ApiKeyEntity.class)
+            .setParameter("realmId", realm.getId()).setParameter("userId", owner.getId()).getResultList();
+    }
+
+    /** One of the user's keys; another user's key is as unknown as a key that does not exist. */
+    public ApiKeyEntity get(UserModel owner, String id) {
+        ApiKeyEntity key = id == null ? null : em.find(ApiKeyEntity.class, id);
+        if (key == null || !key.getRealmId().equals(realm.getId()) || !key.getUserId().equals(owner.getId())) {
+            throw new AuthError(AuthError.Kind.NOT_FOUND, "API key not found");
+        }
+        return key;
+    }
+
+    /**
+     * A new secret for the key. The old one stops working now, or after the realm's rotation grace period; a second
+     * rotation within the grace period ends the first one's old secret at once.
+     */
+    public Issued rotate(UserModel owner, String id) {
+        ApiKeyEntity key = get(owner, id);
+        if (key.getRevokedAt() != null) {
+            throw new AuthError(AuthError.Kind.VALIDATION, "A revoked API key cannot be rotated");
+        }
+        long now = Time.currentTimeMillis();
+        int grace = TableauthSettings.of(session).apiKeyGraceSeconds();
+        if (grace > 0) {
+            key.setPreviousHash(key.getSecretHash());
+            key.setPreviousValidUntil(now + grace * 1000L);
+        } else {
+            key.setPreviousHash(null);
+            key.setPreviousValidUntil(null);
+        }
+        String secret = newSecret(key);
+        key.setRotatedAt(now);
+        em.flush();
+        return new Issued(key, secret);
+    }
+
+    /** Disables the key for good (its row stays, so lists show it as revoked). */
+    public ApiKeyEntity revoke(UserModel owner, String id) {
+        ApiKeyEntity key = get(owner, id);
+        if (key.getRevokedAt() == null) {
+            key.setRevokedAt(Time.currentTimeMillis());
+            key.setPreviousHash(null);
+            key.setPreviousValidUntil(null);
+            em.flush();
+        }
+        return key;
+    }
+
+    /**
+     * Checks a presented key: known (current secret, or the previous one within its grace period), not revoked or
+     * expired, its owner still there and enabled. Records the last use at most once a minute.
+     *
+     * @throws Refused when the key may not be used
+     */
+    public Use authenticate(String presented) {
+        if (presented == null || presented.length() != KEY_LENGTH || !presented.startsWith(KEY_PREFIX)) {
+            throw new Refused("malformed key", null);
+        }
+        String hash = hash(presented);
+        long now = Time.currentTimeMillis();
+        ApiKeyEntity key = first(em.createNamedQuery("tableauthApiKeyByHash", ApiKeyEntity.class)
+            .setParameter("hash", hash).getResultList());
+        if (key == null) {
+            key = first(em.createNamedQuery("tableauthApiKeyByPreviousHash", ApiKeyEntity.class)
+                .setParameter("hash", hash).setParameter("now", now).getResultList());
+        }
+        if (key == null || !key.getRealmId().equals(realm.getId())) {
+            throw new Refused("unknown key", null);
+        }
+        if (key.getRevokedAt() != null) {
+            throw new Refused("key revoked", key);
+        }
+        if (key.expired(now)) {
+            throw new Refused("key expired", key);
+        }
+        UserModel user = session.users().getUserById(realm, key.getUserId());
+        if (user == null) {
+            throw new Refused("owner not found", key);
+        }
+        if (!user.isEnabled()) {
+            throw new Refused("owner disabled", key);
+        }
+        if (key.getLastUsedAt() == null || key.getLastUsedAt() < now - LAST_USED_RESOLUTION_MS) {
+            // the condition makes concurrent nodes write once; a row another node just touched is left alone
+            em.createNamedQuery("tableauthApiKeyTouch").setParameter("now", now).setParameter("id", key.getId())
+                .setParameter("before", now - LAST_USED_RESOLUTION_MS).executeUpdate();
+        }
+        return new Use(key, user, scopesNow(key, user));
+    }
+
+    /**
+     * Whether the key of this id is still usable: exists in this realm, not revoked, not expired. For tokens exchanged
+     * for a key, which name it by id.
+     */
+    public boolean usable(String keyId) {
+        ApiKeyEntity key = em.find(ApiKeyEntity.class, keyId);
+        return key != null && key.getRealmId().equals(realm.getId()) && key.getRevokedAt() == null
+            && !key.expired(Time.currentTimeMillis());
+    }
+
+    /** The key's scopes that the realm still offers and its owner still may grant. */
+    public List<String> scopesNow(ApiKeyEntity key, UserModel owner) {
+        List<String> available = availableScopes();
+        return scopes(key).stream().filter(available::contains).filter(s -> mayGrant(owner, s)).toList();
+    }
+
+    public static List<String> scopes(ApiKeyEntity key) {
+        return key.getScopes() == null || key.getScopes().isBlank() ? List.of() : List.of(key.getScopes().split(" "));
+    }
+
+    private List<String> checkedScopes(UserModel owner, List<String> requested) {
+        if (requested == null || requested.isEmpty()) {
+            throw AuthError.validation("scopes", "At least one scope is required.");
+        }
+        List<String> available = availableScopes();
+        List<String> granted = new ArrayList<>();
+        for (String scope : requested) {
+            String s = scope == null ? "" : scope.trim();
+            if (!available.contains(s)) {
+                throw AuthError.validation("scopes", "Unknown scope: " + s + ". Available: "
+                    + String.join(", ", available) + ".");
+            }
+            if (!mayGrant(owner, s)) {
+                throw new AuthError(AuthError.Kind.FORBIDDEN, "You may not grant the scope " + s + ".");
+            }
+            if (!granted.contains(s)) {
+                granted.add(s);
+            }
+        }
+        return granted;
+    }
+
+    /** The project (client id) a key belongs to: the one named, which must exist, or the realm's default client. */
+    private String checkedProject(String projectId) {
+        if (projectId == null || projectId.isBlank()) {
+            return TableauthSettings.of(session).defaultClient();
+        }
+        ClientModel client = session.clients().getClientByClientId(realm, projectId.trim());
+        if (client == null) {
+            throw AuthError.validation("projectId", "Unknown projectId: " + projectId.trim() + ".");
+        }
+        return client.getClientId();
+    }
+
+    private static <T> T first(List<T> rows) {
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** A new random key for the row: its hash and hint go into the row, the key itself only to the caller. */
+    private static String newSecret(ApiKeyEntity key) {
+        String secret = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(SECRET_BYTES));
+        key.setSecretHash(hash(secret));
+        key.setKeyHint(secret.substring(0, KEY_PREFIX.length() + 4));
+        return secret;
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        RANDOM.nextBytes(bytes);
+        return bytes;
+    }
+
+    /** SHA-256 of the whole key, hex. A key has 256 random bits, so an unsalted fast hash is enough to store it. */
+    static String hash(String key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package io.tableauth.rest.gateway;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.rest.apikey.ApiKeyEvents;
+import io.tableauth.rest.apikey.ApiKeyGrantType;
+import io.tableauth.rest.apikey.ApiKeyService;
+import io.tableauth.rest.core.AuthService;
+import io.tableauth.storage.SqlUserStorageProviderFactory;
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.UserStorageProviderModel;
+
+/**
+ * Forward-auth for gateways at {@code /realms/{realm}/api/v1/forward-auth}: nginx {@code auth_request}, Traefik
+ * ForwardAuth ({@code X-Forwarded-Method}, {@code X-Forwarded-Uri}) and Envoy ext_authz (the original path appended
+ * to this one, the original method as the method). The caller is a Bearer access token of the realm or an API key in
+ * {@code X-API-Key}. Answers 200 with identity headers, 401 without a valid credential, 403 when the path is protected
+ * by an auth config the caller does not belong to (or the credential is for another project).
+ */
+public class ForwardAuthResource {
+
+    public static final String USER_ID = "X-Auth-User-Id";
+    public static final String USERNAME = "X-Auth-Username";
+    public static final String EMAIL = "X-Auth-Email";
+    public static final String SCOPES = "X-Auth-Scopes";
+    public static final String AUTH_CONFIG = "X-Auth-Config";
+    public static final String AUTH_CONFIG_NAME = "X-Auth-Config-Name";
+    public static final String METHOD = "X-Auth-Method";
+    public static final String API_KEY_ID = "X-Auth-Api-Key-Id";
+
+    private static final Logger LOG = Logger.getLogger(ForwardAuthResource.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public ForwardAuthResource(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    @GET
+    @Path("{path:.*}")
+    public Response get(@PathParam("path") String path) {
+        return check("GET", path);
+    }
+
+    @HEAD
+    @Path("{path:.*}")
+    public Response head(@PathParam("path") String path) {
+        return check("HEAD", path);
+    }
+
+    @POST
+    @Path("{path:.*}")
+    public Response post(@PathParam("path") String path) {
+        return check("POST", path);
+    }
+
+    @PUT
+    @Path("{path:.*}")
+    public Response put(@PathParam("path") String path) {
+        return check("PUT", path);
+    }
+
+    @PATCH
+    @Path("{path:.*}")
+    public Response patch(@PathParam("path") String path) {
+        return check("PATCH", path);
+    }
+
+    @DELETE
+    @Path("{path:.*}")
+    public Response delete(@PathParam("path") String path) {
+        return check("DELETE", path);
+    }
+
+    @OPTIONS
+    @Path("{path:.*}")
+    public Response options(@PathParam("path") String path) {
+        return check("OPTIONS", path);
+    }
+
+    /** Who is calling, as the identity headers say it. */
+    private record Caller(UserModel user, List<String> scopes, String method, String apiKeyId, String clientId) {
+    }
+
+    private Response check(String requestMethod, String suffix) {
+        try {
+            String uri = firstHeader("X-Forwarded-Uri", "X-Original-URI");
+            if (uri == null) {
+                uri = "/" + (suffix == null ? "" : suffix); // Envoy: the original path follows ours
+            }
+            Optional<String> path = normalisedPath(uri);
+            if (path.isEmpty()) {
+                return refuse(403, "forbidden", "The request path is not valid");
+            }
+            ComponentModel owner = protectingConfig(path.get());
+            Caller caller = caller();
+            if (caller == null) {
+                return refuse(401, "unauthorized", "A valid Bearer token or API key is required");
+            }
+            String project = header("x-mapi-key");
+            if (project != null && !project.equals(caller.clientId())) {
+                return refuse(403, "forbidden", "The credential belongs to another project");
+            }
+            String callerConfig = caller.user().getFederationLink();
+            if (owner != null && !owner.getId().equals(callerConfig)) {
+                return refuse(403, "forbidden", "This API is protected by another auth configuration");
+            }
+            ObjectNode identity = JSON.createObjectNode().put("userId", caller.user().getId())
+                .put("username", caller.user().getUsername()).put("authConfig", callerConfig)
+                .put("method", caller.method()).put("apiKeyId", caller.apiKeyId());
+            com.fasterxml.jackson.databind.node.ArrayNode scopeList = identity.putArray("scopes");
+            caller.scopes().forEach(scopeList::add);
+            Response.ResponseBuilder ok = Response.ok(identity.toString(), MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store")
+                .header(USER_ID, headerValue(caller.user().getId()))
+                .header(USERNAME, headerValue(caller.user().getUsername()))
+                .header(SCOPES, String.join(" ", caller.scopes()))
+                .header(METHOD, caller.method());
+            if (caller.user().getEmail() != null) {
+                ok.header(EMAIL, headerValue(caller.user().getEmail()));
+            }
+            if (callerConfig != null) {
+                ok.header(AUTH_CONFIG, callerConfig);
+                ComponentModel config = realm.getComponent(callerConfig);
+                if (config != null && config.getName() != null) {
+                    ok.header(AUTH_CONFIG_NAME, headerValue(config.getName()));
+                }
+            }
+            if (caller.apiKeyId() != null) {
+                ok.header(API_KEY_ID, caller.apiKeyId());
+            }
+            return ok.build();
+        } catch (RuntimeException e) {
+            session.getTransactionManager().setRollbackOnly();
+            LOG.errorf(e, "tableauth: forward-auth check failed");
+            return refuse(500, "internal", "Internal server error");
+        }
+    }
+
+    /** The caller of an API key or a Bearer token, or null when there is no valid one. */
+    private Caller caller() {
+        String key = header(ApiKeyGrantType.KEY_HEADER);
+        if (key != null) {
+            try {
+                ApiKeyService.Use use = new ApiKeyService(session).authenticate(key.trim());
+                return new Caller(use.user(), use.scopes(), "api-key", use.key().getId(), use.key().getProjectId());
+            } catch (ApiKeyService.Refused refused) {
+                ApiKeyEvents.refused(new EventBuilder(realm, session, session.getContext().getConnection())
+                    .event(EventType.INTROSPECT_TOKEN), refused);
+                return null;
+            }
+        }
+        String authorization = header("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        AuthenticationManager.AuthResult auth = new AuthService(session).bearer(authorization.substring(7));
+        if (auth == null) {
+            return null;
+        }
+        AccessToken token = auth.token();
+        Object keyId = token.getOtherClaims().get(ApiKeyGrantType.KEY_ID_CLAIM);
+        if (keyId != null && !new ApiKeyService(session).usable(keyId.toString())) {
+            return null; // a token exchanged for a key dies with the key here, before it expires
+        }
+        List<String> scopes = token.getScope() == null || token.getScope().isBlank() ? List.of()
+            : List.of(token.getScope().trim().split("\\s+"));
+        return new Caller(auth.user(), scopes, keyId == null ? "jwt" : "api-key-token",
+            keyId == null ? null : keyId.toString(), token.getIssuedFor());
+    }
+
+    /** The enabled auth config whose protected path patterns match, the first by priority; null when none does. */
+    private ComponentModel protectingConfig(String path) {
+        return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
+            .filter(c -> SqlUserStorageProviderFactory.PROVIDER_ID.equals(c.getProviderId()))
+            .map(UserStorageProviderModel::new)
+            .filter(UserStorageProviderModel::isEnabled)
+            .sorted(java.util.Comparator.comparingInt(UserStorageProviderModel::getPriority))
+            .filter(c -> c.getConfig().getOrDefault(SqlUserStorageProviderFactory.PROTECTED_PATHS, List.of()).stream()
+                .map(PathPatterns::get).flatMap(Optional::stream)
+                .anyMatch(p -> p.matches(path)))
+            .map(ComponentModel.class::cast).findFirst().orElse(null);
+    }
+
+    /**
+     * The path of a request URI as the upstream will see it: query dropped, percent-decoding applied, empty and
+     * {@code .} segments removed, {@code ..} resolved. Empty when the path climbs above the root or holds
+     * control characters or encoded slashes (which upstreams disagree about).
+     */
+    static Optional<String> normalisedPath(String uri) {
+        String raw = uri;
+        int q = raw.indexOf('?');
+        if (q >= 0) {
+            raw = raw.substring(0, q);
+        }
+        int hash = raw.indexOf('#');
+        if (hash >= 0) {
+            raw = raw.substring(0, hash);
+        }
+        if (raw.toLowerCase(java.util.Locale.ROOT).contains("%2f") || raw.contains("%5c") || raw.contains("%5C")) {
+            return Optional.empty();
+        }
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : decoded.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
+                return Optional.empty();
+            }
+            if (segment.equals("..")) {
+                if (segments.isEmpty()) {
+                    return Optional.empty();
+                }
+                segments.removeLast();
+            } else {
+                segments.addLast(segment);
+            }
+        }
+        String path = "/" + String.join("/", segments);
+        return Optional.of(decoded.endsWith("/") && !segments.isEmpty() ? path + "/" : path);
+    }
+
+    private Response refuse(int status, String error, String message) {
+        ObjectNode body = JSON.createObjectNode().put("error", error).put("message", message);
+        Response.ResponseBuilder out = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
+            .header("Cache-Control", "no-store").entity(body.toString());
+        if (status == 401) {
+            out.header("WWW-Authenticate", "Bearer realm=\"" + realm.getName().replace("\"", "") + "\"");
+        }
+        return out.build();
+    }
+
+    private String firstHeader(String... names) {
+        for (String name : names) {
+            String value = header(name);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private String header(String name) {
+        String value = session.getContext().getRequestHeaders().getHeaderString(name);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** A header-safe value: anything outside printable ASCII, and %, percent-encoded as UTF-8. */
+    static String headerValue(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < 0x20 || c >= 0x7f || c == '%') {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            } else {
+                out.append((char) c);
+            }
+        }
+        return out.toString();
+    }
+}

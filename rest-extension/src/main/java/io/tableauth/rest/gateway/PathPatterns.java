@@ -1,0 +1,38 @@
+package io.tableauth.rest.gateway;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.tableauth.storage.PathPattern;
+
+/**
+ * Compiled protected-path patterns, by their text. Only a compile cache: the patterns themselves are read from the
+ * auth configs on every request, so an edit on any node applies everywhere at once.
+ */
+final class PathPatterns {
+
+    private static final int MAX = 10_000;
+    private static final Map<String, Optional<PathPattern>> COMPILED = new ConcurrentHashMap<>();
+
+    private PathPatterns() {
+    }
+
+    /**
+     * The pattern of a configured line, or empty for a blank or invalid one (saving refuses those; one written
+     * around the console, e.g. by a realm import, protects nothing rather than failing every request).
+     */
+    static Optional<PathPattern> get(String line) {
+        String text = line == null ? "" : line.trim();
+        Optional<PathPattern> pattern = COMPILED.get(text);
+        if (pattern == null) {
+            pattern = text.isEmpty() || PathPattern.problem(text).isPresent() ? Optional.empty()
+                : Optional.of(PathPattern.parse(text));
+            if (COMPILED.size() >= MAX) {
+                COMPILED.clear();
+            }
+            COMPILED.put(text, pattern);
+        }
+        return pattern;
+    }
+}
