@@ -35,6 +35,8 @@ cat <<BANNER
   tableauth demo — Keycloak $KC_VERSION with $(cd bundle/target && ls tableauth-keycloak-*.jar)
     Keycloak:      http://localhost:$PORT   (up once Keycloak logs that it listens on port $PORT)
     Admin console: http://localhost:$PORT/admin   user: $ADMIN_USER   password: $ADMIN_PASSWORD
+    Demo realm's console, with the API keys tab on a user's page (tableauth admin theme):
+                   http://localhost:$PORT/admin/demo/console/   user: demo-admin   password: demo-admin-password
     Demo realm:    demo   client: demo-app   Keycloak user: alice / alice-demo-password
     Demo app's users table (H2, $DEMO_DIR/appdata): bob@example.com, carol@example.com
                    password: correct horse battery staple   (dan@example.com is disabled)

@@ -27,7 +27,14 @@ class BundleJarTest {
         "com.oracle.truffle.api.provider.TruffleLanguageProvider",
         List.of("com.oracle.truffle.js.lang.JavaScriptLanguageProvider"),
         "org.keycloak.services.resource.RealmResourceProviderFactory",
-        List.of("io.tableauth.rest.ApiPathProviderFactory", "io.tableauth.rest.AuthPathProviderFactory"));
+        List.of("io.tableauth.rest.ApiPathProviderFactory", "io.tableauth.rest.AuthPathProviderFactory"),
+        "org.keycloak.services.ui.extend.UiTabProviderFactory",
+        List.of("io.tableauth.rest.core.TableauthSettingsTab", "io.tableauth.rest.admin.ApiKeysUserTab"),
+        "org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory",
+        List.of("io.tableauth.rest.apikey.ApiKeyEntityProviderFactory"),
+        "org.keycloak.protocol.oidc.grants.OAuth2GrantTypeFactory", List.of("io.tableauth.rest.apikey.ApiKeyGrantTypeFactory"),
+        "org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory",
+        List.of("io.tableauth.rest.admin.ApiKeysAdminProviderFactory"));
 
     @Test
     void registersEveryFactoryAndShipsItsClass() throws IOException {
@@ -49,6 +56,12 @@ class BundleJarTest {
             assertTrue(read(jar, "META-INF/keycloak-themes.json").contains("\"tableauth\""));
             assertNotNull(jar.getEntry("theme/tableauth/login/theme.properties"));
             assertNotNull(jar.getEntry("theme/tableauth/email/theme.properties"));
+            assertTrue(read(jar, "theme/tableauth/admin/theme.properties").contains("scripts=js/tableauth-api-keys.js"));
+            assertNotNull(jar.getEntry("theme/tableauth/admin/resources/js/tableauth-api-keys.js"));
+            // every module's admin-console messages, appended into one file
+            String messages = read(jar, "theme-resources/messages/messages_en.properties");
+            assertTrue(messages.contains("tableauth-api-keys=API keys") && messages.contains("tableauthPathTaken="),
+                messages);
         }
     }
 

@@ -25,10 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
-import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
-import org.keycloak.admin.client.CreatedResponseUtil;
-import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
@@ -337,21 +334,7 @@ class ApiKeyIT extends RestFixture {
 
     @Test
     void aDeletedUsersKeysDieWithThem() throws Exception {
-        UserRepresentation u = new UserRepresentation();
-        u.setUsername("key-owner");
-        u.setEmail("key-owner@example.com");
-        u.setFirstName("Key");
-        u.setLastName("Owner");
-        u.setEnabled(true);
-        CredentialRepresentation c = new CredentialRepresentation();
-        c.setType("password");
-        c.setValue("key-owner-password");
-        c.setTemporary(false);
-        u.setCredentials(List.of(c));
-        String userId;
-        try (Response r = realm.admin().users().create(u)) {
-            userId = CreatedResponseUtil.getCreatedId(r);
-        }
+        String userId = realm.addUser("key-owner", "key-owner@example.com", "key-owner-password");
         String token = login("key-owner@example.com", "key-owner-password");
         String key = text(create(token, "{\"name\":\"k\",\"scopes\":[\"databases:read\"]}").json().get("apiKey"), "key");
         assertEquals(200, forwardAuth("X-API-Key", key).status());

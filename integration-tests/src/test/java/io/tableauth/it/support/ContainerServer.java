@@ -32,6 +32,7 @@ final class ContainerServer implements KeycloakServer {
         KeycloakContainer container = new KeycloakContainer(image)
             .withAdminUsername(ADMIN_USER)
             .withAdminPassword(ADMIN_PASSWORD)
+            .withFeaturesEnabled("declarative-ui")
             .withProviderLibsFrom(List.of(bundleJar));
         container.start();
         return new ContainerServer(container);

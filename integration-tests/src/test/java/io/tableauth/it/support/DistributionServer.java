@@ -102,7 +102,9 @@ final class DistributionServer implements KeycloakServer {
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
                 "--health-enabled=true",
-                "--metrics-enabled=true"));
+                "--metrics-enabled=true",
+                // the admin console's extension tabs (tableauth settings, a user's API keys), as demo.sh runs it
+                "--features=declarative-ui"));
             if (database.password() != null && !database.password().isEmpty()) {
                 command.add("--db-password=" + database.password());
             }

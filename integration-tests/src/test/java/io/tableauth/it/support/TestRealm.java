@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -14,8 +15,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import jakarta.ws.rs.core.Response;
+import org.keycloak.admin.client.CreatedResponseUtil;
 import org.keycloak.admin.client.resource.RealmResource;
+import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * A realm of one test class, created through the admin REST API before its tests and removed after them.
@@ -100,5 +105,23 @@ public final class TestRealm implements BeforeAllCallback, AfterAllCallback {
 
     public KeycloakServer server() {
         return server;
+    }
+
+    /** Adds an enabled Keycloak user (Test User) with a password; returns the user's id. */
+    public String addUser(String username, String email, String password) {
+        UserRepresentation user = new UserRepresentation();
+        user.setUsername(username);
+        user.setEmail(email);
+        user.setFirstName("Test");
+        user.setLastName("User");
+        user.setEnabled(true);
+        CredentialRepresentation credential = new CredentialRepresentation();
+        credential.setType(CredentialRepresentation.PASSWORD);
+        credential.setValue(password);
+        credential.setTemporary(false);
+        user.setCredentials(List.of(credential));
+        try (Response created = admin().users().create(user)) {
+            return CreatedResponseUtil.getCreatedId(created);
+        }
     }
 }

@@ -31,7 +31,8 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
- * Admin REST for a user's API keys, at {@code /admin/realms/{realm}/tableauth-api-keys/users/{userId}/keys}: list
+ * Admin REST for a user's API keys, at {@code /admin/realms/{realm}/tableauth-api-keys/users/{userId}/keys} (and
+ * {@code …/users/{userId}/scopes}, what the user's keys may carry), behind the admin console's API keys tab: list
  * and read need view rights on the user (view-users), create, rotate and revoke need manage rights (manage-users),
  * as Keycloak's own user endpoints. Keys are made in the owner's name and never carry more than the owner may.
  * Each change is an admin event (resource USER, path {@code users/{id}/tableauth-api-keys/{keyId}}) and a user
@@ -69,6 +70,17 @@ public class ApiKeysAdminResource {
     public Response get(@PathParam("userId") String userId, @PathParam("keyId") String keyId) {
         UserModel owner = owner(userId, false);
         return call(() -> Response.ok(MavibaseApiKeysResource.view(keys().get(owner, keyId), null).toString()).build());
+    }
+
+    /** The scopes a key of this user may carry: the realm's, less those behind a realm role the user lacks. */
+    @GET
+    @Path("users/{userId}/scopes")
+    public Response scopes(@PathParam("userId") String userId) {
+        UserModel owner = owner(userId, false);
+        ApiKeyService keys = keys();
+        ArrayNode out = JSON.createArrayNode();
+        keys.availableScopes().stream().filter(scope -> keys.mayGrant(owner, scope)).forEach(out::add);
+        return Response.ok(out.toString()).build();
     }
 
     /** {name, projectId?, scopes, expiresAt?}: 201 with the key, shown this once. */
