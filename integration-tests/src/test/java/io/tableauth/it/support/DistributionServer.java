@@ -42,10 +42,12 @@ final class DistributionServer implements KeycloakServer {
     private Keycloak admin;
 
     private final TestDatabase database;
+    private final boolean ownsDatabase;
 
     private DistributionServer(Path home, Path log, Path pidFile, int httpPort, int managementPort, Process process,
-                               TestDatabase database) {
+                               TestDatabase database, boolean ownsDatabase) {
         this.database = database;
+        this.ownsDatabase = ownsDatabase;
         this.home = home;
         this.log = log;
         this.pidFile = pidFile;
@@ -83,21 +85,16 @@ final class DistributionServer implements KeycloakServer {
                 + ": run the tests through Maven (./mvnw verify), which unpacks it in pre-integration-test.");
         }
         try {
-            Files.createDirectories(work);
-            Path pidFile = work.resolve("keycloak.pid");
-            killLeftover(pidFile);
+            killLeftover(work.resolve("keycloak.pid")); // before its files are reset under it
             resetState(home, bundleJar);
-
-            int httpPort = freePort();
-            int managementPort = freePort();
-            Path log = work.resolve("server.log");
             // Keycloak's own database is a fresh PostgreSQL database, as in production: tableauth's Liquibase
             // changelog runs on it, and tests read the rows Keycloak keeps (API keys) from it.
             TestDatabase database = TestDatabase.postgres().create();
-            List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
-                "--db=postgres",
-                "--db-url=" + database.jdbcUrl(),
-                "--db-username=" + database.user(),
+            int httpPort = freePort();
+            int managementPort = freePort();
+            List<String> args = new ArrayList<>(List.of("start-dev", "--db=postgres"));
+            args.addAll(databaseArgs(database));
+            args.addAll(List.of(
                 "--http-host=127.0.0.1",
                 "--http-port=" + httpPort,
                 "--http-management-port=" + managementPort,
@@ -105,26 +102,48 @@ final class DistributionServer implements KeycloakServer {
                 "--metrics-enabled=true",
                 // the admin console's extension tabs (tableauth settings, a user's API keys), as demo.sh runs it
                 "--features=declarative-ui"));
-            if (database.password() != null && !database.password().isEmpty()) {
-                command.add("--db-password=" + database.password());
-            }
-            ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-            Map<String, String> env = builder.environment();
-            env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
-            env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
-            // kc.sh's default heap is 70% of RAM; tests need far less, and a cluster test runs two nodes.
-            env.putIfAbsent("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1536m");
-            Process process = builder.start();
-            DistributionServer server = new DistributionServer(home, log, pidFile, httpPort, managementPort, process,
-                database);
-            server.awaitReady();
-            return server;
+            return launch(home, work, httpPort, managementPort, args, database, true);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start Keycloak from " + home, e);
         }
+    }
+
+    /** The runtime options that point Keycloak at its database. */
+    static List<String> databaseArgs(TestDatabase database) {
+        List<String> args = new ArrayList<>(List.of("--db-url=" + database.jdbcUrl(),
+            "--db-username=" + database.user()));
+        if (database.password() != null && !database.password().isEmpty()) {
+            args.add("--db-password=" + database.password());
+        }
+        return args;
+    }
+
+    /**
+     * Starts {@code kc.sh <args>} in {@code home}, logging to {@code work/server.log}, and waits until it is ready.
+     * The database is closed with the server when it is the server's own.
+     */
+    static DistributionServer launch(Path home, Path work, int httpPort, int managementPort, List<String> args,
+                                     TestDatabase database, boolean ownsDatabase) throws IOException {
+        Files.createDirectories(work);
+        Path pidFile = work.resolve("keycloak.pid");
+        killLeftover(pidFile);
+        Path log = work.resolve("server.log");
+        List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command)
+            .directory(home.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+        env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        // kc.sh's default heap is 70% of RAM; tests need far less, and a cluster test runs two nodes.
+        env.putIfAbsent("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1536m");
+        Process process = builder.start();
+        DistributionServer server = new DistributionServer(home, log, pidFile, httpPort, managementPort, process,
+            database, ownsDatabase);
+        server.awaitReady();
+        return server;
     }
 
     /** Dev mode keeps its auto-build in lib/quarkus and state in data/: start each suite from scratch. */
@@ -183,7 +202,7 @@ final class DistributionServer implements KeycloakServer {
         }
     }
 
-    private static void killLeftover(Path pidFile) throws IOException {
+    static void killLeftover(Path pidFile) throws IOException {
         if (!Files.exists(pidFile)) {
             return;
         }
@@ -231,7 +250,9 @@ final class DistributionServer implements KeycloakServer {
             admin = null;
         }
         stopProcessTree();
-        database.close();
+        if (ownsDatabase) {
+            database.close();
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
@@ -258,14 +279,24 @@ final class DistributionServer implements KeycloakServer {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** kill -9 of Keycloak's JVM: no shutdown, no goodbye to the cluster, requests in flight cut off. */
+    void kill() {
+        Stream.concat(Stream.of(process.toHandle()), process.descendants())
+            .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
+            .forEach(p -> {
+                p.destroyForcibly();
+                p.onExit().join();
+            });
+    }
+
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

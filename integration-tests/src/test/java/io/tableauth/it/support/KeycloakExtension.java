@@ -29,8 +29,9 @@ public final class KeycloakExtension implements BeforeAllCallback, ParameterReso
         return switch (engine) {
             case "distribution" -> DistributionServer.start(TestSettings.bundleJar());
             case "container" -> ContainerServer.start(TestSettings.bundleJar().toFile());
-            default -> throw new IllegalArgumentException(
-                "Unknown -Dtableauth.it.engine=" + engine + "; use distribution (default) or container.");
+            case "cluster" -> ClusterServer.start(TestSettings.bundleJar());
+            default -> throw new IllegalArgumentException("Unknown -Dtableauth.it.engine=" + engine
+                + "; use distribution (default), container, or cluster (the cluster execution sets it).");
         };
     }
 

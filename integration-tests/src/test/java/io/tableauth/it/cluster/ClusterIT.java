@@ -1,0 +1,294 @@
+package io.tableauth.it.cluster;
+
+import static io.tableauth.it.support.Http.body;
+import static io.tableauth.it.support.Http.postJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.tableauth.it.rest.RestFixture;
+import io.tableauth.it.support.ClusterServer;
+import io.tableauth.it.support.Http;
+import io.tableauth.it.support.Totp;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * tableauth on two Keycloak nodes in production mode sharing one PostgreSQL (the Maven execution {@code cluster}):
+ * what one node does, the other knows at once: sessions, logouts, 2FA temp tokens, API key revocations and rotations,
+ * failed logins. Last, node 0 is killed (kill -9) under a load of logins and refreshes: node 1 keeps serving and
+ * every session a client was told about still refreshes there.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT extends RestFixture {
+
+    static final int A = 0;
+    static final int B = 1;
+
+    ClusterServer cluster;
+
+    @BeforeAll
+    void onTheCluster() {
+        Assumptions.assumeTrue(realm.server() instanceof ClusterServer,
+            "ClusterIT runs in the failsafe execution 'cluster' (part of ./mvnw verify)");
+        cluster = (ClusterServer) realm.server();
+    }
+
+    URI api(int node, String path) {
+        return cluster.node(node).realmUri(realm.name(), "/api/" + path);
+    }
+
+    Http.Response login(int node, String email, String password) {
+        return postJson(api(node, "v1/platform/auth/login"), body("email", email, "password", password));
+    }
+
+    Http.Response me(int node, String token) {
+        return Http.get(api(node, "v1/platform/users/me"), "Authorization", "Bearer " + token);
+    }
+
+    Http.Response refresh(int node, String refreshToken) {
+        return postJson(api(node, "v1/platform/auth/refresh-token"), body("refreshToken", refreshToken));
+    }
+
+    Http.Response post(int node, String path, String json, String token) {
+        return postJson(api(node, "v1/platform/" + path), json, "Authorization", "Bearer " + token);
+    }
+
+    Http.Response forwardAuth(int node, String key) {
+        return Http.get(api(node, "v1/forward-auth"), "X-API-Key", key);
+    }
+
+    String member() throws Exception {
+        String email = unique("cl");
+        insert("members", email, true);
+        return email;
+    }
+
+    @Test
+    @Order(1)
+    void aSessionFromOneNodeRefreshesAndAnswersMeOnTheOtherAndLogoutEndsItOnBoth() throws Exception {
+        String email = member();
+        Http.Response in = login(A, email, TABLE_PASSWORD);
+        assertEquals(200, in.status(), in.toString());
+        String token = text(in.json(), "token");
+
+        Http.Response who = me(B, token);
+        assertEquals(200, who.status(), who.toString());
+        assertEquals(email, text(who.json().get("user"), "email"));
+        Http.Response refreshed = refresh(B, text(in.json(), "refreshToken"));
+        assertEquals(200, refreshed.status(), refreshed.toString());
+        String fresh = text(refreshed.json(), "token");
+        assertEquals(200, me(A, fresh).status(), "node B's refreshed token works on node A");
+
+        Http.Response out = post(B, "auth/logout", null, fresh);
+        assertEquals(200, out.status(), out.toString());
+        assertEquals(401, me(A, token).status(), "logout on B ends the session on A");
+        assertEquals(401, refresh(A, text(refreshed.json(), "refreshToken")).status());
+    }
+
+    @Test
+    @Order(2)
+    void aTwoFactorTempTokenFromOneNodeIsAcceptedOnTheOtherOnce() throws Exception {
+        String email = member();
+        String token = text(login(A, email, TABLE_PASSWORD).json(), "token");
+        Http.Response setup = post(A, "2fa/setup", null, token);
+        assertEquals(200, setup.status(), setup.toString());
+        Totp totp = new Totp(text(setup.json(), "secret"));
+        assertEquals(200, post(A, "2fa/setup/verify", body("code", totp.fresh()), token).status());
+
+        Http.Response first = login(A, email, TABLE_PASSWORD);
+        assertTrue(first.json().get("requires2FA").asBoolean(), first.toString());
+        String temp = text(first.json(), "tempToken");
+        Http.Response verified = postJson(api(B, "v1/platform/2fa/verify"), body("tempToken", temp, "code", totp.fresh()));
+        assertEquals(200, verified.status(), verified.toString());
+        assertEquals(200, me(A, text(verified.json(), "token")).status());
+
+        Http.Response again = postJson(api(A, "v1/platform/2fa/verify"), body("tempToken", temp, "code", totp.fresh()));
+        assertNotEquals(200, again.status(), "a temp token works once across the cluster: " + again);
+        assertEquals(false, again.json().get("success").asBoolean(), again.toString());
+    }
+
+    @Test
+    @Order(3)
+    void anApiKeyRotatedOrRevokedOnOneNodeIsRefusedOnTheOtherAtOnce() throws Exception {
+        String email = member();
+        String token = text(login(A, email, TABLE_PASSWORD).json(), "token");
+        Http.Response made = post(A, "api-keys", "{\"name\":\"cluster\",\"scopes\":[\"databases:read\"]}", token);
+        assertEquals(201, made.status(), made.toString());
+        String id = text(made.json().get("apiKey"), "id");
+        String key = text(made.json().get("apiKey"), "key");
+        assertEquals(200, forwardAuth(B, key).status());
+
+        Http.Response rotated = post(A, "api-keys/" + id + "/rotate", null, token);
+        assertEquals(200, rotated.status(), rotated.toString());
+        long t0 = System.nanoTime();
+        assertEquals(401, forwardAuth(B, key).status(), "the old secret is refused on B by the first request");
+        long rotationSeenMs = (System.nanoTime() - t0) / 1_000_000;
+        String newKey = text(rotated.json().get("apiKey"), "key");
+        assertEquals(200, forwardAuth(B, newKey).status());
+
+        assertEquals(200, post(A, "api-keys/" + id + "/revoke", null, token).status());
+        t0 = System.nanoTime();
+        assertEquals(401, forwardAuth(B, newKey).status(), "the revoked key is refused on B by the first request");
+        long revocationSeenMs = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(rotationSeenMs < 1000 && revocationSeenMs < 1000, rotationSeenMs + " / " + revocationSeenMs + " ms");
+        System.out.printf("[cluster] rotation refused on the other node after %d ms, revocation after %d ms%n",
+            rotationSeenMs, revocationSeenMs);
+    }
+
+    @Test
+    @Order(4)
+    void failedLoginsOnBothNodesCountTogetherForTheLockout() throws Exception {
+        updateRealm(r -> {
+            r.setFailureFactor(3);
+            r.setMaxFailureWaitSeconds(900);
+        });
+        try {
+            String email = member();
+            // 2 failures on A and 1 on B: neither node alone reaches 3
+            for (int node : new int[] {A, B, A}) {
+                assertEquals(401, login(node, email, "wrong password").status());
+                Thread.sleep(500); // Keycloak records a failure after it has answered
+            }
+            Http.Response locked = login(B, email, TABLE_PASSWORD);
+            assertEquals(401, locked.status(), "the right password is refused once the cluster counted 3: " + locked);
+            assertEquals(401, login(A, email, TABLE_PASSWORD).status());
+
+            realm.admin().attackDetection().clearAllBruteForce();
+            assertEquals(200, login(B, email, TABLE_PASSWORD).status(), "cleared on one node, cleared on both");
+        } finally {
+            updateRealm(r -> r.setFailureFactor(30));
+            realm.admin().attackDetection().clearAllBruteForce();
+        }
+    }
+
+    /** What one load thread saw. Each thread has its own users and sessions: Keycloak refuses a second concurrent
+     * login of one user on a node (user_temporarily_disabled), and a refresh token is used once (the realm rotates). */
+    static final class Client {
+        final List<String> emails = new ArrayList<>();
+        final Map<Integer, String> refreshTokens = new java.util.LinkedHashMap<>(); // session → newest refresh token
+        final java.util.Set<Integer> cutOff = new java.util.HashSet<>(); // refreshed when A died: answer lost
+        int okA;
+        int failedABefore;
+        int cutOffA;
+        int okBBefore;
+        int okBAfter;
+        final List<String> failedB = new ArrayList<>();
+    }
+
+    /** Last: it leaves node 1 alone. */
+    @Test
+    @Order(5)
+    void killingNodeAUnderLoadLosesNoAcknowledgedSessionAndNodeBKeepsServing() throws Exception {
+        int threads = 4;
+        List<Client> clients = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Client c = new Client();
+            c.emails.add(member());
+            c.emails.add(member());
+            clients.add(c);
+        }
+        AtomicBoolean aKilled = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger sessionIds = new AtomicInteger();
+        ExecutorService load = Executors.newFixedThreadPool(threads);
+        List<Future<?>> workers = new ArrayList<>();
+        for (Client c : clients) {
+            workers.add(load.submit(() -> {
+                int n = 0;
+                while (!stop.get()) {
+                    boolean killedBefore = aKilled.get();
+                    // round robin, as a load balancer would, until its health check drops node A
+                    int node = killedBefore ? B : n % 2;
+                    boolean login = n % 3 == 0 || c.refreshTokens.isEmpty();
+                    Integer session = login ? null
+                        : new ArrayList<>(c.refreshTokens.keySet()).get(n % c.refreshTokens.size());
+                    n++;
+                    Http.Response r;
+                    try {
+                        r = login ? login(node, c.emails.get(n % 2), TABLE_PASSWORD)
+                            : refresh(node, c.refreshTokens.get(session));
+                    } catch (RuntimeException e) {
+                        r = null; // node A died with this request in flight
+                    }
+                    boolean ok = r != null && r.status() == 200;
+                    if (ok) {
+                        c.refreshTokens.put(login ? sessionIds.incrementAndGet() : session, text(r.json(), "refreshToken"));
+                    }
+                    if (node == A) {
+                        if (ok) {
+                            c.okA++;
+                        } else if (r == null && aKilled.get()) {
+                            c.cutOffA++;
+                            if (session != null) {
+                                c.cutOff.add(session);
+                            }
+                        } else {
+                            c.failedABefore++;
+                        }
+                    } else if (!ok) {
+                        c.failedB.add((killedBefore ? "after" : "before") + " the kill: " + r);
+                    } else if (killedBefore) {
+                        c.okBAfter++;
+                    } else {
+                        c.okBBefore++;
+                    }
+                }
+                return null;
+            }));
+        }
+        Thread.sleep(6000);
+        aKilled.set(true);
+        cluster.kill(A);
+        Thread.sleep(8000);
+        stop.set(true);
+        for (Future<?> w : workers) {
+            w.get(60, TimeUnit.SECONDS);
+        }
+        load.shutdown();
+
+        int okA = clients.stream().mapToInt(c -> c.okA).sum();
+        int cutOffA = clients.stream().mapToInt(c -> c.cutOffA).sum();
+        int okBBefore = clients.stream().mapToInt(c -> c.okBBefore).sum();
+        int okBAfter = clients.stream().mapToInt(c -> c.okBAfter).sum();
+        List<String> failedB = clients.stream().flatMap(c -> c.failedB.stream()).toList();
+        List<Integer> lost = new ArrayList<>();
+        int acknowledged = 0;
+        for (Client c : clients) {
+            for (Map.Entry<Integer, String> s : c.refreshTokens.entrySet()) {
+                if (c.cutOff.contains(s.getKey())) {
+                    continue; // its last refresh was cut off with node A: the client never saw the new token
+                }
+                acknowledged++;
+                if (refresh(B, s.getValue()).status() != 200) {
+                    lost.add(s.getKey());
+                }
+            }
+        }
+        System.out.printf("[cluster] node A: %d ok, %d cut off by its kill; node B: %d ok before, %d ok after, %d "
+            + "failed; %d acknowledged sessions all refreshed on B afterwards: %s%n", okA, cutOffA, okBBefore, okBAfter,
+            failedB.size(), acknowledged, lost.isEmpty());
+        assertTrue(okA > 0 && okBBefore > 0, "both nodes served before the kill");
+        assertEquals(0, clients.stream().mapToInt(c -> c.failedABefore).sum(), "node A failed nothing before its kill");
+        assertTrue(cutOffA <= threads, "only requests in flight on A fail, at most one per client: " + cutOffA);
+        assertEquals(List.of(), failedB, "node B failed no request");
+        assertTrue(okBAfter > 0, "node B kept serving after A died");
+        assertTrue(acknowledged > threads, "sessions were made: " + acknowledged);
+        assertEquals(List.of(), lost, "every acknowledged session still refreshes on B, of " + acknowledged);
+    }
+}
