@@ -1,6 +1,5 @@
 package io.tableauth.authenticator;
 
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +11,12 @@ import io.tableauth.storage.SqlUserStorageConfig;
 import io.tableauth.storage.SqlUserStorageProvider;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
 import org.keycloak.component.ComponentModel;
-import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticationFlowModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ui.extend.UiTabProvider;
 import org.keycloak.storage.UserStorageProvider;
-import org.keycloak.storage.UserStorageProviderModel;
 
 /**
  * Which hook applies to whom, and what it sees. A table user's login hook, and the signup hook of a sign-up into a
@@ -90,11 +87,7 @@ public final class Hooks {
      * first enabled provider by priority that takes new users; {@code null} when Keycloak keeps the user itself.
      */
     public static ComponentModel signupTarget(RealmModel realm) {
-        return realm.getStorageProviders(UserStorageProvider.class)
-            .map(UserStorageProviderModel::new)
-            .filter(UserStorageProviderModel::isEnabled)
-            .sorted(Comparator.comparingInt(UserStorageProviderModel::getPriority))
-            .filter(m -> SqlUserStorageProviderFactory.PROVIDER_ID.equals(m.getProviderId()))
+        return SqlUserStorageProviderFactory.enabledAuthConfigs(realm)
             .filter(m -> {
                 SqlUserStorageConfig c = SqlUserStorageConfig.from(m);
                 return c.writable() && c.signupAllowed();

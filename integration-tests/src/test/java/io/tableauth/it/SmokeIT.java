@@ -57,7 +57,7 @@ class SmokeIT {
     @Test
     void serverInfoListsTheTableauthThemes(KeycloakServer server) {
         Map<String, List<ThemeInfoRepresentation>> themes = server.admin().serverInfo().getInfo().getThemes();
-        for (String type : List.of("login", "email")) {
+        for (String type : List.of("login", "email", "admin")) {
             Set<String> names = themes.get(type).stream().map(ThemeInfoRepresentation::getName).collect(Collectors.toSet());
             assertTrue(names.contains("tableauth"), type + " themes should include tableauth: " + names);
         }

@@ -4,9 +4,11 @@ import static io.tableauth.storage.SqlUserStorageConfig.*;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
@@ -19,6 +21,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderFactory;
 import org.keycloak.storage.UserStorageProviderModel;
 
@@ -203,6 +206,18 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         }
     }
 
+    /** The realm's auth configs (components of this provider), enabled or not. */
+    public static Stream<ComponentModel> authConfigs(RealmModel realm) {
+        return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
+            .filter(c -> PROVIDER_ID.equals(c.getProviderId()));
+    }
+
+    /** The realm's enabled auth configs, first by priority: the order Keycloak's user storage asks them in. */
+    public static Stream<UserStorageProviderModel> enabledAuthConfigs(RealmModel realm) {
+        return authConfigs(realm).map(UserStorageProviderModel::new).filter(UserStorageProviderModel::isEnabled)
+            .sorted(Comparator.comparingInt(UserStorageProviderModel::getPriority));
+    }
+
     /** Each pattern is valid and claimed by no other auth config of the realm ("one auth config per API"). */
     private static void validateProtectedPaths(RealmModel realm, ComponentModel model) {
         List<String> patterns = model.getConfig().getOrDefault(PROTECTED_PATHS, List.of());
@@ -214,8 +229,7 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
                 throw new ComponentValidationException("tableauthPathPattern", pattern, problem);
             });
         }
-        realm.getComponentsStream(realm.getId(), org.keycloak.storage.UserStorageProvider.class.getName())
-            .filter(other -> PROVIDER_ID.equals(other.getProviderId()) && !other.getId().equals(model.getId()))
+        authConfigs(realm).filter(other -> !other.getId().equals(model.getId()))
             .forEach(other -> {
                 List<String> taken = other.getConfig().getOrDefault(PROTECTED_PATHS, List.of()).stream()
                     .map(String::trim).toList();

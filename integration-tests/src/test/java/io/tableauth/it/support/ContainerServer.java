@@ -8,8 +8,12 @@ import dasniko.testcontainers.keycloak.KeycloakContainer;
 import org.junit.jupiter.api.Assumptions;
 import org.keycloak.admin.client.Keycloak;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.images.builder.ImageFromDockerfile;
 
-/** The official Keycloak image with the bundle in providers/, through testcontainers-keycloak. Needs Docker. */
+/**
+ * The image docker/Dockerfile builds (the official Keycloak image with the bundle), run through
+ * testcontainers-keycloak in dev mode. Needs a Docker engine.
+ */
 final class ContainerServer implements KeycloakServer {
 
     private final KeycloakContainer container;
@@ -28,12 +32,16 @@ final class ContainerServer implements KeycloakServer {
             System.err.println("[tableauth-it] " + NO_DOCKER);
             Assumptions.abort(NO_DOCKER);
         }
-        String image = "quay.io/keycloak/keycloak:" + TestSettings.required("tableauth.it.keycloak.version");
+        // the project's own Dockerfile, with the freshly built bundle where its COPY expects it
+        String image = new ImageFromDockerfile("tableauth-keycloak-it", false)
+            .withFileFromPath("Dockerfile", TestSettings.dockerDir().resolve("Dockerfile"))
+            .withFileFromFile("target/tableauth-keycloak.jar", bundleJar)
+            .withBuildArg("KEYCLOAK_VERSION", TestSettings.required("tableauth.it.keycloak.version"))
+            .get();
         KeycloakContainer container = new KeycloakContainer(image)
             .withAdminUsername(ADMIN_USER)
             .withAdminPassword(ADMIN_PASSWORD)
-            .withFeaturesEnabled("declarative-ui")
-            .withProviderLibsFrom(List.of(bundleJar));
+            .withFeaturesEnabled("declarative-ui");
         container.start();
         return new ContainerServer(container);
     }

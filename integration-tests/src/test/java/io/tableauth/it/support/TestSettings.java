@@ -32,6 +32,11 @@ public final class TestSettings {
         return Path.of(required("tableauth.demo.realm"));
     }
 
+    /** The Docker build context and compose folder, {@code docker/}. */
+    public static Path dockerDir() {
+        return Path.of(required("tableauth.it.docker.dir"));
+    }
+
     /** {@code distribution} (default: the official zip as a process) or {@code container} (Docker image). */
     static String engine() {
         return System.getProperty("tableauth.it.engine", "distribution");

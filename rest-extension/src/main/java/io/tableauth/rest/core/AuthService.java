@@ -41,7 +41,6 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.policy.PasswordPolicyManagerProvider;
 import org.keycloak.policy.PolicyError;
-import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.endpoints.TokenEndpoint;
 import org.keycloak.representations.AccessTokenResponse;
@@ -125,7 +124,7 @@ public final class AuthService {
         }
         ComponentModel config = null;
         if (authConfig != null) {
-            config = sqlConfigs().stream()
+            config = SqlUserStorageProviderFactory.authConfigs(realm)
                 .filter(c -> configByName ? authConfig.equals(c.getName()) : authConfig.equals(c.getId()))
                 .findFirst()
                 .orElseThrow(() -> new AuthError(AuthError.Kind.UNKNOWN_PROJECT, "Unknown auth config"));
@@ -136,12 +135,6 @@ public final class AuthService {
             session.setAttribute(SqlUserStorageProvider.AUTH_CONFIG_NOTE, config.getId());
         }
         return new Project(client, config);
-    }
-
-    private List<ComponentModel> sqlConfigs() {
-        return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
-            .filter(c -> SqlUserStorageProviderFactory.PROVIDER_ID.equals(c.getProviderId()))
-            .toList();
     }
 
     // --- login
@@ -320,8 +313,7 @@ public final class AuthService {
 
     private void spendTableDummyVerify(Project project, String password) {
         ComponentModel config = project.authConfig() != null ? project.authConfig()
-            : sqlConfigs().stream().filter(c -> !"false".equals(c.get("enabled")))
-                .min((a, b) -> Integer.compare(priority(a), priority(b))).orElse(null);
+            : SqlUserStorageProviderFactory.enabledAuthConfigs(realm).findFirst().orElse(null);
         if (config == null) {
             return;
         }
@@ -331,14 +323,6 @@ public final class AuthService {
             factory.dummyVerify(config, password);
         } catch (RuntimeException e) {
             LOG.debugf("tableauth: dummy verify for %s failed: %s", config.getName(), e.getMessage());
-        }
-    }
-
-    private static int priority(ComponentModel c) {
-        try {
-            return Integer.parseInt(c.get("priority", "0"));
-        } catch (NumberFormatException e) {
-            return 0;
         }
     }
 

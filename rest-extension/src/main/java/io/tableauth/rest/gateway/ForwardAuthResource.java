@@ -35,8 +35,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.managers.AuthenticationManager;
-import org.keycloak.storage.UserStorageProvider;
-import org.keycloak.storage.UserStorageProviderModel;
 
 /**
  * Forward-auth for gateways at {@code /realms/{realm}/api/v1/forward-auth}: nginx {@code auth_request}, Traefik
@@ -202,11 +200,7 @@ public class ForwardAuthResource {
 
     /** The enabled auth config whose protected path patterns match, the first by priority; null when none does. */
     private ComponentModel protectingConfig(String path) {
-        return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
-            .filter(c -> SqlUserStorageProviderFactory.PROVIDER_ID.equals(c.getProviderId()))
-            .map(UserStorageProviderModel::new)
-            .filter(UserStorageProviderModel::isEnabled)
-            .sorted(java.util.Comparator.comparingInt(UserStorageProviderModel::getPriority))
+        return SqlUserStorageProviderFactory.enabledAuthConfigs(realm)
             .filter(c -> c.getConfig().getOrDefault(SqlUserStorageProviderFactory.PROTECTED_PATHS, List.of()).stream()
                 .map(PathPatterns::get).flatMap(Optional::stream)
                 .anyMatch(p -> p.matches(path)))
