@@ -92,6 +92,20 @@ public class ApiRootResource {
         return new MavibaseResource(session).logout(body);
     }
 
+    @POST
+    @Path("v1/platform/auth/password-reset/request")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibasePasswordResetRequest(InputStream body) {
+        return new MavibaseResource(session).passwordResetRequest(body);
+    }
+
+    @POST
+    @Path("v1/platform/auth/password-reset/confirm")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibasePasswordResetConfirm(InputStream body) {
+        return new MavibaseResource(session).passwordResetConfirm(body);
+    }
+
     @GET
     @Path("v1/platform/users/me")
     public Response mavibaseMe() {

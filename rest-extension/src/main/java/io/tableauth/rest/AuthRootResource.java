@@ -76,6 +76,20 @@ public class AuthRootResource {
         return new DirectusResource(session).logout(body);
     }
 
+    @POST
+    @Path("password/request")
+    @Consumes(MediaType.WILDCARD)
+    public Response directusPasswordRequest(InputStream body) {
+        return new DirectusResource(session).passwordRequest(body);
+    }
+
+    @POST
+    @Path("password/reset")
+    @Consumes(MediaType.WILDCARD)
+    public Response directusPasswordReset(InputStream body) {
+        return new DirectusResource(session).passwordReset(body);
+    }
+
     // --- SlashApi
 
     @POST

@@ -22,10 +22,12 @@ import org.keycloak.models.RealmModel;
  * @param apiKeyScopes   scopes API keys may carry besides the documented {@code databases:read|write|delete}
  * @param apiKeyGraceSeconds  how long a rotated key's old secret keeps working (0: it stops at once)
  * @param apiKeyTokenSeconds  lifespan of access tokens exchanged for an API key (capped by the realm's)
+ * @param passwordResetUrls  pages a password reset mail may link to (Directus's reset_url allow list); the first is
+ *                           the default
  */
 public record TableauthSettings(String defaultClient, String loginOwner, boolean cookieSecure, String cookieSameSite,
                                 List<String> allowedOrigins, List<String> apiKeyScopes, int apiKeyGraceSeconds,
-                                int apiKeyTokenSeconds) {
+                                int apiKeyTokenSeconds, List<String> passwordResetUrls) {
 
     public static final String DEFAULT_CLIENT = "defaultClient";
     public static final String LOGIN_OWNER = "loginOwner";
@@ -35,6 +37,7 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     public static final String API_KEY_SCOPES = "apiKeyScopes";
     public static final String API_KEY_GRACE = "apiKeyRotationGraceSeconds";
     public static final String API_KEY_TOKEN_LIFESPAN = "apiKeyTokenLifespanSeconds";
+    public static final String PASSWORD_RESET_URLS = "passwordResetUrls";
     public static final int DEFAULT_API_KEY_TOKEN_SECONDS = 300;
     /** Longest grace period a rotation may give the old secret: one week. */
     public static final int MAX_API_KEY_GRACE_SECONDS = 7 * 24 * 3600;
@@ -45,7 +48,8 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
 
     /** What a realm without the settings component gets. */
     public static final TableauthSettings DEFAULTS =
-        new TableauthSettings(null, OWNER_DIRECTUS, true, "Lax", List.of(), List.of(), 0, DEFAULT_API_KEY_TOKEN_SECONDS);
+        new TableauthSettings(null, OWNER_DIRECTUS, true, "Lax", List.of(), List.of(), 0, DEFAULT_API_KEY_TOKEN_SECONDS,
+            List.of());
 
     /** The current realm's settings, read once per request (CORS, routing and the dialect all ask). */
     public static TableauthSettings of(KeycloakSession session) {
@@ -73,7 +77,8 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
         List<String> origins = list(model, ALLOWED_ORIGINS).stream().map(TableauthSettings::normalizeOrigin).toList();
         return new TableauthSettings(client, owner, secure == null || Boolean.parseBoolean(secure), sameSite, origins,
             list(model, API_KEY_SCOPES), seconds(model, API_KEY_GRACE, 0),
-            seconds(model, API_KEY_TOKEN_LIFESPAN, DEFAULT_API_KEY_TOKEN_SECONDS));
+            seconds(model, API_KEY_TOKEN_LIFESPAN, DEFAULT_API_KEY_TOKEN_SECONDS),
+            list(model, PASSWORD_RESET_URLS).stream().map(TableauthSettings::normaliseResetUrl).toList());
     }
 
     /** A multivalued setting, each value also split at commas and white space. */
@@ -95,6 +100,19 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
             return Math.max(-1, Integer.parseInt(value));
         } catch (NumberFormatException e) {
             return -1;
+        }
+    }
+
+    /** A reset page as the allow list compares it: scheme and host lower case, no trailing slash. */
+    public static String normaliseResetUrl(String url) {
+        try {
+            java.net.URI uri = java.net.URI.create(url.trim());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority().toLowerCase(Locale.ROOT);
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
+            return scheme + "://" + authority + path;
+        } catch (IllegalArgumentException e) {
+            return url.trim();
         }
     }
 

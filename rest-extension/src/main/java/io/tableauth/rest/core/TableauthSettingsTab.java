@@ -64,6 +64,11 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
             + "urn:tableauth:params:oauth:grant-type:api-key). Never longer than the realm's access token lifespan. "
             + "Resource servers that check JWTs offline accept such a token until it expires, even after its key is "
             + "revoked; tableauth's forward-auth endpoint refuses it at once.").add()
+        .property().name(TableauthSettings.PASSWORD_RESET_URLS).label("Password reset URLs")
+        .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+        .helpText("Pages of your app a password reset mail may link to (https://app.example.com/reset-password); the "
+            + "reset token is added as ?token=. Directus's reset_url must be one of them; Mavibase's mails, and "
+            + "Directus requests without reset_url, link to the first.").add()
         .property().name(Hooks.REALM_LOGIN_HOOK).label("Login hook (Keycloak users)")
         .type(ProviderConfigProperty.SCRIPT_TYPE)
         .helpText("JavaScript run at login for users that belong to no auth config, where the flow has the "
@@ -137,6 +142,19 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
             String problem = TableauthSettings.originProblem(origin);
             if (problem != null) {
                 throw new ComponentValidationException("Allowed origin " + origin + " " + problem + ".");
+            }
+        }
+        for (String url : s.passwordResetUrls()) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getRawAuthority() == null || uri.getRawFragment() != null
+                || !List.of("http", "https").contains(uri.getScheme())) {
+                throw new ComponentValidationException("Password reset URL " + url + " must be an http(s) URL "
+                    + "without a #fragment.");
             }
         }
         for (String scope : s.apiKeyScopes()) {

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthService;
+import io.tableauth.rest.core.PasswordReset;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.TokenSet;
 import io.tableauth.rest.dialect.DialectResource;
@@ -81,6 +82,24 @@ public class DirectusResource extends DialectResource {
             auth.logout(project, token, null);
             return withCookies(Response.noContent().build(), expiredCookie(REFRESH_COOKIE),
                 expiredCookie(SESSION_COOKIE));
+        });
+    }
+
+    /** {@code POST /auth/password/request} {email, reset_url?}: 204 whether or not the e-mail is known. */
+    public Response passwordRequest(InputStream in) {
+        return run(() -> {
+            ObjectNode body = body(in);
+            new PasswordReset(session).request(text(body, "email"), text(body, "reset_url"));
+            return Response.noContent().build();
+        });
+    }
+
+    /** {@code POST /auth/password/reset} {token, password}: 204 once the new password is set. */
+    public Response passwordReset(InputStream in) {
+        return run(() -> {
+            ObjectNode body = body(in);
+            new PasswordReset(session).confirm(text(body, "token"), text(body, "password"));
+            return Response.noContent().build();
         });
     }
 

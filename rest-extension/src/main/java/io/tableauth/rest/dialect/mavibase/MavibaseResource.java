@@ -10,6 +10,7 @@ import io.tableauth.authenticator.TotpEnrollment;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.PasswordReset;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.dialect.DialectResource;
 import org.keycloak.models.KeycloakSession;
@@ -180,6 +181,29 @@ public class MavibaseResource extends DialectResource {
             ObjectNode out = object();
             out.put("success", true);
             out.put("message", "Logged out successfully");
+            return json(200, out);
+        });
+    }
+
+    /** {@code POST /auth/password-reset/request} {email}: the same answer whether or not the e-mail is known. */
+    public Response passwordResetRequest(InputStream in) {
+        return run(() -> {
+            new PasswordReset(session).request(text(body(in), "email"), null);
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", "If an account with that e-mail exists, a password reset link has been sent");
+            return json(200, out);
+        });
+    }
+
+    /** {@code POST /auth/password-reset/confirm} {token, password}. */
+    public Response passwordResetConfirm(InputStream in) {
+        return run(() -> {
+            ObjectNode body = body(in);
+            new PasswordReset(session).confirm(text(body, "token"), text(body, "password"));
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", "Password has been reset");
             return json(200, out);
         });
     }

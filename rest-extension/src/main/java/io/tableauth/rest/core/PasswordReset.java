@@ -1,0 +1,208 @@
+package io.tableauth.rest.core;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.actiontoken.DefaultActionToken;
+import org.keycloak.authentication.actiontoken.resetcred.ResetCredentialsActionToken;
+import org.keycloak.common.util.Time;
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.ModelException;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.policy.PasswordPolicyManagerProvider;
+import org.keycloak.policy.PolicyError;
+import org.keycloak.services.managers.AuthenticationManager;
+
+/**
+ * Password reset over REST (Mavibase's {@code password-reset/request|confirm}, Directus's {@code password/request|reset}):
+ * a mail with a link carrying a signed, single-use, expiring Keycloak action token, and the new password set through
+ * the user's storage (so an auth config writes it into its table, in the table's hash format), under the realm's
+ * password policy, ending the user's sessions. A request answers the same whether the e-mail is known or not, and as
+ * fast: the token is signed either way and the mail goes out after the answer.
+ */
+public final class PasswordReset {
+
+    /** The action token's type ({@code typ}): not Keycloak's own reset token, so neither is taken for the other. */
+    public static final String TOKEN_TYPE = "tableauth-password-reset";
+
+    private static final Logger LOG = Logger.getLogger(PasswordReset.class);
+
+    /** The signed token in the link: user, expiry, a nonce for single use, the e-mail it was sent to. */
+    public static class ResetToken extends DefaultActionToken {
+
+        public ResetToken() {
+            // for JSON
+        }
+
+        ResetToken(String userId, int expiresAt, String email) {
+            super(userId, TOKEN_TYPE, expiresAt, UUID.randomUUID());
+            setEmail(email);
+        }
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public PasswordReset(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    /**
+     * Mails a reset link to the user with this e-mail, if there is one who may log in; does nothing otherwise, which
+     * the caller cannot tell apart. {@code resetUrl}: the page the link leads to (the token is added as
+     * {@code token}); it must be on the realm's allow list. Null: the list's first entry.
+     */
+    public void request(String email, String resetUrl) {
+        String page = resetPage(resetUrl);
+        if (email == null || email.isBlank()) {
+            throw AuthError.validation("email", "The e-mail is required.");
+        }
+        UserModel user = session.users().getUserByEmail(realm, email.trim());
+        int lifespan = realm.getActionTokenGeneratedByUserLifespan(ResetCredentialsActionToken.TOKEN_TYPE);
+        // signed for unknown e-mails too: both answers cost the same
+        String token = new ResetToken(user == null ? "" : user.getId(), Time.currentTime() + lifespan, email.trim())
+            .serialize(session, realm, session.getContext().getUri());
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+            .event(EventType.SEND_RESET_PASSWORD).detail(Details.EMAIL, email.trim())
+            .detail(Details.REASON, "tableauth REST");
+        if (user == null || !user.isEnabled() || user.getEmail() == null) {
+            event.error(user == null ? Errors.USER_NOT_FOUND : Errors.USER_DISABLED);
+            return;
+        }
+        event.user(user).success();
+        String link = page + (page.contains("?") ? "&" : "?") + "token="
+            + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        sendAfterAnswer(user.getId(), link, TimeUnit.SECONDS.toMinutes(lifespan));
+    }
+
+    /**
+     * Sets the new password of the token's user: the token must be valid, unexpired and not used before; the
+     * password must pass the realm's policy. Ends every session of the user.
+     */
+    public UserModel confirm(String token, String password) {
+        if (token == null || token.isBlank()) {
+            throw AuthError.validation("token", "The token is required.");
+        }
+        if (password == null || password.isEmpty()) {
+            throw AuthError.validation("password", "The password is required.");
+        }
+        ResetToken reset = session.tokens().decode(token.trim(), ResetToken.class);
+        String issuer = org.keycloak.services.Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
+        if (reset == null || !TOKEN_TYPE.equals(reset.getActionId()) || !reset.isActive()
+            || !issuer.equals(reset.getIssuer()) || reset.getActionVerificationNonce() == null) {
+            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired reset token");
+        }
+        UserModel user = reset.getUserId() == null || reset.getUserId().isEmpty() ? null
+            : session.users().getUserById(realm, reset.getUserId());
+        if (user == null || !user.isEnabled() || reset.getEmail() == null
+            || !reset.getEmail().equalsIgnoreCase(user.getEmail())) {
+            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired reset token");
+        }
+        PolicyError policy = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
+        if (policy != null) {
+            throw AuthError.validation("password", new AuthService(session).message(policy.getMessage(), policy.getParameters()));
+        }
+        // single use, on every node: the nonce is kept until the token expires
+        long ttl = Math.max(1, reset.getExp() - Time.currentTime());
+        if (!session.singleUseObjects().putIfAbsent(reset.serializeKey(), ttl)) {
+            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired reset token");
+        }
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
+            .event(EventType.RESET_PASSWORD).user(user).detail(Details.EMAIL, user.getEmail())
+            .detail(Details.REASON, "tableauth REST");
+        try {
+            user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
+        } catch (ModelException e) {
+            session.getTransactionManager().setRollbackOnly();
+            event.error(Errors.PASSWORD_REJECTED);
+            throw AuthError.validation("password", new AuthService(session).message(e.getMessage(), e.getParameters()));
+        }
+        for (UserSessionModel userSession : session.sessions().getUserSessionsStream(realm, user).toList()) {
+            AuthenticationManager.backchannelLogout(session, realm, userSession, session.getContext().getUri(),
+                session.getContext().getConnection(), session.getContext().getRequestHeaders(), true);
+        }
+        user.removeRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+        event.success();
+        return user;
+    }
+
+    /** The allowed page the link leads to: the one asked for (query and fragment aside), or the list's first. */
+    private String resetPage(String resetUrl) {
+        List<String> allowed = TableauthSettings.of(session).passwordResetUrls();
+        if (resetUrl == null || resetUrl.isBlank()) {
+            if (allowed.isEmpty()) {
+                throw new AuthError(AuthError.Kind.MISCONFIGURED, "No password reset URL is set: add one under "
+                    + "Realm settings, tableauth-settings, Password reset URLs");
+            }
+            return allowed.get(0);
+        }
+        String asked = resetUrl.trim();
+        URI uri;
+        try {
+            uri = URI.create(asked);
+        } catch (IllegalArgumentException e) {
+            throw AuthError.validation("reset_url", "The reset URL is not a valid URL.");
+        }
+        String page = uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+        if (!uri.isAbsolute() || uri.getRawAuthority() == null
+            || allowed.stream().noneMatch(TableauthSettings.normaliseResetUrl(page)::equals)) {
+            throw AuthError.validation("reset_url", "The reset URL is not on the allow list.");
+        }
+        return uri.getRawFragment() == null ? asked : asked.substring(0, asked.indexOf('#'));
+    }
+
+    /**
+     * Sends the mail on Keycloak's executor once this request's transaction has committed: the answer does not wait
+     * for the mail server, so its time says nothing about the e-mail.
+     */
+    private void sendAfterAnswer(String userId, String link, long minutes) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        String realmId = realm.getId();
+        ExecutorService executor = session.getProvider(ExecutorsProvider.class).getExecutor("tableauth-mail");
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                executor.execute(() -> KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                    RealmModel r = s.realms().getRealm(realmId);
+                    s.getContext().setRealm(r);
+                    UserModel u = r == null ? null : s.users().getUserById(r, userId);
+                    if (u == null) {
+                        return;
+                    }
+                    try {
+                        s.getProvider(EmailTemplateProvider.class).setRealm(r).setUser(u)
+                            .sendPasswordReset(link, minutes);
+                    } catch (EmailException e) {
+                        LOG.warnf("tableauth: could not send the password reset mail of realm %s: %s", r.getName(),
+                            e.getMessage());
+                    }
+                }));
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // nothing was sent
+            }
+        });
+    }
+}
