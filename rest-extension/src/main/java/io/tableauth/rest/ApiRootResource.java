@@ -8,6 +8,7 @@ import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -90,6 +91,19 @@ public class ApiRootResource {
     @Consumes(MediaType.WILDCARD)
     public Response mavibaseLogout(InputStream body) {
         return new MavibaseResource(session).logout(body);
+    }
+
+    @GET
+    @Path("v1/platform/auth/verify-email")
+    public Response mavibaseVerifyEmail(@QueryParam("token") String token) {
+        return new MavibaseResource(session).verifyEmail(token);
+    }
+
+    @POST
+    @Path("v1/platform/auth/resend-verification")
+    @Consumes(MediaType.WILDCARD)
+    public Response mavibaseResendVerification(InputStream body) {
+        return new MavibaseResource(session).resendVerification(body);
     }
 
     @POST

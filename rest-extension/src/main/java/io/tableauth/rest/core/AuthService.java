@@ -492,6 +492,7 @@ public final class AuthService {
                 request.extra().accept(user);
             }
             event.user(user).success();
+            new EmailVerification(session).afterSignup(user);
             return user;
         } catch (AuthError e) {
             session.getTransactionManager().setRollbackOnly();

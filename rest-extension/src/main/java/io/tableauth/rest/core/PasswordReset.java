@@ -4,30 +4,19 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.logging.Logger;
-import org.keycloak.authentication.actiontoken.DefaultActionToken;
 import org.keycloak.authentication.actiontoken.resetcred.ResetCredentialsActionToken;
-import org.keycloak.common.util.Time;
-import org.keycloak.email.EmailException;
-import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
-import org.keycloak.executors.ExecutorsProvider;
-import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.policy.PasswordPolicyManagerProvider;
 import org.keycloak.policy.PolicyError;
 import org.keycloak.services.managers.AuthenticationManager;
@@ -44,27 +33,16 @@ public final class PasswordReset {
     /** The action token's type ({@code typ}): not Keycloak's own reset token, so neither is taken for the other. */
     public static final String TOKEN_TYPE = "tableauth-password-reset";
 
-    private static final Logger LOG = Logger.getLogger(PasswordReset.class);
-
-    /** The signed token in the link: user, expiry, a nonce for single use, the e-mail it was sent to. */
-    public static class ResetToken extends DefaultActionToken {
-
-        public ResetToken() {
-            // for JSON
-        }
-
-        ResetToken(String userId, int expiresAt, String email) {
-            super(userId, TOKEN_TYPE, expiresAt, UUID.randomUUID());
-            setEmail(email);
-        }
-    }
+    private static final String INVALID = "Invalid or expired reset token";
 
     private final KeycloakSession session;
     private final RealmModel realm;
+    private final ActionMail mail;
 
     public PasswordReset(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
+        this.mail = new ActionMail(session);
     }
 
     /**
@@ -80,8 +58,7 @@ public final class PasswordReset {
         UserModel user = session.users().getUserByEmail(realm, email.trim());
         int lifespan = realm.getActionTokenGeneratedByUserLifespan(ResetCredentialsActionToken.TOKEN_TYPE);
         // signed for unknown e-mails too: both answers cost the same
-        String token = new ResetToken(user == null ? "" : user.getId(), Time.currentTime() + lifespan, email.trim())
-            .serialize(session, realm, session.getContext().getUri());
+        String token = mail.issue(user, email.trim(), TOKEN_TYPE, lifespan);
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
             .event(EventType.SEND_RESET_PASSWORD).detail(Details.EMAIL, email.trim())
             .detail(Details.REASON, "tableauth REST");
@@ -92,7 +69,8 @@ public final class PasswordReset {
         event.user(user).success();
         String link = page + (page.contains("?") ? "&" : "?") + "token="
             + URLEncoder.encode(token, StandardCharsets.UTF_8);
-        sendAfterAnswer(user.getId(), link, TimeUnit.SECONDS.toMinutes(lifespan));
+        long minutes = TimeUnit.SECONDS.toMinutes(lifespan);
+        mail.sendAfterAnswer(user, "password reset", m -> m.sendPasswordReset(link, minutes));
     }
 
     /**
@@ -100,33 +78,16 @@ public final class PasswordReset {
      * password must pass the realm's policy. Ends every session of the user.
      */
     public UserModel confirm(String token, String password) {
-        if (token == null || token.isBlank()) {
-            throw AuthError.validation("token", "The token is required.");
-        }
         if (password == null || password.isEmpty()) {
             throw AuthError.validation("password", "The password is required.");
         }
-        ResetToken reset = session.tokens().decode(token.trim(), ResetToken.class);
-        String issuer = org.keycloak.services.Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
-        if (reset == null || !TOKEN_TYPE.equals(reset.getActionId()) || !reset.isActive()
-            || !issuer.equals(reset.getIssuer()) || reset.getActionVerificationNonce() == null) {
-            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired reset token");
-        }
-        UserModel user = reset.getUserId() == null || reset.getUserId().isEmpty() ? null
-            : session.users().getUserById(realm, reset.getUserId());
-        if (user == null || !user.isEnabled() || reset.getEmail() == null
-            || !reset.getEmail().equalsIgnoreCase(user.getEmail())) {
-            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired reset token");
-        }
+        ActionMail.Checked checked = mail.check(token, TOKEN_TYPE, INVALID);
+        UserModel user = checked.user();
         PolicyError policy = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
-        if (policy != null) {
+        if (policy != null) { // before the token is used up: the user may try another password with it
             throw AuthError.validation("password", new AuthService(session).message(policy.getMessage(), policy.getParameters()));
         }
-        // single use, on every node: the nonce is kept until the token expires
-        long ttl = Math.max(1, reset.getExp() - Time.currentTime());
-        if (!session.singleUseObjects().putIfAbsent(reset.serializeKey(), ttl)) {
-            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired reset token");
-        }
+        mail.useUp(checked, INVALID);
         EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
             .event(EventType.RESET_PASSWORD).user(user).detail(Details.EMAIL, user.getEmail())
             .detail(Details.REASON, "tableauth REST");
@@ -169,40 +130,5 @@ public final class PasswordReset {
             throw AuthError.validation("reset_url", "The reset URL is not on the allow list.");
         }
         return uri.getRawFragment() == null ? asked : asked.substring(0, asked.indexOf('#'));
-    }
-
-    /**
-     * Sends the mail on Keycloak's executor once this request's transaction has committed: the answer does not wait
-     * for the mail server, so its time says nothing about the e-mail.
-     */
-    private void sendAfterAnswer(String userId, String link, long minutes) {
-        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        String realmId = realm.getId();
-        ExecutorService executor = session.getProvider(ExecutorsProvider.class).getExecutor("tableauth-mail");
-        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
-            @Override
-            protected void commitImpl() {
-                executor.execute(() -> KeycloakModelUtils.runJobInTransaction(factory, s -> {
-                    RealmModel r = s.realms().getRealm(realmId);
-                    s.getContext().setRealm(r);
-                    UserModel u = r == null ? null : s.users().getUserById(r, userId);
-                    if (u == null) {
-                        return;
-                    }
-                    try {
-                        s.getProvider(EmailTemplateProvider.class).setRealm(r).setUser(u)
-                            .sendPasswordReset(link, minutes);
-                    } catch (EmailException e) {
-                        LOG.warnf("tableauth: could not send the password reset mail of realm %s: %s", r.getName(),
-                            e.getMessage());
-                    }
-                }));
-            }
-
-            @Override
-            protected void rollbackImpl() {
-                // nothing was sent
-            }
-        });
     }
 }

@@ -10,6 +10,7 @@ import io.tableauth.authenticator.TotpEnrollment;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.EmailVerification;
 import io.tableauth.rest.core.PasswordReset;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.dialect.DialectResource;
@@ -181,6 +182,28 @@ public class MavibaseResource extends DialectResource {
             ObjectNode out = object();
             out.put("success", true);
             out.put("message", "Logged out successfully");
+            return json(200, out);
+        });
+    }
+
+    /** {@code GET /auth/verify-email?token=}: the link of the verification mail. */
+    public Response verifyEmail(String token) {
+        return run(() -> {
+            new EmailVerification(session).verify(token);
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", "Email verified successfully");
+            return json(200, out);
+        });
+    }
+
+    /** {@code POST /auth/resend-verification} {email}: the same answer whether or not the e-mail is known. */
+    public Response resendVerification(InputStream in) {
+        return run(() -> {
+            new EmailVerification(session).resend(text(body(in), "email"));
+            ObjectNode out = object();
+            out.put("success", true);
+            out.put("message", "If the account exists and is not verified yet, a verification e-mail has been sent");
             return json(200, out);
         });
     }

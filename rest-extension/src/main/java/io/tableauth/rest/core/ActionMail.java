@@ -1,0 +1,138 @@
+package io.tableauth.rest.core;
+
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.actiontoken.DefaultActionToken;
+import org.keycloak.common.util.Time;
+import org.keycloak.email.EmailException;
+import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.executors.ExecutorsProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.services.Urls;
+
+/**
+ * What the mailed account links share (password reset, e-mail verification): a Keycloak action token of a type of
+ * ours, signed with the realm's keys, bound to a user and the e-mail it went to, expiring, redeemable once on every
+ * node; and the mail itself, sent after the request's answer.
+ */
+final class ActionMail {
+
+    private static final Logger LOG = Logger.getLogger(ActionMail.class);
+
+    /** The token in a mailed link. */
+    public static class MailToken extends DefaultActionToken {
+
+        public MailToken() {
+            // for JSON
+        }
+
+        MailToken(String userId, String type, int expiresAt, String email) {
+            super(userId, type, expiresAt, UUID.randomUUID());
+            setEmail(email);
+        }
+    }
+
+    /** Renders and sends one mail of Keycloak's email templates. */
+    interface Template {
+        void send(EmailTemplateProvider mail) throws EmailException;
+    }
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    ActionMail(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+    }
+
+    /** A signed token of {@code type} for the user (null: a token for nobody, signed all the same, never sent). */
+    String issue(UserModel user, String email, String type, int lifespanSeconds) {
+        return new MailToken(user == null ? "" : user.getId(), type, Time.currentTime() + lifespanSeconds, email)
+            .serialize(session, realm, session.getContext().getUri());
+    }
+
+    /** A token that checked out, and its user; {@link #useUp} makes it the token's only use. */
+    record Checked(MailToken token, UserModel user) {
+    }
+
+    /** The valid, unexpired token of {@code type} and its (enabled) user; INVALID_TOKEN for anything else. */
+    Checked check(String token, String type, String invalidMessage) {
+        AuthError invalid = new AuthError(AuthError.Kind.INVALID_TOKEN, invalidMessage);
+        if (token == null || token.isBlank()) {
+            throw invalid;
+        }
+        MailToken t = session.tokens().decode(token.trim(), MailToken.class);
+        String issuer = Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName());
+        if (t == null || !type.equals(t.getActionId()) || !t.isActive() || !issuer.equals(t.getIssuer())
+            || t.getActionVerificationNonce() == null || t.getUserId() == null || t.getUserId().isEmpty()) {
+            throw invalid;
+        }
+        UserModel user = session.users().getUserById(realm, t.getUserId());
+        if (user == null || !user.isEnabled() || t.getEmail() == null || !t.getEmail().equalsIgnoreCase(user.getEmail())) {
+            throw invalid;
+        }
+        return new Checked(t, user);
+    }
+
+    /** Uses the token up, on every node (its nonce is kept until it expires); INVALID_TOKEN when it was used. */
+    void useUp(Checked checked, String invalidMessage) {
+        MailToken t = checked.token();
+        if (!session.singleUseObjects().putIfAbsent(t.serializeKey(), Math.max(1, t.getExp() - Time.currentTime()))) {
+            throw new AuthError(AuthError.Kind.INVALID_TOKEN, invalidMessage);
+        }
+    }
+
+    /**
+     * Sends the mail on Keycloak's executor once this request's transaction has committed: the answer does not wait
+     * for the mail server (so its time says nothing about the e-mail), and a request that rolled back sends nothing.
+     */
+    void sendAfterAnswer(UserModel user, String what, Template template) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        String realmId = realm.getId();
+        String userId = user.getId();
+        ExecutorService executor = session.getProvider(ExecutorsProvider.class).getExecutor("tableauth-mail");
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                executor.execute(() -> {
+                    try {
+                        KeycloakModelUtils.runJobInTransaction(factory, s -> {
+                            RealmModel r = s.realms().getRealm(realmId);
+                            if (r == null) {
+                                return;
+                            }
+                            s.getContext().setRealm(r); // user storage (an auth config) needs it
+                            UserModel u = s.users().getUserById(r, userId);
+                            if (u != null) {
+                                send(s, r, u);
+                            }
+                        });
+                    } catch (RuntimeException e) {
+                        LOG.warnf(e, "tableauth: the %s mail of realm %s failed", what, realmId);
+                    }
+                });
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                // nothing to send
+            }
+
+            private void send(KeycloakSession s, RealmModel r, UserModel u) {
+                try {
+                    template.send(s.getProvider(EmailTemplateProvider.class).setRealm(r).setUser(u));
+                } catch (EmailException e) {
+                    LOG.warnf("tableauth: could not send the %s mail of realm %s: %s", what, r.getName(),
+                        e.getMessage());
+                }
+            }
+        });
+    }
+}
