@@ -56,6 +56,8 @@ class BundleJarTest {
             assertTrue(read(jar, "META-INF/keycloak-themes.json").contains("\"tableauth\""));
             assertNotNull(jar.getEntry("theme/tableauth/login/theme.properties"));
             assertNotNull(jar.getEntry("theme/tableauth/email/theme.properties"));
+            assertNotNull(jar.getEntry("theme/tableauth/email/html/template.ftl"));
+            assertTrue(read(jar, "theme/tableauth/email/messages/messages_en.properties").contains("passwordResetSubject="));
             assertTrue(read(jar, "theme/tableauth/admin/theme.properties").contains("scripts=js/tableauth-api-keys.js"));
             assertNotNull(jar.getEntry("theme/tableauth/admin/resources/js/tableauth-api-keys.js"));
             // every module's admin-console messages, appended into one file

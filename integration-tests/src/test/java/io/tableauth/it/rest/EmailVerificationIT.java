@@ -35,6 +35,7 @@ class EmailVerificationIT extends RestFixture {
         updateRealm(r -> {
             r.setSmtpServer(mail.smtpServer());
             r.setVerifyEmail(true);
+            r.setEmailTheme("tableauth");
         });
     }
 
@@ -48,6 +49,8 @@ class EmailVerificationIT extends RestFixture {
 
     URI verifyLink(String email, int n) throws InterruptedException {
         MailBox.Mail m = mail.await(email, n, Duration.ofSeconds(20));
+        assertEquals("Confirm your e-mail address", m.subject(), "the tableauth email theme's wording");
+        assertTrue(m.html() != null && m.html().contains("Confirm my e-mail address"), "an HTML part: " + m.html());
         Matcher link = Pattern.compile("https?://\\S+/api/v1/platform/auth/verify-email\\?token=[A-Za-z0-9%._~-]+")
             .matcher(m.text());
         assertTrue(link.find(), "a verify-email link in: " + m.text());

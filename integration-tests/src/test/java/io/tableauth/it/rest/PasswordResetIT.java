@@ -35,7 +35,10 @@ class PasswordResetIT extends RestFixture {
 
     @BeforeAll
     void mailAndResetPages() {
-        updateRealm(r -> r.setSmtpServer(mail.smtpServer()));
+        updateRealm(r -> {
+            r.setSmtpServer(mail.smtpServer());
+            r.setEmailTheme("tableauth");
+        });
         setting("passwordResetUrls", APP + " https://other.example.test/reset");
     }
 
@@ -50,7 +53,11 @@ class PasswordResetIT extends RestFixture {
     /** The link of the n-th mail to this address, and the token in it. */
     String[] link(String email, int n) throws InterruptedException {
         MailBox.Mail m = mail.await(email, n, Duration.ofSeconds(20));
+        assertEquals("Reset your password", m.subject(), "the tableauth email theme's wording");
+        assertTrue(m.text().contains("The link works once"), m.text());
         assertNotNull(m.html(), "an HTML part too");
+        assertTrue(m.html().contains("data-tableauth=\"header\"") && m.html().contains("Choose a new password"),
+            "the tableauth layout: " + m.html());
         Matcher found = Pattern.compile("https?://\\S+token=\\S+").matcher(m.text().replace("&amp;", "&"));
         assertTrue(found.find(), "a link in: " + m.text());
         String link = found.group();
