@@ -8,6 +8,9 @@ import org.keycloak.authentication.actiontoken.DefaultActionToken;
 import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
 import org.keycloak.executors.ExecutorsProvider;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
@@ -50,6 +53,12 @@ final class ActionMail {
     ActionMail(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
+    }
+
+    /** An event of the realm for a mailed-link call, marked as coming from tableauth's REST API. */
+    EventBuilder event(EventType type) {
+        return new EventBuilder(realm, session, session.getContext().getConnection()).event(type)
+            .detail(Details.REASON, "tableauth REST");
     }
 
     /** A signed token of {@code type} for the user (null: a token for nobody, signed all the same, never sent). */

@@ -64,8 +64,7 @@ public final class EmailVerification {
         UserModel user = checked.user();
         user.setEmailVerified(true);
         user.removeRequiredAction(UserModel.RequiredAction.VERIFY_EMAIL);
-        new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.VERIFY_EMAIL)
-            .user(user).detail(Details.EMAIL, user.getEmail()).detail(Details.REASON, "tableauth REST").success();
+        mail.event(EventType.VERIFY_EMAIL).user(user).detail(Details.EMAIL, user.getEmail()).success();
         return user;
     }
 
@@ -85,7 +84,6 @@ public final class EmailVerification {
     }
 
     private EventBuilder event() {
-        return new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.SEND_VERIFY_EMAIL)
-            .detail(Details.REASON, "tableauth REST");
+        return mail.event(EventType.SEND_VERIFY_EMAIL);
     }
 }

@@ -59,9 +59,7 @@ public final class PasswordReset {
         int lifespan = realm.getActionTokenGeneratedByUserLifespan(ResetCredentialsActionToken.TOKEN_TYPE);
         // signed for unknown e-mails too: both answers cost the same
         String token = mail.issue(user, email.trim(), TOKEN_TYPE, lifespan);
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
-            .event(EventType.SEND_RESET_PASSWORD).detail(Details.EMAIL, email.trim())
-            .detail(Details.REASON, "tableauth REST");
+        EventBuilder event = mail.event(EventType.SEND_RESET_PASSWORD).detail(Details.EMAIL, email.trim());
         if (user == null || !user.isEnabled() || user.getEmail() == null) {
             event.error(user == null ? Errors.USER_NOT_FOUND : Errors.USER_DISABLED);
             return;
@@ -88,9 +86,7 @@ public final class PasswordReset {
             throw AuthError.validation("password", new AuthService(session).message(policy.getMessage(), policy.getParameters()));
         }
         mail.useUp(checked, INVALID);
-        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection())
-            .event(EventType.RESET_PASSWORD).user(user).detail(Details.EMAIL, user.getEmail())
-            .detail(Details.REASON, "tableauth REST");
+        EventBuilder event = mail.event(EventType.RESET_PASSWORD).user(user).detail(Details.EMAIL, user.getEmail());
         try {
             user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
         } catch (ModelException e) {
