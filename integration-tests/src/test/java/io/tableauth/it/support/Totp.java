@@ -40,10 +40,19 @@ public final class Totp {
         }
     }
 
-    /** The code {@code stepOffset} steps from now, after waiting out the last 2 s of a step so it cannot roll over. */
+    /**
+     * The code {@code stepOffset} steps from now, after waiting out the last 2 s of a step so it cannot roll over, and
+     * not one {@link #fresh()} handed out before (Keycloak takes each code once: the previous step's code may be the
+     * one a setup used), waiting for the next step when it was.
+     */
     public String step(int stepOffset) {
         awayFromStepEdge();
-        return at(System.currentTimeMillis() / 1000 + (long) stepOffset * STEP_SECONDS);
+        String code = at(System.currentTimeMillis() / 1000 + (long) stepOffset * STEP_SECONDS);
+        if (!handedOut.contains(code)) {
+            return code;
+        }
+        sleep(STEP_SECONDS * 1000L);
+        return step(stepOffset);
     }
 
     /** A valid code (this step, the next or the previous one) not handed out before: Keycloak takes each code once. */
