@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,14 +49,7 @@ public final class ClusterServer implements KeycloakServer {
             Path base = work.resolve("base");
             Files.createDirectories(work);
             run(work.resolve("copy.log"), Duration.ofMinutes(2), "cp", "-a", dist.toString(), base.toString());
-            DistributionServer.deleteTree(base.resolve("data"));
-            try (var jars = Files.list(base.resolve("providers"))) {
-                for (Path jar : (Iterable<Path>) jars.filter(j -> j.toString().endsWith(".jar"))::iterator) {
-                    Files.delete(jar);
-                }
-            }
-            Files.copy(bundleJar, base.resolve("providers").resolve(bundleJar.getFileName()),
-                StandardCopyOption.REPLACE_EXISTING);
+            DistributionServer.resetState(base, bundleJar);
             // build-time options, once; the nodes then start --optimized
             run(work.resolve("build.log"), BUILD_TIMEOUT, "bash", base.resolve("bin/kc.sh").toString(), "build",
                 "--db=postgres", "--health-enabled=true", "--metrics-enabled=true", "--features=declarative-ui");

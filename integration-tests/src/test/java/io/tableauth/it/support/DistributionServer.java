@@ -146,8 +146,8 @@ final class DistributionServer implements KeycloakServer {
         return server;
     }
 
-    /** Dev mode keeps its auto-build in lib/quarkus and state in data/: start each suite from scratch. */
-    private static void resetState(Path home, Path bundleJar) throws IOException {
+    /** A fresh data/ and the bundle as the only jar in providers/: every suite, and the cluster's base, from scratch. */
+    static void resetState(Path home, Path bundleJar) throws IOException {
         deleteTree(home.resolve("data"));
         Path providers = home.resolve("providers");
         Files.createDirectories(providers);
