@@ -11,6 +11,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -22,7 +23,7 @@ import org.keycloak.models.KeycloakSession;
 
 /**
  * Root of {@code /realms/{realm}/auth}: the Baasix ({@code register}, {@code me}), Directus ({@code refresh},
- * {@code logout}) and SlashApi ({@code {identifier}/...}) dialects. {@code POST login} goes to the dialect the
+ * {@code logout}, {@code password/...}, {@code oauth/...}) and SlashApi ({@code {identifier}/...}) dialects. {@code POST login} goes to the dialect the
  * realm's tableauth settings name (Directus by default).
  */
 @Produces(MediaType.APPLICATION_JSON)
@@ -88,6 +89,26 @@ public class AuthRootResource {
     @Consumes(MediaType.WILDCARD)
     public Response directusPasswordReset(InputStream body) {
         return new DirectusResource(session).passwordReset(body);
+    }
+
+    @GET
+    @Path("oauth")
+    public Response directusProviders() {
+        return new DirectusResource(session).providers();
+    }
+
+    @GET
+    @Path("oauth/{provider}")
+    public Response directusOAuthStart(@PathParam("provider") String provider, @QueryParam("redirect") String redirect,
+                                       @QueryParam("mode") String mode) {
+        return new DirectusResource(session).oauthStart(provider, redirect, mode);
+    }
+
+    @GET
+    @Path("oauth/{provider}/callback")
+    public Response directusOAuthCallback(@PathParam("provider") String provider, @QueryParam("code") String code,
+                                          @QueryParam("state") String state, @QueryParam("error") String error) {
+        return new DirectusResource(session).oauthCallback(provider, code, state, error);
     }
 
     // --- SlashApi

@@ -246,6 +246,17 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         return wanted == null || wanted.equals(model.getId());
     }
 
+    /**
+     * True during a first login through an identity provider: such users have no password for the table, so they
+     * become Keycloak users linked to the provider (a table user with the same e-mail is found by the
+     * first-broker-login flow's "detect existing user" step instead).
+     */
+    private boolean brokeredSignup() {
+        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
+        // AbstractIdpAuthenticator.BROKERED_CONTEXT_NOTE (keycloak-services, not on this module's class path)
+        return authSession != null && authSession.getAuthNote("BROKERED_CONTEXT") != null;
+    }
+
     // --- lookup
 
     @Override
@@ -379,7 +390,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     @Override
     public UserModel addUser(RealmModel realm, String username) {
-        if (!config.writable() || !config.signupAllowed() || !inScope()) {
+        if (!config.writable() || !config.signupAllowed() || !inScope() || brokeredSignup()) {
             return null; // Keycloak then creates the user itself
         }
         SqlUserRow row = write((c, t) -> {

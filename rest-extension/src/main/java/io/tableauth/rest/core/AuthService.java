@@ -337,14 +337,38 @@ public final class AuthService {
         form.put(OAuth2Constants.GRANT_TYPE, OAuth2Constants.REFRESH_TOKEN);
         form.put(OAuth2Constants.CLIENT_ID, project.client().getClientId());
         form.put(OAuth2Constants.REFRESH_TOKEN, refreshToken.trim());
+        return tokenGrant(form, "Invalid refresh token");
+    }
+
+    // --- authorization code (provider logins)
+
+    /**
+     * Redeems an authorization code of the project's client at Keycloak's token endpoint (redirect URI and PKCE
+     * verifier checked there): the tokens of a login that ran in the browser, e.g. through an identity provider.
+     */
+    public Login exchangeCode(Project project, String code, String redirectUri, String codeVerifier) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put(OAuth2Constants.GRANT_TYPE, OAuth2Constants.AUTHORIZATION_CODE);
+        form.put(OAuth2Constants.CLIENT_ID, project.client().getClientId());
+        form.put(OAuth2Constants.CODE, code);
+        form.put(OAuth2Constants.REDIRECT_URI, redirectUri);
+        form.put(OAuth2Constants.CODE_VERIFIER, codeVerifier);
+        return tokenGrant(form, "Invalid or expired login code");
+    }
+
+    /**
+     * A token-endpoint grant that takes no password (refresh, code): any refusal but the project's own is
+     * INVALID_TOKEN with {@code refusal} as its message.
+     */
+    private Login tokenGrant(Map<String, String> form, String refusal) {
         EventBuilder event = event();
         AccessTokenResponse tokens;
         try {
             tokens = tokenEndpoint(form, event);
         } catch (AuthError e) {
             if (e.kind() != AuthError.Kind.UNKNOWN_PROJECT && e.kind() != AuthError.Kind.MISCONFIGURED) {
-                LOG.debugf("tableauth: refresh refused: %s", e.getMessage());
-                throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid refresh token");
+                LOG.debugf("tableauth: %s refused: %s", form.get(OAuth2Constants.GRANT_TYPE), e.getMessage());
+                throw new AuthError(AuthError.Kind.INVALID_TOKEN, refusal);
             }
             throw e;
         }

@@ -1,18 +1,21 @@
 package io.tableauth.rest.dialect.directus;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.PasswordReset;
 import io.tableauth.rest.core.Project;
+import io.tableauth.rest.core.ProviderLogin;
 import io.tableauth.rest.core.TokenSet;
 import io.tableauth.rest.dialect.DialectResource;
 import org.keycloak.models.KeycloakSession;
@@ -20,7 +23,9 @@ import org.keycloak.models.KeycloakSession;
 /**
  * Directus: {@code POST /auth/login} (when the realm gives Directus that path, the default), {@code POST
  * /auth/refresh} and {@code POST /auth/logout}, with {@code mode} {@code json} (tokens in the body), {@code cookie}
- * (refresh token in an HttpOnly cookie) or {@code session} (access token in an HttpOnly session cookie too).
+ * (refresh token in an HttpOnly cookie) or {@code session} (access token in an HttpOnly session cookie too);
+ * {@code GET /auth/oauth} and {@code GET /auth/oauth/{provider}} over the realm's identity providers; and {@code POST
+ * /auth/password/request|reset}.
  */
 public class DirectusResource extends DialectResource {
 
@@ -103,6 +108,78 @@ public class DirectusResource extends DialectResource {
         });
     }
 
+    /** {@code GET /auth/oauth}: the aliases of the realm's identity providers a user can log in with. */
+    public Response providers() {
+        return run(() -> {
+            ObjectNode out = object();
+            out.put("public", true);
+            new ProviderLogin(session, auth).providers().forEach(out.putArray("data")::add);
+            return json(200, out);
+        });
+    }
+
+    /**
+     * {@code GET /auth/oauth/{provider}?redirect=&mode=}: sends the browser to the provider through Keycloak. With
+     * {@code redirect} the login ends there with the refresh token in its cookie ({@code mode} cookie, the default, or
+     * session); without, the callback answers the tokens as JSON.
+     */
+    public Response oauthStart(String provider, String redirect, String mode) {
+        return run(() -> {
+            Project project = auth.project(null, null, false);
+            Mode m = mode(mode);
+            String chosen = redirect == null || redirect.isBlank() ? Mode.JSON.name()
+                : (mode == null || mode.isBlank() ? Mode.COOKIE : m).name();
+            ProviderLogin.Start start = new ProviderLogin(session, auth).start(project, provider, redirect, chosen);
+            return withCookies(redirect(start.location()), stateCookie(start.stateCookie(), start.cookieSeconds()));
+        });
+    }
+
+    /** {@code GET /auth/oauth/{provider}/callback}: where Keycloak sends the browser back with the login's code. */
+    public Response oauthCallback(String provider, String code, String state, String error) {
+        return run(() -> {
+            ProviderLogin login = new ProviderLogin(session, auth);
+            ProviderLogin.State started = login.state(provider, cookie(ProviderLogin.STATE_COOKIE), state);
+            NewCookie forget = stateCookie("", 0);
+            try {
+                if (error != null) {
+                    throw new AuthError(AuthError.Kind.INVALID_CREDENTIALS,
+                        "The identity provider login did not succeed.");
+                }
+                AuthService.Login done = login.finish(auth.project(null, null, false), started, code);
+                Response tokens = tokens(done.tokens(), Mode.valueOf(started.mode()));
+                if (started.redirect() == null) {
+                    return withCookies(tokens, forget);
+                }
+                Response.ResponseBuilder b = Response.fromResponse(redirect(URI.create(started.redirect())));
+                b.cookie(forget);
+                tokens.getCookies().values().forEach(b::cookie);
+                return b.build();
+            } catch (AuthError e) {
+                if (started.redirect() == null) {
+                    return withCookies(error(e), forget);
+                }
+                // As Directus does: back to the app, with the error's code as ?reason=.
+                URI back = UriBuilder.fromUri(started.redirect()).replaceQueryParam("reason", map(e).code()).build();
+                return withCookies(redirect(back), forget);
+            }
+        });
+    }
+
+    private static Response redirect(URI location) {
+        return Response.status(Response.Status.FOUND).location(location).header("Cache-Control", "no-store").build();
+    }
+
+    /** The provider login's state: HttpOnly, only sent to the callback, Lax so the redirect back carries it. */
+    private NewCookie stateCookie(String value, int maxAge) {
+        NewCookie.Builder b = new NewCookie.Builder(ProviderLogin.STATE_COOKIE).value(value)
+            .path("/realms/" + auth.realm().getName() + "/auth/oauth/").httpOnly(true)
+            .secure(auth.settings().cookieSecure()).sameSite(NewCookie.SameSite.LAX).maxAge(maxAge);
+        if (maxAge == 0) {
+            b.expiry(new java.util.Date(0));
+        }
+        return b.build();
+    }
+
     /** The refresh token of the body, else of the cookie (then only from an allowed origin: CSRF). */
     private String refreshToken(ObjectNode body) {
         String token = text(body, "refresh_token");
@@ -141,8 +218,21 @@ public class DirectusResource extends DialectResource {
         return cookies.isEmpty() ? response : withCookies(response, cookies.toArray(NewCookie[]::new));
     }
 
+    /** Directus's status, error code and message for an error. */
+    private record Mapped(int status, String code, String message) {
+    }
+
     @Override
     protected Response error(AuthError e) {
+        Mapped m = map(e);
+        ObjectNode out = object();
+        ObjectNode err = out.putArray("errors").addObject();
+        err.put("message", m.message());
+        err.putObject("extensions").put("code", m.code());
+        return json(m.status(), out);
+    }
+
+    private static Mapped map(AuthError e) {
         String code;
         String message = e.message();
         int status;
@@ -184,6 +274,10 @@ public class DirectusResource extends DialectResource {
                 code = "RECORD_NOT_UNIQUE";
                 status = 400;
             }
+            case NOT_FOUND -> {
+                code = "ROUTE_NOT_FOUND";
+                status = 404;
+            }
             case UNKNOWN_PROJECT -> {
                 code = "INVALID_CREDENTIALS";
                 status = 401;
@@ -193,10 +287,6 @@ public class DirectusResource extends DialectResource {
                 status = e.kind().status;
             }
         }
-        ObjectNode out = object();
-        ObjectNode err = out.putArray("errors").addObject();
-        err.put("message", message);
-        err.putObject("extensions").put("code", code);
-        return json(status, out);
+        return new Mapped(status, code, message);
     }
 }
