@@ -12,6 +12,7 @@ import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
 import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 
 /**
@@ -25,6 +26,8 @@ final class HookAuthenticator implements Authenticator {
     static final HookAuthenticator INSTANCE = new HookAuthenticator();
     /** The flow path Keycloak's token endpoint (direct grant) runs flows under. */
     private static final String DIRECT_GRANT_PATH = "token";
+    /** LoginActionsService.AUTHENTICATE_PATH: a browser login (other browser flows keep the error page). */
+    private static final String BROWSER_LOGIN_PATH = "authenticate";
 
     private HookAuthenticator() {
     }
@@ -45,6 +48,12 @@ final class HookAuthenticator implements Authenticator {
         context.getEvent().detail(Details.REASON, outcome.verdict() == HookOutcome.Verdict.DENY
             ? "tableauth login hook denied" : "tableauth login hook stopped: " + outcome.reason());
         context.getEvent().error(Errors.ACCESS_DENIED);
+        if (BROWSER_LOGIN_PATH.equals(context.getFlowPath())) {
+            // The login page again, with the hook's message in its alert and the flow started afresh: the user can
+            // log in as someone else, as after Keycloak's own "account disabled".
+            context.forkWithErrorMessage(new FormMessage(outcome.message()));
+            return;
+        }
         Response challenge = DIRECT_GRANT_PATH.equals(context.getFlowPath())
             ? Response.status(Response.Status.BAD_REQUEST)
                 .entity(new OAuth2ErrorRepresentation(OAuthErrorException.INVALID_GRANT, outcome.message()))
