@@ -27,7 +27,8 @@ class BundleJarTest {
         "com.oracle.truffle.api.provider.TruffleLanguageProvider",
         List.of("com.oracle.truffle.js.lang.JavaScriptLanguageProvider"),
         "org.keycloak.services.resource.RealmResourceProviderFactory",
-        List.of("io.tableauth.rest.ApiPathProviderFactory", "io.tableauth.rest.AuthPathProviderFactory"),
+        List.of("io.tableauth.rest.ApiPathProviderFactory", "io.tableauth.rest.AuthPathProviderFactory",
+            "io.tableauth.rest.BrandingPathProviderFactory"),
         "org.keycloak.services.ui.extend.UiTabProviderFactory",
         List.of("io.tableauth.rest.core.TableauthSettingsTab", "io.tableauth.rest.admin.ApiKeysUserTab"),
         "org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory",
@@ -55,6 +56,8 @@ class BundleJarTest {
         try (JarFile jar = new JarFile(TestSettings.bundleJar().toFile())) {
             assertTrue(read(jar, "META-INF/keycloak-themes.json").contains("\"tableauth\""));
             assertNotNull(jar.getEntry("theme/tableauth/login/theme.properties"));
+            assertTrue(read(jar, "theme/tableauth/login/template.ftl").contains("/tableauth/branding.css"));
+            assertTrue(read(jar, "theme/tableauth/login/messages/messages_en.properties").contains("loginOtpOneTime="));
             assertNotNull(jar.getEntry("theme/tableauth/email/theme.properties"));
             assertNotNull(jar.getEntry("theme/tableauth/email/html/template.ftl"));
             assertTrue(read(jar, "theme/tableauth/email/messages/messages_en.properties").contains("passwordResetSubject="));

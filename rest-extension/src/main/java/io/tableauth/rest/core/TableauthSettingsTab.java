@@ -7,6 +7,7 @@ import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
 import io.tableauth.authenticator.Hooks;
 import io.tableauth.hook.HookEngine;
+import io.tableauth.rest.branding.Branding;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -69,6 +70,19 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
         .helpText("Pages of your app a password reset mail may link to (https://app.example.com/reset-password); the "
             + "reset token is added as ?token=. Directus's reset_url must be one of them; Mavibase's mails, and "
             + "Directus requests without reset_url, link to the first.").add()
+        .property().name(Branding.LOGO_URL).label("Login page logo")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("URL of a logo (https://, or a path on this server such as /resources/...) that the tableauth login "
+            + "theme shows above the realm's display name (Realm settings → General), at most 64 px high. Needs Login "
+            + "theme tableauth (Realm settings → Themes).").add()
+        .property().name(Branding.PRIMARY_COLOR).label("Login page primary colour")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("Hex colour (#1f6feb) of the tableauth login theme's buttons, links and card border; hover is a "
+            + "shade darker. Empty keeps Keycloak's blue.").add()
+        .property().name(Branding.BACKGROUND_COLOR).label("Login page background colour")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("Hex colour (#0d1117) that replaces Keycloak's background picture on the tableauth login theme; "
+            + "the realm name above the card turns dark on light colours. Empty keeps the picture.").add()
         .property().name(Hooks.REALM_LOGIN_HOOK).label("Login hook (Keycloak users)")
         .type(ProviderConfigProperty.SCRIPT_TYPE)
         .helpText("JavaScript run at login for users that belong to no auth config, where the flow has the "
@@ -156,6 +170,10 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
                 throw new ComponentValidationException("Password reset URL " + url + " must be an http(s) URL "
                     + "without a #fragment.");
             }
+        }
+        String brandingProblem = Branding.from(model).problem();
+        if (brandingProblem != null) {
+            throw new ComponentValidationException(brandingProblem);
         }
         for (String scope : s.apiKeyScopes()) {
             if (!scope.matches("[A-Za-z0-9][A-Za-z0-9:._/-]{0,99}")) {
