@@ -180,9 +180,11 @@ class DirectusOAuthIT extends RestFixture {
             assertEquals(404, unknown.status(), alias + ": " + unknown);
             assertEquals("ROUTE_NOT_FOUND", code(unknown));
         }
-        Http.Response badMode = Http.get(start("?redirect=" + enc(AFTER) + "&mode=magic"));
-        assertEquals(400, badMode.status());
-        assertEquals("INVALID_PAYLOAD", code(badMode));
+        for (String mode : List.of("magic", "json")) {
+            Http.Response badMode = Http.get(start("?redirect=" + enc(AFTER) + "&mode=" + mode));
+            assertEquals(400, badMode.status(), mode + ": " + badMode);
+            assertEquals("INVALID_PAYLOAD", code(badMode));
+        }
     }
 
     @Test

@@ -68,8 +68,18 @@ class EmailVerificationIT extends RestFixture {
         assertEquals(201, registered.status(), registered.toString());
         assertTrue(text(registered.json(), "message").contains("verify"), registered.toString());
         assertFalse(user(email).isEmailVerified());
-        assertEquals(401, mavibase("login", body("email", email, "password", PASSWORD)).status(),
-            "the realm wants a verified e-mail before a login");
+        Http.Response unverified = mavibase("login", body("email", email, "password", PASSWORD));
+        assertEquals(403, unverified.status(), "the realm wants a verified e-mail before a login: " + unverified);
+        assertEquals("EMAIL_NOT_VERIFIED", text(unverified.json(), "error"));
+        assertEquals("Please verify your email address before logging in.", text(unverified.json(), "message"));
+        Http.Response wrong = mavibase("login", body("email", email, "password", "not the password"));
+        assertEquals(401, wrong.status(), "only the right password learns that the address waits for verification");
+        assertEquals("INVALID_CREDENTIALS", text(wrong.json(), "error"));
+        realm.admin().attackDetection().clearBruteForceForUser(user(email).getId());
+        Http.Response directus = Http.postJson(auth("login"), body("email", email, "password", PASSWORD));
+        assertEquals(403, directus.status(), directus.toString());
+        assertEquals("Please verify your email address before logging in.",
+            directus.json().get("errors").get(0).get("message").asText());
 
         URI link = verifyLink(email, 1);
         assertTrue(link.toString().startsWith(realm.uri("/api/v1/platform/auth/verify-email").toString()), link.toString());

@@ -141,8 +141,8 @@ class MavibaseIT extends RestFixture {
             assertEquals(201, r.status(), r.toString());
             assertEquals("Registration successful. Please verify your email.", text(r.json(), "message"));
             Http.Response unverified = login(email, "SecurePassword123!");
-            assertEquals(401, unverified.status());
-            assertEquals("ACCOUNT_NOT_READY", text(unverified.json(), "error"));
+            assertEquals(403, unverified.status(), unverified.toString());
+            assertEquals("EMAIL_NOT_VERIFIED", text(unverified.json(), "error"));
         } finally {
             updateRealm(r -> r.setVerifyEmail(false));
         }

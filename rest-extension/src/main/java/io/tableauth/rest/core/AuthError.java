@@ -16,6 +16,11 @@ public final class AuthError extends RuntimeException {
         ACCOUNT_DISABLED(401),
         /** Required actions pending (verify e-mail, update password, ...): no token over a REST login. */
         ACCOUNT_NOT_READY(401),
+        /**
+         * Password right, e-mail not verified while the realm wants it (Keycloak's Verify email required action):
+         * the app can offer to resend the mail.
+         */
+        EMAIL_NOT_VERIFIED(403),
         /** Password right, one-time code missing (the user has TOTP). */
         OTP_REQUIRED(401),
         /** Password right, one-time code wrong or used (or a 2FA setup/disable code that does not match). */

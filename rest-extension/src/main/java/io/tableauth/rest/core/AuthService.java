@@ -694,6 +694,8 @@ public final class AuthService {
             case "Account disabled" -> new AuthError(AuthError.Kind.ACCOUNT_DISABLED, "Account disabled");
             case "Account is not fully set up" ->
                 new AuthError(AuthError.Kind.ACCOUNT_NOT_READY, "Account is not fully set up");
+            case PasswordGrant.EMAIL_NOT_VERIFIED ->
+                new AuthError(AuthError.Kind.EMAIL_NOT_VERIFIED, "Please verify your email address before logging in.");
             default -> {
                 if (OAuthErrorException.INVALID_GRANT.equals(error) && status == 400) {
                     // An authenticator's own message (e.g. a hook's): shown as it is.

@@ -40,10 +40,14 @@ import org.keycloak.util.TokenUtil;
  * Keycloak 26.7's password grant ({@code ResourceOwnerPasswordCredentialsGrantType.process}), line for line, with
  * one addition: when the only thing missing is the one-time code (the password step passed and the flow stopped at
  * the direct-grant OTP step), the authentication session is kept so that a second request can finish the same flow
- * with the code ({@link #resume}). Everything else (authenticators, brute force, required actions, client policies,
+ * with the code ({@link #resume}); and a pending Verify email required action is named as such
+ * ({@link #EMAIL_NOT_VERIFIED}) instead of "Account is not fully set up". Everything else (authenticators, brute force, required actions, client policies,
  * events, token issuance) is Keycloak's. Not registered as a provider; re-check against Keycloak's grant on upgrades.
  */
 final class PasswordGrant extends OAuth2GrantTypeBase {
+
+    /** The error description of a login refused only because the e-mail is not verified yet. */
+    static final String EMAIL_NOT_VERIFIED = "Email not verified";
 
     /** Set when {@link #process} stopped for a one-time code; the authentication session was kept. */
     private AuthenticationSessionModel waitingForCode;
@@ -140,7 +144,9 @@ final class PasswordGrant extends OAuth2GrantTypeBase {
         UserModel user = authSession.getAuthenticatedUser();
         if (user.getRequiredActionsStream().count() > 0 || authSession.getRequiredActions().size() > 0) {
             new AuthenticationSessionManager(session).removeAuthenticationSession(realm, authSession, false);
-            String errorMessage = "Account is not fully set up";
+            String verify = UserModel.RequiredAction.VERIFY_EMAIL.name();
+            String errorMessage = user.getRequiredActionsStream().anyMatch(verify::equals)
+                || authSession.getRequiredActions().contains(verify) ? EMAIL_NOT_VERIFIED : "Account is not fully set up";
             event.detail(Details.REASON, errorMessage);
             event.error(Errors.RESOLVE_REQUIRED_ACTIONS);
             throw new CorsErrorResponseException(cors, OAuthErrorException.INVALID_GRANT, errorMessage,

@@ -164,7 +164,7 @@ public class BaasixResource extends DialectResource {
                 out.put("message", "Unauthorized");
                 yield 401;
             }
-            case ACCOUNT_DISABLED, ACCOUNT_NOT_READY, DENIED, VALIDATION -> {
+            case ACCOUNT_DISABLED, ACCOUNT_NOT_READY, EMAIL_NOT_VERIFIED, DENIED, VALIDATION -> {
                 out.put("message", e.message());
                 yield 400;
             }

@@ -127,8 +127,12 @@ public class DirectusResource extends DialectResource {
         return run(() -> {
             Project project = auth.project(null, null, false);
             Mode m = mode(mode);
-            String chosen = redirect == null || redirect.isBlank() ? Mode.JSON.name()
-                : (mode == null || mode.isBlank() ? Mode.COOKIE : m).name();
+            boolean toApp = redirect != null && !redirect.isBlank();
+            if (toApp && m == Mode.JSON && mode != null && !mode.isBlank()) {
+                // A redirect carries no body: the tokens must travel in cookies.
+                throw AuthError.validation("mode", "\"mode\" must be cookie or session when \"redirect\" is set");
+            }
+            String chosen = (!toApp ? Mode.JSON : m == Mode.JSON ? Mode.COOKIE : m).name();
             ProviderLogin.Start start = new ProviderLogin(session, auth).start(project, provider, redirect, chosen);
             return withCookies(redirect(start.location()), stateCookie(start.stateCookie(), start.cookieSeconds()));
         });
@@ -257,7 +261,7 @@ public class DirectusResource extends DialectResource {
                 message = "User suspended.";
                 status = 401;
             }
-            case ACCOUNT_NOT_READY, DENIED, FORBIDDEN, CSRF -> {
+            case ACCOUNT_NOT_READY, EMAIL_NOT_VERIFIED, DENIED, FORBIDDEN, CSRF -> {
                 code = "FORBIDDEN";
                 status = 403;
             }

@@ -329,7 +329,7 @@ public class SlashApiResource extends DialectResource {
     protected Response error(AuthError e) {
         ObjectNode out = object();
         switch (e.kind()) {
-            case INVALID_CREDENTIALS, ACCOUNT_DISABLED, ACCOUNT_NOT_READY, DENIED -> {
+            case INVALID_CREDENTIALS, ACCOUNT_DISABLED, ACCOUNT_NOT_READY, EMAIL_NOT_VERIFIED, DENIED -> {
                 out.put("message", INVALID);
                 String text = e.kind() == AuthError.Kind.INVALID_CREDENTIALS
                     ? "The provided credentials are incorrect." : e.message();
