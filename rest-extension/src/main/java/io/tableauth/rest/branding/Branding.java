@@ -12,7 +12,7 @@ import org.keycloak.models.RealmModel;
  * primary colour (buttons, links, the card's top border) and a page background. The tableauth login theme links the
  * stylesheet {@link #css()} makes, so a change shows on the next page load, without rebuilding anything.
  *
- * @param logoUrl         https URL, or a path on this server ({@code /resources/...}), or null
+ * @param logoUrl         https URL, or a path on this server, or null
  * @param primaryColor    {@code #rrggbb} or null
  * @param backgroundColor {@code #rrggbb} or null
  */

@@ -72,8 +72,8 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
             + "Directus requests without reset_url, link to the first.").add()
         .property().name(Branding.LOGO_URL).label("Login page logo")
         .type(ProviderConfigProperty.STRING_TYPE)
-        .helpText("URL of a logo (https://, or a path on this server such as /resources/...) that the tableauth login "
-            + "theme shows above the realm's display name (Realm settings → General), at most 64 px high. Needs Login "
+        .helpText("URL of a logo (https://, e.g. your app's own logo; or a path on this Keycloak server) that the "
+            + "tableauth login theme shows above the realm's display name (Realm settings → General), at most 64 px high. Needs Login "
             + "theme tableauth (Realm settings → Themes).").add()
         .property().name(Branding.PRIMARY_COLOR).label("Login page primary colour")
         .type(ProviderConfigProperty.STRING_TYPE)
