@@ -160,11 +160,17 @@ class DirectusOAuthIT extends RestFixture {
         Http.Response refreshed = postJson(auth("refresh"), body("refresh_token", text(data, "refresh_token")));
         assertEquals(200, refreshed.status(), refreshed.toString());
 
-        // Keycloak's SSO session is set too: a second provider login needs no password.
-        assertEquals(302, browser.open(start("?redirect=" + enc(AFTER))).status());
+        // Keycloak's SSO session is set too: a second provider login needs no password. In session mode the access
+        // token comes in Directus's session cookie as well.
+        assertEquals(302, browser.open(start("?redirect=" + enc(AFTER) + "&mode=session")).status());
         Http.Response again = browser.follow(authority());
         assertEquals(302, again.status(), again.toString());
         assertEquals(AFTER, browser.location().toString());
+        String session = Http.setCookies(again).get("directus_session_token");
+        assertNotNull(session, again.raw().headers().map().toString());
+        assertNotNull(Http.setCookies(again).get("directus_refresh_token"));
+        var sessionClaims = Tokens.verifyAccessToken(realm, Http.cookieValue(session));
+        assertEquals(PROVIDER_EMAIL, sessionClaims.getStringClaim("email"));
     }
 
     @Test
