@@ -212,19 +212,31 @@ public abstract class DialectResource {
 
     /** An HttpOnly auth cookie with the realm's SameSite and Secure settings, scoped to this realm's paths. */
     protected NewCookie authCookie(String name, String value, long maxAgeSeconds) {
-        TableauthSettings s = auth.settings();
-        return new NewCookie.Builder(name).value(value).path(cookiePath()).httpOnly(true).secure(s.cookieSecure())
-            .sameSite(NewCookie.SameSite.valueOf(s.cookieSameSite().toUpperCase(java.util.Locale.ROOT)))
-            .maxAge(maxAgeSeconds > 0 && maxAgeSeconds < Integer.MAX_VALUE ? (int) maxAgeSeconds : NewCookie.DEFAULT_MAX_AGE)
-            .build();
+        return httpOnlyCookie(name, value, cookiePath(), realmSameSite(),
+            maxAgeSeconds > 0 && maxAgeSeconds < Integer.MAX_VALUE ? (int) maxAgeSeconds : NewCookie.DEFAULT_MAX_AGE);
     }
 
     /** A cookie that makes the browser forget one of ours. */
     protected NewCookie expiredCookie(String name) {
-        TableauthSettings s = auth.settings();
-        return new NewCookie.Builder(name).value("").path(cookiePath()).httpOnly(true).secure(s.cookieSecure())
-            .sameSite(NewCookie.SameSite.valueOf(s.cookieSameSite().toUpperCase(java.util.Locale.ROOT)))
-            .maxAge(0).expiry(new java.util.Date(0)).build();
+        return httpOnlyCookie(name, "", cookiePath(), realmSameSite(), 0);
+    }
+
+    /**
+     * An HttpOnly cookie, Secure as the realm's settings say; {@code maxAge} 0 expires it (with a past date too, for
+     * browsers that read only Expires).
+     */
+    protected NewCookie httpOnlyCookie(String name, String value, String path, NewCookie.SameSite sameSite,
+                                       int maxAge) {
+        NewCookie.Builder b = new NewCookie.Builder(name).value(value).path(path).httpOnly(true)
+            .secure(auth.settings().cookieSecure()).sameSite(sameSite).maxAge(maxAge);
+        if (maxAge == 0) {
+            b.expiry(new java.util.Date(0));
+        }
+        return b.build();
+    }
+
+    private NewCookie.SameSite realmSameSite() {
+        return NewCookie.SameSite.valueOf(auth.settings().cookieSameSite().toUpperCase(java.util.Locale.ROOT));
     }
 
     private String cookiePath() {

@@ -175,13 +175,8 @@ public class DirectusResource extends DialectResource {
 
     /** The provider login's state: HttpOnly, only sent to the callback, Lax so the redirect back carries it. */
     private NewCookie stateCookie(String value, int maxAge) {
-        NewCookie.Builder b = new NewCookie.Builder(ProviderLogin.STATE_COOKIE).value(value)
-            .path("/realms/" + auth.realm().getName() + "/auth/oauth/").httpOnly(true)
-            .secure(auth.settings().cookieSecure()).sameSite(NewCookie.SameSite.LAX).maxAge(maxAge);
-        if (maxAge == 0) {
-            b.expiry(new java.util.Date(0));
-        }
-        return b.build();
+        return httpOnlyCookie(ProviderLogin.STATE_COOKIE, value, "/realms/" + auth.realm().getName() + "/auth/oauth/",
+            NewCookie.SameSite.LAX, maxAge);
     }
 
     /** The refresh token of the body, else of the cookie (then only from an allowed origin: CSRF). */
