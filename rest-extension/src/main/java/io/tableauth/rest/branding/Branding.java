@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Locale;
 
 import io.tableauth.authenticator.Hooks;
+import io.tableauth.rest.core.TableauthSettings;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.RealmModel;
 
@@ -30,8 +31,8 @@ public record Branding(String logoUrl, String primaryColor, String backgroundCol
     }
 
     public static Branding from(ComponentModel model) {
-        return new Branding(blankToNull(model.get(LOGO_URL)), blankToNull(model.get(PRIMARY_COLOR)),
-            blankToNull(model.get(BACKGROUND_COLOR)));
+        return new Branding(TableauthSettings.blankToNull(model.get(LOGO_URL)), TableauthSettings.blankToNull(model.get(PRIMARY_COLOR)),
+            TableauthSettings.blankToNull(model.get(BACKGROUND_COLOR)));
     }
 
     /** Null when every value is usable, else what is wrong, worded for the admin console. */
@@ -126,9 +127,5 @@ public record Branding(String logoUrl, String primaryColor, String backgroundCol
             lin[i] = s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
         }
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2] > 0.179;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
     }
 }

@@ -3,8 +3,6 @@ package io.tableauth.rest.core;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.List;
 
 import jakarta.ws.rs.core.UriBuilder;
@@ -20,6 +18,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.OIDCLoginProtocolService;
+import org.keycloak.protocol.oidc.utils.PkceUtils;
 import org.keycloak.protocol.oidc.utils.RedirectUtils;
 import org.keycloak.representations.JsonWebToken;
 import org.keycloak.services.resources.RealmsResource;
@@ -133,14 +132,14 @@ public final class ProviderLogin {
         state.redirect = target;
         state.mode = mode;
         state.state = SecretGenerator.getInstance().randomString(32);
-        state.verifier = SecretGenerator.getInstance().randomString(64);
+        state.verifier = PkceUtils.generateCodeVerifier();
         URI location = OIDCLoginProtocolService.authUrl(session.getContext().getUri().getBaseUriBuilder())
             .queryParam(OAuth2Constants.CLIENT_ID, client.getClientId())
             .queryParam(OAuth2Constants.RESPONSE_TYPE, OAuth2Constants.CODE)
             .queryParam(OAuth2Constants.REDIRECT_URI, callback)
             .queryParam(OAuth2Constants.SCOPE, OAuth2Constants.SCOPE_OPENID)
             .queryParam(OAuth2Constants.STATE, state.state)
-            .queryParam(OAuth2Constants.CODE_CHALLENGE, challenge(state.verifier))
+            .queryParam(OAuth2Constants.CODE_CHALLENGE, PkceUtils.generateS256CodeChallenge(state.verifier))
             .queryParam(OAuth2Constants.CODE_CHALLENGE_METHOD, OAuth2Constants.PKCE_METHOD_S256)
             .queryParam(AdapterConstants.KC_IDP_HINT, provider)
             .build(realm.getName());
@@ -183,14 +182,5 @@ public final class ProviderLogin {
 
     private UriBuilder realmBase() {
         return RealmsResource.realmBaseUrl(session.getContext().getUri());
-    }
-
-    private static String challenge(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -150,7 +150,8 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
         }
     }
 
-    private static String blankToNull(String s) {
+    /** A setting's value trimmed, or null when it is absent or blank. */
+    public static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
     }
 }
