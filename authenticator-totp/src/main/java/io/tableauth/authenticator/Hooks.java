@@ -60,6 +60,9 @@ public final class Hooks {
 
     /**
      * Runs the signup hook for a sign-up into {@code target} (an auth config, or {@code null} for Keycloak itself).
+     * {@code fields} shows the script what was submitted, as submitted; {@code user} is built only from the profile
+     * fields and from what tableauth itself sets on a new user (enabled, e-mail not verified), so a submitted field
+     * named {@code emailVerified} or {@code enabled} cannot make a script believe it.
      *
      * @param fields the submitted fields; passwords are left out before the script sees them
      */
@@ -75,11 +78,27 @@ public final class Hooks {
                 visible.put(k, v);
             }
         });
-        Map<String, Object> user = new LinkedHashMap<>(visible);
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("id", null);
+        user.put(UserModel.USERNAME, normalised(fields.get(UserModel.USERNAME), true));
+        user.put(UserModel.EMAIL, normalised(fields.get(UserModel.EMAIL), true));
+        user.put(UserModel.FIRST_NAME, normalised(fields.get(UserModel.FIRST_NAME), false));
+        user.put(UserModel.LAST_NAME, normalised(fields.get(UserModel.LAST_NAME), false));
+        user.put(UserModel.ENABLED, true);
+        user.put(UserModel.EMAIL_VERIFIED, false);
         user.put("authConfig", target == null ? null : target.getName());
         String name = target != null ? "signup hook of auth config " + target.getName()
             : "signup hook of realm " + realm.getName();
         return HookEngine.get().run(name, code, user, visible, SIGNUP_DENIED, SIGNUP_STOPPED);
+    }
+
+    /** A profile field as Keycloak stores it: trimmed, usernames and e-mails in lower case; blank is null. */
+    private static String normalised(String value, boolean lowerCase) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        return lowerCase ? v.toLowerCase(java.util.Locale.ROOT) : v;
     }
 
     /**

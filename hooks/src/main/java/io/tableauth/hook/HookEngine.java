@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,10 +34,12 @@ import org.jboss.logging.Logger;
  * <p>The sandbox is GraalJS with everything outside JavaScript switched off: no host classes or objects, no I/O,
  * threads, processes, native code, environment or other languages. Each run gets a fresh context (nothing survives
  * from one login to the next) from one shared engine, so a script is parsed once per distinct source text, that
- * is once per configuration change. Three limits stop a runaway script, whichever comes first: a statement count
- * (endless loops), a wall-clock time and the bytes the running thread allocates (huge allocations). A watchdog
- * cancels the context when time or memory runs out; the run happens on the caller's thread, so nothing is left
- * running afterwards.
+ * is once per configuration change. Hooks are realm admins' code, so the limits hold against a hostile script,
+ * not only a buggy one: a statement count (endless loops); a wall-clock time; the bytes the running thread allocates
+ * (growing arrays and objects), watched every few milliseconds; caps on single allocations that could outrun the
+ * watch (strings, typed arrays and array buffers); and a cap on the runs at once on this node, past which a run is
+ * refused at once rather than queued. A watchdog cancels the context when time or memory runs out; the run happens
+ * on the caller's thread, so nothing is left running afterwards.
  */
 public final class HookEngine {
 
@@ -48,7 +51,11 @@ public final class HookEngine {
     public static final long TIME_LIMIT_MILLIS = 1_000;
     /** Bytes the running thread may allocate during one run. */
     public static final long ALLOCATION_LIMIT_BYTES = 128L * 1024 * 1024;
-    private static final long WATCH_PERIOD_MILLIS = 5;
+    /** Longest string a script may build, in characters (GraalJS's own limit is about 2^30). */
+    public static final int STRING_LENGTH_LIMIT = 1 << 22;
+    /** Most elements of one typed array, and bytes of one ArrayBuffer (a single allocation, too fast to watch). */
+    public static final int TYPED_ARRAY_LENGTH_LIMIT = 1 << 22;
+    private static final long WATCH_PERIOD_MILLIS = 2;
     private static final int MAX_CACHED_SOURCES = 256;
 
     private static final String PREFIX = "(function (__input) { var __in = JSON.parse(__input); "
@@ -66,6 +73,21 @@ public final class HookEngine {
     private final com.sun.management.ThreadMXBean threads = allocationCounter();
     private volatile Engine engine;
     private volatile ScheduledExecutorService watchdog;
+    /** Runs at once on this node; replaced (not resized) when the operator's option is read at startup. */
+    private volatile Semaphore running = new Semaphore(defaultMaxConcurrentRuns());
+
+    /** Default cap on runs at once: one per processor, at least two. */
+    public static int defaultMaxConcurrentRuns() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Sets the cap on hook runs at once on this node (the server operator's option). */
+    public void maxConcurrentRuns(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("tableauth: the hook run cap must be at least 1, not " + max);
+        }
+        running = new Semaphore(max);
+    }
 
     private HookEngine() {
     }
@@ -120,7 +142,17 @@ public final class HookEngine {
         } catch (java.io.IOException e) {
             return stop(name, "its input could not be serialised: " + e.getMessage(), stopped);
         }
-        Context context = newContext();
+        Semaphore permits = running;
+        if (!permits.tryAcquire()) {
+            return stop(name, "too many hooks were running on this node at once", stopped);
+        }
+        Context context;
+        try {
+            context = newContext();
+        } catch (RuntimeException e) {
+            permits.release();
+            throw e;
+        }
         AtomicReference<String> limitHit = new AtomicReference<>();
         ScheduledFuture<?> watch = watch(context, Thread.currentThread(), limitHit);
         try {
@@ -158,6 +190,7 @@ public final class HookEngine {
             } catch (RuntimeException e) {
                 LOG.debugf("tableauth: closing a hook context: %s", e.getMessage());
             }
+            permits.release();
         }
     }
 
@@ -177,6 +210,10 @@ public final class HookEngine {
             .allowPolyglotAccess(PolyglotAccess.NONE)
             .allowValueSharing(false)
             .allowInnerContextOptions(false)
+            // Experimental in GraalJS, but the only caps on a single huge allocation in the community edition.
+            .allowExperimentalOptions(true)
+            .option("js.string-length-limit", Integer.toString(STRING_LENGTH_LIMIT))
+            .option("js.max-typed-array-length", Integer.toString(TYPED_ARRAY_LENGTH_LIMIT))
             .resourceLimits(limits)
             .out(OutputStream.nullOutputStream())
             .err(OutputStream.nullOutputStream())

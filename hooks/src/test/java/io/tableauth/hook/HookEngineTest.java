@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 class HookEngineTest {
 
     private static final HookEngine HOOKS = HookEngine.get();
+    /** One statement that runs for seconds without allocating much: exponential backtracking. */
+    private static final String REDOS = "return /^(a+)+\\1$/.test('a'.repeat(28) + '!');";
     private static final Map<String, Object> ACTIVE = Map.of("id", "f:c:1", "username", "ann", "isActive", true);
     private static final Map<String, Object> INACTIVE = Map.of("id", "f:c:2", "username", "bob", "isActive", false);
     private static final String MASKAPI_EXAMPLE = "// Example: block inactive users\n"
@@ -26,6 +28,17 @@ class HookEngineTest {
 
     private static HookOutcome run(String code, Map<String, Object> user) {
         return HOOKS.run("test hook", code, user, null, "Access denied.", "Stopped.");
+    }
+
+    /** The script is stopped (the user reads the "stopped" sentence) within the bound. */
+    private static void assertStoppedWithin(String script, long boundMillis) {
+        long start = System.nanoTime();
+        HookOutcome outcome = run(script, ACTIVE);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(HookOutcome.Verdict.STOPPED, outcome.verdict(), script + " -> " + outcome);
+        assertEquals("Stopped.", outcome.message());
+        assertTrue(millis < boundMillis, script + " took " + millis + " ms");
+        System.out.printf("%-75s stopped after %5d ms: %s%n", script, millis, outcome.reason());
     }
 
     @Test
@@ -70,7 +83,8 @@ class HookEngineTest {
         for (String escape : new String[] {
             "return Java.type('java.lang.Runtime') != null;",
             "return typeof Packages !== 'undefined' && java.lang.System.exit(1);",
-            "load('/etc/passwd'); return true;",
+            "load('" + leakyScript() + "'); return typeof leaked !== 'undefined';",
+            "return typeof readFully === 'function' && readFully('/etc/hostname') != null;",
             "return Polyglot.eval('js', '1') === 1;",
             "return typeof require === 'function' && require('fs') != null;",
             "return typeof process !== 'undefined' && process.exit(1);",
@@ -78,6 +92,72 @@ class HookEngineTest {
         }) {
             HookOutcome outcome = run(escape, ACTIVE);
             assertTrue(!outcome.allowed(), escape + " -> " + outcome);
+        }
+    }
+
+    /** A file that is valid JavaScript, so a load() that worked would be seen, not hidden by a syntax error. */
+    private static String leakyScript() {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("tableauth-hook", ".js");
+            java.nio.file.Files.writeString(file, "var leaked = true;");
+            file.toFile().deleteOnExit();
+            return file.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void singleHugeAllocationsAreRefusedAtOnce() {
+        for (String huge : new String[] {
+            "return new ArrayBuffer(2**30).byteLength > 0;",
+            "return new Uint8Array(2**30).length > 0;",
+            "return new Float64Array(2**27).length > 0;",
+            "return 'x'.repeat(2**29).length > 0;",
+            "return 'abc'.padEnd(2**29).length > 0;",
+            "return new Array(2**26).join('xy').length > 0;",
+            "return JSON.stringify(new Array(2**24).fill('abcdefgh')).length > 0;",
+            "return new Array(2**29).fill(1).length > 0;",
+            "return Array.from({length: 2**26}, (_, i) => i).length > 0;",
+        }) {
+            assertStoppedWithin(huge, HookEngine.TIME_LIMIT_MILLIS + 1_000);
+        }
+        // The limits leave room for what a hook really does.
+        assertEquals(HookOutcome.Verdict.ALLOW,
+            run("return 'x'.repeat(100000).length === 100000 && new Uint8Array(65536).length === 65536;", ACTIVE)
+                .verdict());
+    }
+
+    @Test
+    void pastTheCapOnRunsAtOnceAHookIsRefusedWithoutWaiting() throws Exception {
+        HOOKS.maxConcurrentRuns(2);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(2);
+            java.util.List<java.util.concurrent.Future<HookOutcome>> busy = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                busy.add(pool.submit(() -> {
+                    started.countDown();
+                    // one statement, little memory (a backtracking regular expression): the time limit stops it
+                    return run(REDOS, ACTIVE);
+                }));
+            }
+            started.await();
+            Thread.sleep(150); // both runs are inside the sandbox now
+            long start = System.nanoTime();
+            HookOutcome third = run(MASKAPI_EXAMPLE, ACTIVE);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(HookOutcome.Verdict.STOPPED, third.verdict(), third.toString());
+            assertTrue(third.reason().contains("too many"), third.reason());
+            assertTrue(millis < 100, "the refusal waited " + millis + " ms");
+            for (var f : busy) {
+                assertEquals(HookOutcome.Verdict.STOPPED, f.get().verdict());
+            }
+            // Once they end, the next run is served.
+            assertEquals(HookOutcome.Verdict.ALLOW, run(MASKAPI_EXAMPLE, ACTIVE).verdict());
+        } finally {
+            pool.shutdownNow();
+            HOOKS.maxConcurrentRuns(HookEngine.defaultMaxConcurrentRuns());
         }
     }
 
@@ -100,14 +180,9 @@ class HookEngineTest {
             "var s = 'x'.repeat(1 << 28); return s.length > 0 && s.repeat(8).length > 0;",
             "return new Array(200000000).fill(0).length > 0;",
             "function f() { return f() + 1; } return f();",
+            REDOS,
         }) {
-            long start = System.nanoTime();
-            HookOutcome outcome = run(runaway, ACTIVE);
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            assertEquals(HookOutcome.Verdict.STOPPED, outcome.verdict(), runaway + " -> " + outcome);
-            assertEquals("Stopped.", outcome.message());
-            assertTrue(millis < HookEngine.TIME_LIMIT_MILLIS + 2_000, runaway + " took " + millis + " ms");
-            System.out.printf("%-70s stopped after %5d ms: %s%n", runaway, millis, outcome.reason());
+            assertStoppedWithin(runaway, HookEngine.TIME_LIMIT_MILLIS + 2_000);
         }
         Set<String> added = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
             .filter(t -> !t.getName().equals("tableauth-hook-watchdog")).map(Thread::getName)

@@ -41,6 +41,11 @@ class HookIT extends RestFixture {
 
     private String hookedId;
 
+    /** Another realm of the same server, whose logins must not suffer from this realm's hooks. */
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final io.tableauth.it.support.TestRealm neighbour =
+        io.tableauth.it.support.TestRealm.fromResource("/realms/sql-realm.json");
+
     @BeforeAll
     void hooksAndFlows() throws SQLException {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
@@ -310,6 +315,101 @@ class HookIT extends RestFixture {
         } finally {
             hooked.getConfig().putSingle("loginHook", LOGIN_HOOK);
             realm.admin().components().component(hookedId).update(hooked);
+        }
+    }
+
+    @Test
+    void hugeAllocationsAreRefusedWhileAnotherRealmKeepsLoggingIn() throws Exception {
+        String email = unique("hbig");
+        insertHooked(email, true);
+        String[] mapi = {"x-mapi-key", "app", "x-mapi-auth-config-id", hookedId};
+        ComponentRepresentation hooked = realm.admin().components().component(hookedId).toRepresentation();
+        java.util.concurrent.ExecutorService attackers = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            for (String huge : List.of("return new ArrayBuffer(2**30).byteLength > 0;",
+                "return 'x'.repeat(2**29).length > 0;",
+                "return new Array(2**28).fill(1).length > 0;",
+                "var keep = []; for (;;) keep.push(new Float64Array(4000000));")) {
+                hooked.getConfig().putSingle("loginHook", huge);
+                realm.admin().components().component(hookedId).update(hooked);
+                // Six logins of the hostile realm at once, over and over, while the neighbour realm logs in.
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                List<java.util.concurrent.Future<List<Http.Response>>> attacks = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    attacks.add(attackers.submit(() -> {
+                        List<Http.Response> answers = new java.util.ArrayList<>();
+                        while (!stop.get()) {
+                            answers.add(postJson(api("v1/auth/login"), body("credential", email, "password",
+                                TABLE_PASSWORD), mapi));
+                        }
+                        return answers;
+                    }));
+                }
+                long deadline = System.nanoTime() + 4_000_000_000L;
+                int neighbourLogins = 0;
+                while (System.nanoTime() < deadline) {
+                    long start = System.nanoTime();
+                    Http.Response ok = io.tableauth.it.support.Tokens.passwordGrant(neighbour, "app", "local-admin",
+                        "local-admin-password");
+                    long millis = (System.nanoTime() - start) / 1_000_000;
+                    assertEquals(200, ok.status(), "the neighbour realm during " + huge + ": " + ok);
+                    assertTrue(millis < 10_000, "a neighbour login took " + millis + " ms during " + huge);
+                    neighbourLogins++;
+                }
+                stop.set(true);
+                int stopped = 0;
+                for (var attack : attacks) {
+                    for (Http.Response r : attack.get()) {
+                        // Each stopped hook is a failed login, so brute-force detection soon locks the user: then
+                        // the answer is the usual invalid-credentials one. Never a token, never a 500.
+                        assertEquals(401, r.status(), huge + " -> " + r);
+                        String error = text(r.json(), "error");
+                        assertTrue(error.equals("DENIED") || error.equals("INVALID_CREDENTIALS"), huge + " -> " + r);
+                        if (error.equals("DENIED")) {
+                            assertEquals("Login is not possible right now: the login check could not be completed.",
+                                text(r.json(), "message"), huge + " -> " + r);
+                            stopped++;
+                        }
+                    }
+                }
+                assertTrue(stopped > 0 && neighbourLogins > 0, huge + ": " + stopped + " / " + neighbourLogins);
+                forgetFailures();
+            }
+            assertTrue(realm.server().logTail(2000).contains("too many hooks were running on this node at once")
+                || realm.server().logTail(2000).contains("RangeError"), "the log says why the hooks stopped");
+        } finally {
+            attackers.shutdownNow();
+            hooked.getConfig().putSingle("loginHook", LOGIN_HOOK);
+            realm.admin().components().component(hookedId).update(hooked);
+        }
+    }
+
+    @Test
+    void aSignupHookSeesTheFormAsSentButAUserOnlyAsKeycloakWillStoreIt() throws Exception {
+        // The hook tells what it saw; it runs before Keycloak's own checks of the form (the flow's first step).
+        ComponentRepresentation members = realm.admin().components().component(membersId).toRepresentation();
+        members.getConfig().putSingle("signupHook", "throw new Error('user ' + user.emailVerified + '/' + user.enabled "
+            + "+ '/' + user.username + ', fields ' + fields.emailVerified + '/' + fields.enabled);");
+        realm.admin().components().component(membersId).update(members);
+        try {
+            String faker = unique("Faker");
+            FormBrowser browser = new FormBrowser();
+            browser.open(realm.uri("/protocol/openid-connect/registrations?client_id=web"
+                + "&response_type=code&scope=openid&redirect_uri=" + REDIRECT));
+            Map<String, String> form = new java.util.LinkedHashMap<>();
+            form.put("username", faker);
+            form.put("email", faker);
+            form.put("password", "a good password");
+            form.put("password-confirm", "a good password");
+            form.put("emailVerified", "true");
+            form.put("enabled", "false");
+            Http.Response r = browser.submit("kc-register-form", form);
+            assertTrue(r.body().contains("user false/true/" + faker.toLowerCase() + ", fields true/false"),
+                "the hook's view of the sign-up: " + r.body());
+            assertNull(column("members", faker.toLowerCase(), "id"));
+        } finally {
+            members.getConfig().putSingle("signupHook", SIGNUP_HOOK);
+            realm.admin().components().component(membersId).update(members);
         }
     }
 }
