@@ -43,15 +43,23 @@ cat <<BANNER
 
 BANNER
 
-# The demo realm's auth config reads an H2 users table that Keycloak creates and seeds itself on first
-# connect (demo/app-users.sql); the realm import fills in these two paths.
-export TABLEAUTH_DEMO_DIR="$PWD/demo"
+# The demo application's users table: an H2 file, created and seeded here before Keycloak starts, with the script
+# runner of the H2 inside the bundle (its files name its relocated classes, so the bundle's H2 must write them).
+# demo/app-users.sql only adds what is missing, so a re-run keeps changes. tableauth never lets a JDBC URL run a
+# script itself (H2's INIT is refused): that would run a realm admin's code on the server.
 export TABLEAUTH_DEMO_DATA="$PWD/$DEMO_DIR/appdata"
 mkdir -p "$TABLEAUTH_DEMO_DATA"
+echo "[demo] seeding the demo users table ($DEMO_DIR/appdata)"
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$(ls bundle/target/tableauth-keycloak-*.jar | grep -v original)" \
+  io.tableauth.shaded.h2.tools.RunScript -url "jdbc:h2:file:$TABLEAUTH_DEMO_DATA/appdb" -user sa \
+  -script demo/app-users.sql
 
 export KC_BOOTSTRAP_ADMIN_USERNAME="$ADMIN_USER"
 export KC_BOOTSTRAP_ADMIN_PASSWORD="$ADMIN_PASSWORD"
 # declarative-ui: Keycloak's (experimental) admin-console extension feature, which shows the tableauth-settings
-# tab under Realm settings.
+# tab under Realm settings. The tableauth-sql options are the server operator's: H2 files are off unless allowed, and
+# auth configs may open them only in the demo's data folder.
 exec bash "$KC_HOME/bin/kc.sh" start-dev --import-realm --http-host=127.0.0.1 --http-port="$PORT" \
-  --features=declarative-ui
+  --features=declarative-ui \
+  --spi-storage--tableauth-sql--allow-h2=true \
+  --spi-storage--tableauth-sql--allowed-jdbc-urls="h2:file:$TABLEAUTH_DEMO_DATA/*,postgresql://*:*/*,mariadb://*:*/*"

@@ -30,12 +30,37 @@ import org.keycloak.representations.info.ThemeInfoRepresentation;
 @ExtendWith(KeycloakExtension.class)
 class SmokeIT {
 
-    /** The demo realm as README's demo imports it, its H2 users table in a folder of this run. */
+    /** The demo realm as README's demo imports it, its H2 users table seeded as demo.sh seeds it. */
     @RegisterExtension
     static final TestRealm DEMO = TestRealm.fromJson(TestSettings.demoRealm(), Map.of(
-        "TABLEAUTH_DEMO_DIR", TestSettings.demoRealm().toAbsolutePath().getParent().toString(),
-        "TABLEAUTH_DEMO_DATA", Path.of(System.getProperty("tableauth.it.work.dir"), "demo-data-" + System.nanoTime())
-            .toAbsolutePath().toString()));
+        "TABLEAUTH_DEMO_DATA", seededDemoData().toString()));
+
+    /**
+     * A folder of this run (where the suite's server allows H2 files) with the demo's table, seeded as demo.sh seeds
+     * it: the bundle's own H2 runs demo/app-users.sql in a process of its own.
+     */
+    private static Path seededDemoData() {
+        Path data = Path.of(System.getProperty("tableauth.it.work.dir"), "h2", "demo-data-" + System.nanoTime())
+            .toAbsolutePath();
+        try {
+            java.nio.file.Files.createDirectories(data);
+            Process seed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", TestSettings.bundleJar().toString(), "io.tableauth.shaded.h2.tools.RunScript",
+                "-url", "jdbc:h2:file:" + data + "/appdb", "-user", "sa",
+                "-script", TestSettings.demoRealm().toAbsolutePath().getParent().resolve("app-users.sql").toString())
+                .redirectErrorStream(true).start();
+            String out = new String(seed.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (seed.waitFor() != 0) {
+                throw new IllegalStateException("Seeding the demo table failed: " + out);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("Could not seed the demo table in " + data, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return data;
+    }
 
     /** SPI name → the tableauth provider ids Keycloak must report under it. */
     private static final Map<String, Set<String>> EXPECTED_PROVIDERS = Map.of(

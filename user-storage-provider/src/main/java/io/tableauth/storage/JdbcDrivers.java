@@ -1,26 +1,22 @@
 package io.tableauth.storage;
 
+import io.tableauth.storage.jdbc.DatabaseKind;
+
 /**
- * The JDBC driver for an application database, picked by URL. The PostgreSQL, MariaDB/MySQL and H2 drivers are
- * inside the bundle, relocated: Keycloak hides from providers the drivers of database vendors it does not use itself.
+ * The JDBC driver for each kind of application database. The PostgreSQL, MariaDB/MySQL and H2 drivers are inside the
+ * bundle, relocated: Keycloak hides from providers the drivers of database vendors it does not use itself. No other
+ * driver is ever used: tableauth checks the URL parameters of these three only.
  */
 final class JdbcDrivers {
 
     private JdbcDrivers() {
     }
 
-    /** The driver class for a URL, or null to let java.sql.DriverManager find one (a jar added to providers/). */
-    static String driverClassFor(String jdbcUrl) {
-        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
-            return org.postgresql.Driver.class.getName();
-        }
-        if (jdbcUrl.startsWith("jdbc:mariadb:")
-            || (jdbcUrl.startsWith("jdbc:mysql:") && jdbcUrl.contains("permitMysqlScheme"))) {
-            return org.mariadb.jdbc.Driver.class.getName();
-        }
-        if (jdbcUrl.startsWith("jdbc:h2:")) {
-            return org.h2.Driver.class.getName();
-        }
-        return null;
+    static String driverClassFor(DatabaseKind kind) {
+        return switch (kind) {
+            case POSTGRESQL -> org.postgresql.Driver.class.getName();
+            case MARIADB -> org.mariadb.jdbc.Driver.class.getName();
+            case H2 -> org.h2.Driver.class.getName();
+        };
     }
 }

@@ -18,30 +18,30 @@ final class SqlAuthConfig implements AutoCloseable {
     private static final long CONNECTION_TIMEOUT_MS = 3_000;
 
     private final SqlUserStorageConfig config;
+    private final DatabaseConnector connector;
     private final HikariDataSource pool;
     private final PasswordHasher hasher;
     private volatile UserTable table;
     private volatile String dummyHash;
 
-    SqlAuthConfig(String name, SqlUserStorageConfig config) {
+    SqlAuthConfig(String name, SqlUserStorageConfig config, DatabaseConnector connector) {
         this.config = config;
+        this.connector = connector;
         this.hasher = config.hasher();
-        this.pool = new HikariDataSource(poolConfig(name, config, CONNECTION_TIMEOUT_MS));
+        this.pool = connector.refusal() == null
+            ? new HikariDataSource(poolConfig(name, connector, config.maxPoolSize(), CONNECTION_TIMEOUT_MS)) : null;
     }
 
     /** Pool settings shared with the one-connection check that runs when an admin saves a config. */
-    static HikariConfig poolConfig(String name, SqlUserStorageConfig config, long connectionTimeoutMs) {
+    static HikariConfig poolConfig(String name, DatabaseConnector connector, int maxPoolSize, long connectionTimeoutMs) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("tableauth-" + name.replaceAll("[^A-Za-z0-9_-]", "_"));
-        hc.setJdbcUrl(config.jdbcUrl());
-        String driver = JdbcDrivers.driverClassFor(config.jdbcUrl());
-        if (driver != null) {
-            hc.setDriverClassName(driver);
-        }
-        hc.setUsername(config.dbUser());
-        hc.setPassword(config.dbPassword());
-        hc.setMaximumPoolSize(config.maxPoolSize());
-        hc.setMinimumIdle(Math.min(2, config.maxPoolSize()));
+        hc.setJdbcUrl(connector.url());
+        hc.setDriverClassName(JdbcDrivers.driverClassFor(connector.target().kind()));
+        hc.setUsername(connector.user());
+        hc.setPassword(connector.password());
+        hc.setMaximumPoolSize(maxPoolSize);
+        hc.setMinimumIdle(Math.min(2, maxPoolSize));
         hc.setConnectionTimeout(connectionTimeoutMs);
         hc.setValidationTimeout(Math.min(2_000, connectionTimeoutMs));
         // Start even when the database is down: that config's logins fail cleanly and recover by themselves.
@@ -84,6 +84,9 @@ final class SqlAuthConfig implements AutoCloseable {
     }
 
     Connection connection() throws SQLException {
+        if (pool == null) {
+            throw new SQLException(connector.refusal(), "08004");
+        }
         return pool.getConnection();
     }
 
@@ -112,6 +115,8 @@ final class SqlAuthConfig implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        if (pool != null) {
+            pool.close();
+        }
     }
 }

@@ -132,7 +132,7 @@ public record SqlUserStorageConfig(
         return new SqlUserStorageConfig(
             jdbcUrl,
             value(model, DB_USER, null),
-            model.get(DB_PASSWORD),
+            DatabasePassword.unwrap(model.get(DB_PASSWORD)),
             SqlIdentifier.table("Table", required(model, TABLE, "Table")),
             SqlIdentifier.column("ID column", value(model, ID_COLUMN, DEFAULT_ID_COLUMN)),
             List.copyOf(credentials),

@@ -10,10 +10,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import java.util.regex.Pattern;
+
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.tableauth.hook.HookEngine;
 import io.tableauth.storage.hash.HashTarget;
+import io.tableauth.storage.jdbc.DatabaseAllowList;
+import io.tableauth.storage.jdbc.DatabaseFailure;
+import io.tableauth.storage.jdbc.JdbcTarget;
+import org.keycloak.Config;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
@@ -24,6 +30,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderFactory;
 import org.keycloak.storage.UserStorageProviderModel;
+import org.keycloak.vault.VaultStringSecret;
 
 /** Registers the "SQL table" user federation type: one component per auth config (one users table). */
 public class SqlUserStorageProviderFactory implements UserStorageProviderFactory<SqlUserStorageProvider> {
@@ -40,19 +47,27 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     private static final Logger LOG = Logger.getLogger(SqlUserStorageProviderFactory.class);
     private static final long VALIDATION_CONNECT_TIMEOUT_MS = 5_000;
 
+    /** Provider option: how many hook scripts may run at once on this node. */
+    public static final String OPTION_HOOK_MAX_CONCURRENT_RUNS = "hook-max-concurrent-runs";
+    private static final Pattern VAULT_REFERENCE = Pattern.compile("^\\$\\{vault\\.(.+?)}$");
+
     /** Live state per auth config (component id) on this node; rebuilt when the settings differ. */
     private final Map<String, SqlAuthConfig> configs = new ConcurrentHashMap<>();
+    /** The operator's word on which databases auth configs may reach (kc.sh options of this provider). */
+    private volatile DatabaseAllowList allowList = DatabaseAllowList.defaults();
 
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
         .property().name(JDBC_URL).label("JDBC URL").type(ProviderConfigProperty.STRING_TYPE).required(true)
-        .helpText("The application database, e.g. jdbc:postgresql://db:5432/app, jdbc:mariadb://db:3306/app or "
-            + "jdbc:h2:file:/data/app. tableauth includes the PostgreSQL, MariaDB/MySQL and H2 drivers; for another "
-            + "database put its driver jar in Keycloak's providers/ folder.").add()
+        .helpText("The application database: jdbc:postgresql://db:5432/app or jdbc:mariadb://db:3306/app (MySQL too), "
+            + "and jdbc:h2:file:/data/app where the server operator allows H2. Parameters after ? are limited to "
+            + "harmless ones (sslmode, timeouts, ApplicationName, currentSchema...); the server operator decides which "
+            + "databases may be named. Changing the URL or the user needs the password typed again.").add()
         .property().name(DB_USER).label("Database user").type(ProviderConfigProperty.STRING_TYPE)
         .helpText("User tableauth connects as. Read-only configs need SELECT on the table; writable ones also "
             + "INSERT, UPDATE and DELETE.").add()
         .property().name(DB_PASSWORD).label("Database password").type(ProviderConfigProperty.PASSWORD).secret(true)
-        .helpText("Stored as a secret: never shown again, never logged. Vault references (${vault.key}) work.").add()
+        .helpText("Stored as a secret: never shown again, never logged, and only ever sent to the database it was "
+            + "typed for. ${vault.key} reads it from Keycloak's vault (the realm's key).").add()
         .property().name(TABLE).label("Table").type(ProviderConfigProperty.STRING_TYPE).required(true)
         .helpText("The users table, e.g. users or app.users.").add()
         .property().name(ID_COLUMN).label("ID column").type(ProviderConfigProperty.STRING_TYPE).defaultValue(DEFAULT_ID_COLUMN)
@@ -143,13 +158,51 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .build();
 
     @Override
+    public void init(Config.Scope config) {
+        allowList = DatabaseAllowList.of(options(config.get(DatabaseAllowList.OPTION_ALLOWED_JDBC_URLS)),
+            config.getBoolean(DatabaseAllowList.OPTION_ALLOW_H2, false));
+        HookEngine.get().maxConcurrentRuns(config.getInt(OPTION_HOOK_MAX_CONCURRENT_RUNS,
+            HookEngine.defaultMaxConcurrentRuns()));
+        if (allowList.restricted()) {
+            LOG.infof("tableauth: auth configs may reach %s", allowList);
+        } else {
+            LOG.warnf("tableauth: %s%s is not set, so realm admins may point auth configs at any PostgreSQL or "
+                    + "MariaDB server this host reaches (%s). On a server shared by several realms' admins, set it.",
+                DatabaseAllowList.CLI_PREFIX, DatabaseAllowList.OPTION_ALLOWED_JDBC_URLS, allowList);
+        }
+    }
+
+    private static List<String> options(String value) {
+        return value == null ? List.of() : List.of(value.split("[,\\s]+"));
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+            .property().name(DatabaseAllowList.OPTION_ALLOWED_JDBC_URLS).type(ProviderConfigProperty.STRING_TYPE)
+            .helpText("Databases auth configs may reach, comma-separated patterns: postgresql://host:port/database, "
+                + "mariadb://host:port/database, h2:file:/path; * is a wildcard, {realm} the realm's name. Unset: any "
+                + "PostgreSQL or MariaDB server.").add()
+            .property().name(DatabaseAllowList.OPTION_ALLOW_H2).type(ProviderConfigProperty.BOOLEAN_TYPE)
+            .defaultValue(false).helpText("Let auth configs open H2 database files (development and demos).").add()
+            .property().name(OPTION_HOOK_MAX_CONCURRENT_RUNS).type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(HookEngine.defaultMaxConcurrentRuns())
+            .helpText("Login and signup hooks running at once on this node; past it a login is refused at once.").add()
+            .build();
+    }
+
+    @Override
     public SqlUserStorageProvider create(KeycloakSession session, ComponentModel model) {
-        return new SqlUserStorageProvider(session, new UserStorageProviderModel(model), runtime(model));
+        return new SqlUserStorageProvider(session, new UserStorageProviderModel(model), runtime(session, model));
     }
 
     /** The live state for a config, rebuilt when its settings differ from the cached one (also after edits on other nodes). */
-    SqlAuthConfig runtime(ComponentModel model) {
+    SqlAuthConfig runtime(KeycloakSession session, ComponentModel model) {
         SqlUserStorageConfig config = SqlUserStorageConfig.from(model);
+        SqlAuthConfig cached = configs.get(model.getId());
+        if (cached != null && cached.config().equals(config)) {
+            return cached;
+        }
         return configs.compute(model.getId(), (id, current) -> {
             if (current != null && current.config().equals(config)) {
                 return current;
@@ -157,10 +210,46 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             if (current != null) {
                 current.close();
             }
-            LOG.debugf("tableauth auth config %s (%s): new connection pool for %s", model.getName(), id,
-                config.redactedJdbcUrl());
-            return new SqlAuthConfig(model.getName() == null ? id : model.getName(), config);
+            DatabaseConnector connector = connector(session, model, config);
+            LOG.debugf("tableauth auth config %s (%s): new connection pool, %s", model.getName(), id, connector);
+            return new SqlAuthConfig(model.getName() == null ? id : model.getName(), config, connector);
         });
+    }
+
+    /**
+     * Checks the config's database against the operator's options again (they may have changed since it was saved)
+     * and resolves its password through the realm's vault. A config that fails gets no pool: its users cannot log in,
+     * and the log says why, once per change.
+     */
+    private DatabaseConnector connector(KeycloakSession session, ComponentModel model, SqlUserStorageConfig config) {
+        RealmModel realm = session.realms().getRealm(model.getParentId());
+        try {
+            JdbcTarget target = JdbcTarget.parse(config.jdbcUrl());
+            allowList.check(target, realm == null ? null : realm.getName());
+            return DatabaseConnector.of(target, config.dbUser(), resolvePassword(session, realm, config.dbPassword()));
+        } catch (ComponentValidationException e) {
+            LOG.errorf("tableauth auth config %s: its database is not allowed on this server (%s); its users cannot "
+                + "log in until an admin saves it with an allowed JDBC URL", model.getName(), e.getMessage());
+            return DatabaseConnector.refused("tableauth: this auth config's database is not allowed on this server");
+        }
+    }
+
+    /** A {@code ${vault.key}} password, resolved in the config's realm (Keycloak's vault keeps realms apart). */
+    private static String resolvePassword(KeycloakSession session, RealmModel realm, String password) {
+        if (password == null || !VAULT_REFERENCE.matcher(password).matches()) {
+            return password;
+        }
+        RealmModel previous = session.getContext().getRealm();
+        if (realm != null && previous != realm) {
+            session.getContext().setRealm(realm);
+        }
+        try (VaultStringSecret secret = session.vault().getStringSecret(password)) {
+            return secret.get().orElseThrow(() -> new ComponentValidationException("tableauthVaultMissing", password));
+        } finally {
+            if (realm != null && previous != realm) {
+                session.getContext().setRealm(previous);
+            }
+        }
     }
 
     /**
@@ -168,10 +257,15 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
      * in its format for new passwords). The REST API calls it when a login found no user, so that unknown users
      * and wrong passwords take about the same time.
      */
-    public void dummyVerify(ComponentModel model, String password) {
-        runtime(model).dummyVerify(password);
+    public void dummyVerify(KeycloakSession session, ComponentModel model, String password) {
+        runtime(session, model).dummyVerify(password);
     }
 
+    /**
+     * Checks a config as it is saved (console, admin REST, realm import): its values, the operator's options, the
+     * stored-password rule, then a connection to the database and the table and columns there. What the database
+     * driver says goes to the server log only; the admin reads which kind of failure it was.
+     */
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
         for (String hook : List.of(LOGIN_HOOK, SIGNUP_HOOK)) {
@@ -182,28 +276,62 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         }
         validateProtectedPaths(realm, model);
         SqlUserStorageConfig config = SqlUserStorageConfig.from(model);
-        String driver = JdbcDrivers.driverClassFor(config.jdbcUrl());
-        if (driver == null) {
-            try {
-                java.sql.DriverManager.getDriver(config.jdbcUrl());
-            } catch (SQLException e) {
-                throw new ComponentValidationException("tableauthNoDriver", config.redactedJdbcUrl());
-            }
-        }
-        var poolConfig = SqlAuthConfig.poolConfig("validate", config, VALIDATION_CONNECT_TIMEOUT_MS);
-        poolConfig.setMaximumPoolSize(1);
+        JdbcTarget target = JdbcTarget.parse(config.jdbcUrl());
+        allowList.check(target, realm.getName());
+        bindPassword(realm, model, target, config);
+        DatabaseConnector connector = DatabaseConnector.of(target, config.dbUser(),
+            resolvePassword(session, realm, config.dbPassword()));
+        var poolConfig = SqlAuthConfig.poolConfig("validate", connector, 1, VALIDATION_CONNECT_TIMEOUT_MS);
         poolConfig.setMinimumIdle(0);
         poolConfig.setInitializationFailTimeout(VALIDATION_CONNECT_TIMEOUT_MS);
         try (HikariDataSource probe = new HikariDataSource(poolConfig); Connection c = probe.getConnection()) {
+            if (KeycloakTables.present(c)) {
+                throw new ComponentValidationException("tableauthKeycloakDatabase", target.describe());
+            }
             UserTable table = UserTable.resolve(c, config);
             if (config.writable() && config.signupAllowed()) {
                 table.checkInsertable();
             }
         } catch (HikariPool.PoolInitializationException | SQLException e) {
-            Throwable cause = e.getCause() != null && e instanceof HikariPool.PoolInitializationException ? e.getCause() : e;
-            throw new ComponentValidationException("tableauthCannotConnect", config.redactedJdbcUrl(),
-                String.valueOf(cause.getMessage()));
+            Throwable cause = e instanceof HikariPool.PoolInitializationException && e.getCause() != null ? e.getCause() : e;
+            DatabaseFailure failure = DatabaseFailure.of(cause);
+            LOG.warnf("tableauth: auth config %s of realm %s: checking %s failed (%s): %s", model.getName(),
+                realm.getName(), target.describe(), failure, cause);
+            throw new ComponentValidationException(failure.messageKey(), target.describe());
         }
+    }
+
+    /**
+     * Keycloak's LDAP rule for stored credentials: when the database or its user changes, the password must be typed
+     * again, so the stored one only ever goes to the database it was typed for. A typed password is stored bound to
+     * its database and user (see {@link DatabasePassword}).
+     */
+    private static void bindPassword(RealmModel realm, ComponentModel model, JdbcTarget target,
+                                     SqlUserStorageConfig config) {
+        String user = config.dbUser();
+        String stored = model.get(SqlUserStorageConfig.DB_PASSWORD);
+        if (stored == null || stored.isEmpty()) {
+            return;
+        }
+        String destination = target.describe();
+        String boundTo = DatabasePassword.boundTo(stored);
+        if (boundTo != null) {
+            if (!boundTo.equals(DatabasePassword.fingerprint(destination, user))) {
+                throw new ComponentValidationException("tableauthDbPasswordRetype");
+            }
+            return;
+        }
+        // Typed now, or stored before passwords were bound: a value equal to the old one, kept for a changed
+        // database or user, cannot be told from a kept one, so it must be typed again as well.
+        ComponentModel old = model.getId() == null ? null : realm.getComponent(model.getId());
+        if (old != null && stored.equals(old.get(SqlUserStorageConfig.DB_PASSWORD))) {
+            SqlUserStorageConfig before = SqlUserStorageConfig.from(old);
+            if (!before.jdbcUrl().equals(config.jdbcUrl())
+                || !java.util.Objects.equals(before.dbUser(), user)) {
+                throw new ComponentValidationException("tableauthDbPasswordRetype");
+            }
+        }
+        model.put(SqlUserStorageConfig.DB_PASSWORD, DatabasePassword.bind(stored, destination, user));
     }
 
     /** The realm's auth configs (components of this provider), enabled or not. */

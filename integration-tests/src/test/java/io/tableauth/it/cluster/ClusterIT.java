@@ -80,6 +80,31 @@ class ClusterIT extends RestFixture {
     }
 
     @Test
+    @Order(0)
+    void withoutTheOperatorsOptionsAnyPostgresqlServerMayBeNamedButNoH2File() throws Exception {
+        // The nodes start with no tableauth-sql options: README's defaults. The suite's single server allows H2
+        // files under its work folder and only 127.0.0.1 (RealmAdminBoundaryIT); here the opposite holds.
+        try (io.tableauth.it.support.TestDatabase h2 = io.tableauth.it.support.TestDatabase.h2().create()) {
+            try (java.sql.Connection c = h2.connect(); java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(255), password VARCHAR(255), "
+                    + "first_name VARCHAR(100), last_name VARCHAR(100), is_active BOOLEAN, role VARCHAR(50))");
+            }
+            var config = io.tableauth.it.support.SqlAuthConfigs.over(h2, "users", "email", Map.of());
+            try (jakarta.ws.rs.core.Response r = realm.admin().components()
+                .add(io.tableauth.it.support.SqlAuthConfigs.component(realm, "h2-here", config))) {
+                String body = r.readEntity(String.class);
+                assertEquals(400, r.getStatus(), body);
+                assertTrue(body.contains("H2 databases are switched off on this Keycloak server. The server operator "
+                    + "can allow them with --spi-storage--tableauth-sql--allow-h2=true"), body);
+            }
+        }
+        var anyHost = io.tableauth.it.support.SqlAuthConfigs.over(db, "staff", "email", Map.of());
+        anyHost.putSingle("jdbcUrl", db.jdbcUrl().replace("127.0.0.1", "localhost"));
+        String id = io.tableauth.it.support.SqlAuthConfigs.add(realm, "any-host", 9, anyHost);
+        realm.admin().components().component(id).remove();
+    }
+
+    @Test
     @Order(1)
     void aSessionFromOneNodeRefreshesAndAnswersMeOnTheOtherAndLogoutEndsItOnBoth() throws Exception {
         String email = member();

@@ -79,4 +79,14 @@ class ComposeDemoRealmIT {
             "dan's row is inactive");
         assertEquals("127.0.0.1", REALM.admin().toRepresentation().getSmtpServer().get("host"));
     }
+
+    @Test
+    void theComposeFilesOperatorOptionAllowsItsApplicationDatabaseOnly() throws Exception {
+        String compose = Files.readString(TestSettings.dockerDir().resolve("compose.yaml"));
+        java.util.regex.Matcher allowed = java.util.regex.Pattern
+            .compile("KC_SPI_STORAGE__TABLEAUTH_SQL__ALLOWED_JDBC_URLS: (\\S+)").matcher(compose);
+        java.util.regex.Matcher url = java.util.regex.Pattern.compile("TABLEAUTH_APP_DB_URL: (\\S+)").matcher(compose);
+        org.junit.jupiter.api.Assertions.assertTrue(allowed.find() && url.find(), "both are set in compose.yaml");
+        assertEquals("jdbc:" + allowed.group(1), url.group(1), "the allowed pattern is exactly the app database");
+    }
 }

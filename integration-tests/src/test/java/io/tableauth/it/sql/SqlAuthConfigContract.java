@@ -386,9 +386,10 @@ abstract class SqlAuthConfigContract {
             Map.of("passwordColumn", "no_such_column"), "Column no_such_column was not found",
             Map.of("table", "users; DROP TABLE users"), "is not a plain SQL name",
             Map.of("table", "no_such_table"), "Table no_such_table was not found",
-            Map.of("jdbcUrl", "jdbc:postgresql://127.0.0.1:1/nothing"), "Cannot connect to the database",
+            Map.of("jdbcUrl", "jdbc:postgresql://127.0.0.1:1/tableauth_it_nothing"),
+            "Cannot connect to the database postgresql://127.0.0.1:1/tableauth_it_nothing",
             Map.of("attributeMappings", "is_active"), "must read column=attribute",
-            Map.of("jdbcUrl", "jdbc:nosuchdb://x"), "No JDBC driver in Keycloak accepts");
+            Map.of("jdbcUrl", "jdbc:nosuchdb://x"), "tableauth connects to PostgreSQL");
         cases.forEach((override, expected) -> {
             MultivaluedHashMap<String, String> c = config(db(), "users", Map.of());
             override.forEach(c::putSingle);

@@ -102,10 +102,27 @@ final class DistributionServer implements KeycloakServer {
                 "--metrics-enabled=true",
                 // the admin console's extension tabs (tableauth settings, a user's API keys), as demo.sh runs it
                 "--features=declarative-ui"));
+            args.addAll(operatorOptions(work));
             return launch(home, work, httpPort, managementPort, args, database, true);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start Keycloak from " + home, e);
         }
+    }
+
+    /**
+     * What the server operator allows the suite's auth configs: the test databases on the local PostgreSQL and
+     * MariaDB servers (every test database is named tableauth_it_...), H2 files under the work folder, and Keycloak's
+     * file vault in {@link TestSettings#vaultDir()}.
+     */
+    static List<String> operatorOptions(Path work) throws IOException {
+        Path vault = Files.createDirectories(TestSettings.vaultDir());
+        String h2 = work.toAbsolutePath().resolve("h2").normalize().toString();
+        return List.of(
+            "--spi-storage--tableauth-sql--allowed-jdbc-urls=postgresql://127.0.0.1:*/tableauth_it_*,"
+                + "mariadb://127.0.0.1:*/tableauth_it_*,h2:file:" + h2 + "/**",
+            "--spi-storage--tableauth-sql--allow-h2=true",
+            "--vault=file",
+            "--vault-dir=" + vault.toAbsolutePath());
     }
 
     /** The runtime options that point Keycloak at its database. */

@@ -27,6 +27,11 @@ public final class TestSettings {
         return jar;
     }
 
+    /** Keycloak's file vault of the suite's server: a secret {@code key} of realm {@code r} is the file {@code r_key}. */
+    public static Path vaultDir() {
+        return Path.of(required("tableauth.it.work.dir")).toAbsolutePath().resolve("vault");
+    }
+
     /** The demo realm that README's demo imports, also imported by the smoke test. */
     public static Path demoRealm() {
         return Path.of(required("tableauth.demo.realm"));

@@ -320,7 +320,7 @@ public final class AuthService {
         SqlUserStorageProviderFactory factory = (SqlUserStorageProviderFactory) session.getKeycloakSessionFactory()
             .getProviderFactory(UserStorageProvider.class, SqlUserStorageProviderFactory.PROVIDER_ID);
         try {
-            factory.dummyVerify(config, password);
+            factory.dummyVerify(session, config, password);
         } catch (RuntimeException e) {
             LOG.debugf("tableauth: dummy verify for %s failed: %s", config.getName(), e.getMessage());
         }
