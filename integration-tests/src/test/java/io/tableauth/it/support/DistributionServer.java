@@ -92,8 +92,14 @@ final class DistributionServer implements KeycloakServer {
             TestDatabase database = TestDatabase.postgres().create();
             int httpPort = freePort();
             int managementPort = freePort();
-            List<String> args = new ArrayList<>(List.of("start-dev", "--db=postgres"));
-            args.addAll(databaseArgs(database));
+            List<String> args = new ArrayList<>(List.of("start-dev"));
+            // -Dtableauth.it.keycloak.db=dev-file: Keycloak's own dev database (H2), as a first-time user runs it
+            if ("dev-file".equals(System.getProperty("tableauth.it.keycloak.db"))) {
+                args.add("--db=dev-file");
+            } else {
+                args.add("--db=postgres");
+                args.addAll(databaseArgs(database));
+            }
             args.addAll(List.of(
                 "--http-host=127.0.0.1",
                 "--http-port=" + httpPort,
@@ -103,6 +109,17 @@ final class DistributionServer implements KeycloakServer {
                 // the admin console's extension tabs (tableauth settings, a user's API keys), as demo.sh runs it
                 "--features=declarative-ui"));
             args.addAll(operatorOptions(work));
+            // e.g. -Dtableauth.it.keycloak.log=org.keycloak.services.managers.DefaultBruteForceProtector:debug
+            String log = System.getProperty("tableauth.it.keycloak.log", "");
+            if (!log.isBlank()) {
+                args.add("--log-level=INFO," + log);
+            }
+            // e.g. -Dtableauth.it.keycloak.args=--spi-brute-force-protector--provider=default-brute-force-detector
+            for (String extra : System.getProperty("tableauth.it.keycloak.args", "").trim().split("\\s+")) {
+                if (!extra.isEmpty()) {
+                    args.add(extra);
+                }
+            }
             return launch(home, work, httpPort, managementPort, args, database, true);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start Keycloak from " + home, e);

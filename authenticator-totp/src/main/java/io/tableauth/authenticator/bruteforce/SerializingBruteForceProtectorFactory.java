@@ -1,0 +1,50 @@
+package io.tableauth.authenticator.bruteforce;
+
+import org.keycloak.Config;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.services.managers.BruteForceProtector;
+import org.keycloak.services.managers.BruteForceProtectorFactory;
+
+/**
+ * Makes {@link SerializingBruteForceProtector} Keycloak's brute-force detection once the bundle is installed (it
+ * outranks Keycloak's own by {@link #order()}). An operator can go back to Keycloak's with
+ * {@code --spi-brute-force-protector--provider=default-brute-force-detector}.
+ */
+public class SerializingBruteForceProtectorFactory implements BruteForceProtectorFactory {
+
+    public static final String PROVIDER_ID = "tableauth-brute-force-detector";
+
+    private SerializingBruteForceProtector protector;
+
+    @Override
+    public BruteForceProtector create(KeycloakSession session) {
+        return protector;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        protector = new SerializingBruteForceProtector(factory);
+    }
+
+    @Override
+    public void close() {
+        if (protector != null) {
+            protector.shutdown();
+        }
+    }
+
+    @Override
+    public String getId() {
+        return PROVIDER_ID;
+    }
+
+    @Override
+    public int order() {
+        return 10;
+    }
+}
