@@ -115,6 +115,20 @@ public final class Hooks {
             .findFirst().orElse(null);
     }
 
+    /**
+     * Whether the realm's direct grant flow runs the login hook. What logs in without a password (API keys, and the
+     * tokens exchanged for them) follows the same switch, so a user the hook blocks loses key access too.
+     */
+    public static boolean loginHookEnabled(RealmModel realm) {
+        AuthenticationFlowModel flow = realm.getDirectGrantFlow();
+        return flow != null && hasEnabledStep(realm, flow.getId(), HookAuthenticatorFactory.PROVIDER_ID, 0);
+    }
+
+    /** The login hook where the direct grant flow runs it; allowed where it does not. */
+    public static HookOutcome loginWithoutPassword(KeycloakSession session, RealmModel realm, UserModel user) {
+        return loginHookEnabled(realm) ? login(session, realm, user) : HookOutcome.ALLOWED;
+    }
+
     /** Whether the realm's registration flow runs the signup hook (the REST sign-ups follow the same switch). */
     public static boolean signupHookEnabled(RealmModel realm) {
         AuthenticationFlowModel flow = realm.getRegistrationFlow();

@@ -1,6 +1,8 @@
 package io.tableauth.authenticator;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
@@ -10,6 +12,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.Base32;
 import org.keycloak.models.utils.HmacOTP;
+import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.utils.CredentialHelper;
 import org.keycloak.utils.TotpUtils;
 
@@ -28,6 +31,7 @@ public final class TotpEnrollment {
 
     private static final String SETUP_KEY = "tableauth-totp-setup:";
     private static final String DISABLE_KEY = "tableauth-totp-disable:";
+    private static final String WRONG = "wrongCodes";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -54,20 +58,27 @@ public final class TotpEnrollment {
             TotpUtils.qrCode(session, secret, realm, user));
     }
 
-    /** Outcome of a confirming code. */
-    public enum Result { DONE, NOTHING_PENDING, WRONG_CODE }
+    /**
+     * Outcome of a confirming code. A wrong code counts as a failed login for Keycloak's brute-force detection (OTP
+     * category), and the {@value #MAX_WRONG_CODES}th wrong code ends the started setup or removal (USED_UP).
+     */
+    public enum Result { DONE, NOTHING_PENDING, WRONG_CODE, USED_UP }
+
+    /** Wrong codes a started setup or removal takes; the last of them ends it. */
+    public static final int MAX_WRONG_CODES = 5;
 
     /** Turns a started setup on when the code matches its secret under the realm's OTP policy. */
     public Result confirm(UserModel user, String code) {
-        Map<String, String> pending = session.singleUseObjects().get(SETUP_KEY + user.getId());
+        String key = SETUP_KEY + user.getId();
+        Map<String, String> pending = session.singleUseObjects().get(key);
         if (pending == null || pending.get("secret") == null) {
             return Result.NOTHING_PENDING;
         }
         OTPCredentialModel credential = OTPCredentialModel.createFromPolicy(realm, pending.get("secret"), LABEL);
         // Keycloak's own validation of a new TOTP (the account console's path): policy window and algorithm.
-        if (code == null || !org.keycloak.models.utils.CredentialValidation.validOTP(code.trim(), credential,
-            realm.getOTPPolicy().getLookAheadWindow())) {
-            return Result.WRONG_CODE;
+        if (lockedOut(user) || code == null || !org.keycloak.models.utils.CredentialValidation.validOTP(code.trim(),
+            credential, realm.getOTPPolicy().getLookAheadWindow())) {
+            return wrongCode(user, key, pending);
         }
         if (session.singleUseObjects().remove(SETUP_KEY + user.getId()) == null) {
             return Result.NOTHING_PENDING; // another request confirmed it first
@@ -89,7 +100,9 @@ public final class TotpEnrollment {
 
     /** Removes the user's OTP credentials when a removal was started and the code is valid (and unused). */
     public Result confirmDisable(UserModel user, String code) {
-        if (session.singleUseObjects().get(DISABLE_KEY + user.getId()) == null) {
+        String key = DISABLE_KEY + user.getId();
+        Map<String, String> pending = session.singleUseObjects().get(key);
+        if (pending == null) {
             return Result.NOTHING_PENDING;
         }
         CredentialModel current = user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE)
@@ -97,14 +110,38 @@ public final class TotpEnrollment {
         if (current == null) {
             return Result.NOTHING_PENDING;
         }
-        boolean valid = code != null && user.credentialManager()
+        boolean valid = !lockedOut(user) && code != null && user.credentialManager()
             .isValid(new UserCredentialModel(current.getId(), OTPCredentialModel.TYPE, code.trim()));
         if (!valid) {
-            return Result.WRONG_CODE;
+            return wrongCode(user, key, pending);
         }
-        session.singleUseObjects().remove(DISABLE_KEY + user.getId());
+        session.singleUseObjects().remove(key);
         user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).toList()
             .forEach(c -> user.credentialManager().removeStoredCredentialById(c.getId()));
         return Result.DONE;
+    }
+
+    /** A user locked by brute-force detection gets no code checked at all: every code is wrong until the lock ends. */
+    private boolean lockedOut(UserModel user) {
+        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
+        return realm.isBruteForceProtected() && (protector.isTemporarilyDisabled(session, realm, user)
+            || protector.isPermanentlyLockedOut(session, realm, user));
+    }
+
+    /** Counts a wrong code: a failed login for brute-force detection, and one of the pending request's tries. */
+    private Result wrongCode(UserModel user, String key, Map<String, String> pending) {
+        if (realm.isBruteForceProtected()) {
+            session.getProvider(BruteForceProtector.class).failedLogin(realm, user, session.getContext().getConnection(),
+                session.getContext().getUri(), Set.of(OTPCredentialModel.TYPE));
+        }
+        int wrong = Integer.parseInt(pending.getOrDefault(WRONG, "0")) + 1;
+        if (wrong >= MAX_WRONG_CODES) {
+            session.singleUseObjects().remove(key);
+            return Result.USED_UP;
+        }
+        Map<String, String> next = new HashMap<>(pending);
+        next.put(WRONG, Integer.toString(wrong));
+        session.singleUseObjects().replace(key, next);
+        return Result.WRONG_CODE;
     }
 }

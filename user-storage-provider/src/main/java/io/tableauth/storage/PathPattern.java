@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * A protected API path pattern of an auth config, Ant style: {@code /api/orders/**} (the path and everything
  * below it), {@code /api/*}{@code /reports} ({@code *} is one path segment or part of one), {@code ?} one
- * character. Matching is case-sensitive and against the decoded, normalised path without its query.
+ * character. Matching ignores letter case (Express and many routers route {@code /Admin} as {@code /admin}) and is
+ * against the decoded, normalised path without its query.
  */
 public final class PathPattern {
 
@@ -59,7 +60,7 @@ public final class PathPattern {
                 re.append(Pattern.quote(literal.toString()));
             }
         }
-        return new PathPattern(text, Pattern.compile(re.toString()));
+        return new PathPattern(text, Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
     }
 
     /** Why a pattern is not valid, if it is not. */

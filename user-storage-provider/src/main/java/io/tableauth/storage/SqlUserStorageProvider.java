@@ -126,7 +126,6 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             Connection c = transaction();
             return call.run(c, runtime.table(c));
         } catch (SQLException e) {
-            LOG.warnf("tableauth auth config %s: write failed: %s", model.getName(), e.getMessage());
             throw writeFailed(e);
         }
     }
@@ -209,7 +208,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
     }
 
     private SqlWriteException writeFailed(SQLException e) {
-        return new SqlWriteException("Saving to the users table of " + model.getName() + " failed: " + e.getMessage(), e);
+        return new SqlWriteException("saving to the users table of auth config " + model.getName() + " failed", e);
     }
 
     @Override

@@ -317,5 +317,21 @@ class ClusterIT extends RestFixture {
         assertTrue(okBAfter > 0, "node B kept serving after A died");
         assertTrue(acknowledged > threads, "sessions were made: " + acknowledged);
         assertEquals(List.of(), lost, "every acknowledged session still refreshes on B, of " + acknowledged);
+
+        // A session whose refresh A died in: A may have held Keycloak's refresh lock of it (60 s). A refresh on B
+        // then answers 503 with Retry-After (try again), or 401 when A had used the token up; never a 500.
+        Map<Integer, Integer> outcomes = new java.util.TreeMap<>();
+        for (Client c : clients) {
+            for (Integer cut : c.cutOff) {
+                Http.Response r = refresh(B, c.refreshTokens.get(cut));
+                outcomes.merge(r.status(), 1, Integer::sum);
+                assertTrue(r.status() == 200 || r.status() == 401 || r.status() == 503, "cut-off session: " + r);
+                if (r.status() == 503) {
+                    assertEquals("UNAVAILABLE", text(r.json(), "error"), r.toString());
+                    assertEquals("1", r.raw().headers().firstValue("Retry-After").orElse(null), "Retry-After");
+                }
+            }
+        }
+        System.out.printf("[cluster] refreshes on B of the sessions cut off on A, by status: %s%n", outcomes);
     }
 }

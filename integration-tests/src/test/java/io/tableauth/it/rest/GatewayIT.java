@@ -38,6 +38,8 @@ import org.keycloak.representations.idm.ComponentRepresentation;
 class GatewayIT extends RestFixture {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the nginx configuration sends forward-auth; the realm asks for it only where a test sets it. */
+    private static final String GATEWAY_SECRET = "gateway-secret-" + Long.toHexString(System.nanoTime());
 
     private HttpServer upstream;
     private Process nginx;
@@ -110,10 +112,13 @@ class GatewayIT extends RestFixture {
                   proxy_set_header Content-Length "";
                   proxy_set_header X-Original-URI $request_uri;
                   proxy_set_header X-Original-Method $request_method;
+                  proxy_set_header X-Forwarded-Uri "";
+                  proxy_set_header X-Forwarded-Method "";
+                  proxy_set_header X-Tableauth-Gateway-Secret "%5$s";
                 }
               }
             }
-            """.formatted(nginxDir, port, upstream.getAddress().getPort(), forwardAuth);
+            """.formatted(nginxDir, port, upstream.getAddress().getPort(), forwardAuth, GATEWAY_SECRET);
         Files.writeString(nginxDir.resolve("nginx.conf"), conf);
         nginx = new ProcessBuilder(nginxBinary.toString(), "-p", nginxDir.toString(), "-c",
             nginxDir.resolve("nginx.conf").toString()).redirectErrorStream(true)
@@ -275,5 +280,67 @@ class GatewayIT extends RestFixture {
         }
         assertEquals(List.of("/api/admin/**"),
             realm.admin().components().component(staffId).toRepresentation().getConfig().get("protectedPaths"));
+    }
+
+    @Test
+    void aHeaderTheClientSentCannotChooseThePathThatIsChecked() throws Exception {
+        String member = tokenOf("members");
+        String[] auth = {"Authorization", "Bearer " + member};
+        // nginx passes a client's own X-Forwarded-Uri on unless told not to: forward-auth must not believe it.
+        Http.Response direct = Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + member,
+            "X-Original-URI", "/api/admin/users", "X-Forwarded-Uri", "/api/public/x");
+        assertEquals(403, direct.status(), "two different original paths (auto): " + direct);
+        setting("forwardAuthGateway", "nginx");
+        try {
+            Http.Response nginxOnly = Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + member,
+                "X-Original-URI", "/api/admin/users", "X-Forwarded-Uri", "/api/public/x");
+            assertEquals(403, nginxOnly.status(), "nginx mode reads X-Original-URI only: " + nginxOnly);
+            assertEquals(200, Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + member,
+                "X-Original-URI", "/api/public/x", "X-Forwarded-Uri", "/api/admin/users").status());
+            assertEquals(403, Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + member,
+                "X-Forwarded-Uri", "/api/public/x").status(), "without the gateway's own header: refused");
+            Http.Response through = call("/api/admin/users", "Authorization", "Bearer " + member,
+                "X-Forwarded-Uri", "/api/public/x");
+            assertEquals(403, through.status(), "through the real nginx: " + through);
+        } finally {
+            setting("forwardAuthGateway", "auto");
+        }
+        assertEquals(200, call("/api/public/x", "Authorization", "Bearer " + member).status(), "the legitimate call");
+    }
+
+    @Test
+    void pathParametersLetterCaseAndEncodingsDoNotSlipPastAPattern() throws Exception {
+        String member = tokenOf("members");
+        for (String path : List.of("/api/admin;x/users", "/api/admin;jsessionid=1/users", "/api/ADMIN/users", "/api/admin%3Bx/users", "/api/%2561dmin/users", "/api/admin%2Fusers",
+            "/api/orders/../Admin/users")) {
+            Http.Response r = call(path, "Authorization", "Bearer " + member);
+            assertEquals(403, r.status(), path + " through nginx: " + r);
+        }
+        assertEquals(403, Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + member,
+            "X-Original-URI", "/API/Admin/users").status(), "letter case: Express routes /API/Admin as /api/admin");
+        // Envoy mode: the path after ours is decoded exactly once (Keycloak itself answers 400 to some encodings).
+        for (String encoded : List.of("api/%2561dmin/users", "api/%61dmin/users", "api/admin%3Bx/users")) {
+            int status = Http.get(api("v1/forward-auth/" + encoded), "Authorization", "Bearer " + member).status();
+            assertTrue(status == 403 || status == 400, encoded + " must be refused, was " + status);
+        }
+        assertEquals(200, call("/api/orders;v=2/42", "Authorization", "Bearer " + member).status(),
+            "a member's own API with a path parameter");
+    }
+
+    @Test
+    void withAGatewaySecretForwardAuthAnswersTheGatewayOnly() throws Exception {
+        String member = tokenOf("members");
+        setting("forwardAuthSecret", GATEWAY_SECRET);
+        try {
+            Http.Response direct = Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + member,
+                "X-Original-URI", "/api/orders/1");
+            assertEquals(403, direct.status(), "a caller that is not the gateway: " + direct);
+            assertEquals(403, Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + member,
+                "X-Original-URI", "/api/orders/1", "X-Tableauth-Gateway-Secret", "guess-" + GATEWAY_SECRET).status());
+            assertEquals(200, call("/api/orders/1", "Authorization", "Bearer " + member).status(),
+                "nginx sends the secret");
+        } finally {
+            setting("forwardAuthSecret", "");
+        }
     }
 }

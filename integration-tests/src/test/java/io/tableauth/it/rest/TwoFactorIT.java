@@ -79,6 +79,10 @@ class TwoFactorIT extends RestFixture {
         Http.Response wrong = post("2fa/setup/verify", body("code", totp.wrong()), token);
         assertEquals(401, wrong.status(), wrong.toString());
         assertEquals("INVALID_OTP", text(wrong.json(), "error"));
+        Thread.sleep(1100); // the wrong code is a failed login; past Keycloak's quick-login check before the next
+        String userId = realm.admin().users().search(email, true).get(0).getId();
+        assertEquals(1, ((Number) realm.admin().attackDetection().bruteForceUserStatus(userId).get("numFailures"))
+            .intValue(), "a wrong setup code counts for brute-force detection");
         assertEquals(200, post("2fa/setup/verify", body("code", totp.fresh()), token).status());
 
         String temp = tempToken(email, TABLE_PASSWORD);
@@ -102,6 +106,7 @@ class TwoFactorIT extends RestFixture {
         Http.Response off = post("2fa/disable", null, fresh);
         assertEquals(200, off.status(), off.toString());
         assertEquals(401, post("2fa/disable/confirm", body("code", totp.wrong()), fresh).status());
+        Thread.sleep(1100);
         Http.Response confirmed = post("2fa/disable/confirm", body("code", totp.fresh()), fresh);
         assertEquals(200, confirmed.status(), confirmed.toString());
         Http.Response plain = login(email, TABLE_PASSWORD);

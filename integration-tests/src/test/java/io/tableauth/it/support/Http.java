@@ -69,6 +69,12 @@ public final class Http {
         return send(builder.build());
     }
 
+    /** A POST with a body of the given content type, as a form or another site's page might send it. */
+    public static Response post(URI uri, String contentType, String body, String... headers) {
+        return send(request(uri, headers).header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
     public static Response postJson(URI uri, String json, String... headers) {
         return json("POST", uri, json, headers);
     }

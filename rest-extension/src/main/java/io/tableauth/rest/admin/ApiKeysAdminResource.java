@@ -25,6 +25,7 @@ import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -89,6 +90,7 @@ public class ApiKeysAdminResource {
     @Consumes(MediaType.WILDCARD)
     public Response create(@PathParam("userId") String userId, InputStream in) {
         UserModel owner = owner(userId, true);
+        requireImpersonationForAdmins(owner);
         ObjectNode body = body(in);
         return call(() -> {
             String name = body.hasNonNull("name") ? body.get("name").asText() : null;
@@ -106,6 +108,7 @@ public class ApiKeysAdminResource {
     @Consumes(MediaType.WILDCARD)
     public Response rotate(@PathParam("userId") String userId, @PathParam("keyId") String keyId) {
         UserModel owner = owner(userId, true);
+        requireImpersonationForAdmins(owner);
         return call(() -> {
             ApiKeyService.Issued issued = keys().rotate(owner, keyId);
             changed(owner, issued.key(), "rotated", OperationType.ACTION);
@@ -142,6 +145,22 @@ public class ApiKeysAdminResource {
             auth.users().requireView(user);
         }
         return user;
+    }
+
+    /**
+     * A key is a way to act as its owner. For an owner who holds any role of the realm's admin client
+     * (realm-management), making one for them, or a new secret for one, is impersonation: it needs Keycloak's
+     * impersonation right on that user, as Keycloak's own "Impersonate" does, unless the admin acts for themself.
+     */
+    private void requireImpersonationForAdmins(UserModel owner) {
+        if (owner.getId().equals(auth.adminAuth().getUser().getId())) {
+            return;
+        }
+        ClientModel management = realm.getClientByClientId(org.keycloak.models.Constants.REALM_MANAGEMENT_CLIENT_ID);
+        boolean privileged = management != null && management.getRolesStream().anyMatch(owner::hasRole);
+        if (privileged) {
+            auth.users().requireImpersonate(owner);
+        }
     }
 
     private void changed(UserModel owner, ApiKeyEntity key, String action, OperationType operation) {

@@ -31,7 +31,7 @@ import io.tableauth.rest.core.TableauthSettings;
 /**
  * Token endpoint grant {@value ApiKeyGrantTypeFactory#GRANT_TYPE}: an API key ({@code api_key} form parameter, or the
  * {@code X-API-Key} header) for a short-lived access token of the key's owner that carries the key's scopes in
- * {@code scope} and the key's id in {@code api_key_id}. No refresh token and no stored session: the next token needs
+ * {@code scope} and the key's id in {@code api_key_id}, and nothing more of the owner's (see {@link ApiKeyTokens}). No refresh token and no stored session: the next token needs
  * the key again, so a revoked or rotated key gets none. The client authenticates as for any grant; a key made for a
  * project (client) is accepted only by that client.
  */
@@ -100,11 +100,26 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
         }
         keyScopes.stream().filter(s -> !scopes.contains(s)).forEach(scopes::add);
         token.setScope(String.join(" ", scopes));
+        confine(token, keyScopes);
         token.setOtherClaims(KEY_ID_CLAIM, use.key().getId());
         if (user.getFederationLink() != null) {
             token.setOtherClaims(AUTH_CONFIG_CLAIM, user.getFederationLink());
         }
         return createTokenResponse(response, clientSessionCtx, false);
+    }
+
+    /**
+     * Confines the token to the key: type {@value ApiKeyTokens#TOKEN_TYPE} (Keycloak's account, admin and userinfo
+     * APIs take Bearer tokens only), none of the owner's roles but the key's scopes that are realm roles (the owner
+     * holds them: the key service checked), and the client alone as audience (no {@code account}).
+     */
+    private void confine(AccessToken token, List<String> keyScopes) {
+        token.type(ApiKeyTokens.TOKEN_TYPE);
+        Set<String> roles = new java.util.TreeSet<>();
+        keyScopes.stream().filter(s -> realm.getRole(s) != null).forEach(roles::add);
+        token.setRealmAccess(roles.isEmpty() ? null : new AccessToken.Access().roles(roles));
+        token.setResourceAccess(null);
+        token.audience(client.getClientId());
     }
 
     /**

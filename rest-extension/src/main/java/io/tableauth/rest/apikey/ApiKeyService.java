@@ -13,6 +13,7 @@ import java.util.Set;
 
 import jakarta.persistence.EntityManager;
 
+import io.tableauth.authenticator.Hooks;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.TableauthSettings;
 import org.keycloak.common.util.Time;
@@ -216,6 +217,9 @@ public final class ApiKeyService {
         }
         if (!user.isEnabled()) {
             throw new Refused("owner disabled", key);
+        }
+        if (!Hooks.loginWithoutPassword(session, realm, user).allowed()) {
+            throw new Refused("login hook refused the owner", key);
         }
         if (key.getLastUsedAt() == null || key.getLastUsedAt() < now - LAST_USED_RESOLUTION_MS) {
             // the condition makes concurrent nodes write once; a row another node just touched is left alone

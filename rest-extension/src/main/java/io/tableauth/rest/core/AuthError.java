@@ -45,6 +45,10 @@ public final class AuthError extends RuntimeException {
         MALFORMED(400),
         /** Body larger than the limit. */
         TOO_LARGE(413),
+        /** A body that is not declared as JSON (Content-Type): also what keeps HTML forms of other sites out. */
+        UNSUPPORTED_MEDIA_TYPE(415),
+        /** Briefly not possible (another request holds the session's refresh lock): try again after Retry-After. */
+        UNAVAILABLE(503),
         /** The realm's tableauth settings are incomplete (e.g. no default client). */
         MISCONFIGURED(500),
         /** Anything unexpected; details are in the server log only. */
@@ -90,6 +94,9 @@ public final class AuthError extends RuntimeException {
     public static AuthError invalidToken() {
         return new AuthError(Kind.INVALID_TOKEN, "Invalid or expired token");
     }
+
+    /** Seconds a client should wait before it tries an {@link Kind#UNAVAILABLE} call again. */
+    public static final int RETRY_AFTER_SECONDS = 1;
 
     public static AuthError validation(String field, String message) {
         return new AuthError(Kind.VALIDATION, message, Map.of(field, message));

@@ -1,13 +1,10 @@
 package io.tableauth.rest.core;
 
-import java.io.IOException;
-import java.text.MessageFormat;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -57,8 +54,8 @@ import org.keycloak.protocol.oidc.utils.AuthorizeClientUtil;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.services.managers.BruteForceProtector;
+import io.tableauth.rest.apikey.ApiKeyTokens;
 import org.keycloak.sessions.AuthenticationSessionModel;
-import org.keycloak.theme.Theme;
 import io.tableauth.authenticator.Hooks;
 import io.tableauth.hook.HookOutcome;
 import org.keycloak.userprofile.UserProfile;
@@ -131,10 +128,24 @@ public final class AuthService {
         }
         session.getContext().setClient(client);
         if (config != null) {
-            // Every lookup of this request (login, sign-up, duplicate checks) sees only this config's table.
+            // Every lookup of this request (login, a user's own records) sees only this config's table; what must be
+            // unique in the realm is checked unscoped.
             session.setAttribute(SqlUserStorageProvider.AUTH_CONFIG_NOTE, config.getId());
         }
         return new Project(client, config);
+    }
+
+    /** Runs work that must see every auth config and Keycloak's own users, even in a request scoped to one config. */
+    <T> T unscoped(java.util.function.Supplier<T> work) {
+        Object scope = session.getAttribute(SqlUserStorageProvider.AUTH_CONFIG_NOTE);
+        session.removeAttribute(SqlUserStorageProvider.AUTH_CONFIG_NOTE);
+        try {
+            return work.get();
+        } finally {
+            if (scope != null) {
+                session.setAttribute(SqlUserStorageProvider.AUTH_CONFIG_NOTE, scope);
+            }
+        }
     }
 
     // --- login
@@ -371,6 +382,13 @@ public final class AuthService {
                 throw new AuthError(AuthError.Kind.INVALID_TOKEN, refusal);
             }
             throw e;
+        } catch (RuntimeException e) {
+            if (refreshLocked(e)) {
+                session.getTransactionManager().setRollbackOnly();
+                throw new AuthError(AuthError.Kind.UNAVAILABLE, "This session is being refreshed by another request: "
+                    + "try again in a moment");
+            }
+            throw e;
         }
         UserModel user = session.users().getUserById(realm, event.getEvent().getUserId());
         return new Login(TokenSet.of(tokens), user);
@@ -432,7 +450,10 @@ public final class AuthService {
 
     // --- me
 
-    /** The user of a valid access token of this realm whose session is still active, else INVALID_TOKEN. */
+    /**
+     * The user of a valid access token of this realm: a Bearer token whose session is still active, or a token
+     * exchanged for an API key that is still usable. For calls that only read; else INVALID_TOKEN.
+     */
     public UserModel me(String accessToken) {
         AuthenticationManager.AuthResult auth = accessToken == null ? null : bearer(accessToken);
         if (auth == null) {
@@ -441,11 +462,32 @@ public final class AuthService {
         return auth.user();
     }
 
-    /** The verified access token's user and session, or null (bad signature, expired, session gone, user disabled). */
+    /**
+     * The caller of a call that changes the account (profile, password, e-mail, deletion, two-factor, API keys): a
+     * Bearer token of a login. A token exchanged for an API key carries only the key's scopes and gets FORBIDDEN.
+     */
+    public AuthenticationManager.AuthResult accountCaller(String accessToken) {
+        AuthenticationManager.AuthResult auth = accessToken == null ? null : bearer(accessToken);
+        if (auth == null) {
+            throw AuthError.invalidToken();
+        }
+        if (ApiKeyTokens.isApiKeyToken(auth.token())) {
+            event().event(EventType.UPDATE_PROFILE_ERROR).user(auth.user())
+                .detail(Details.REASON, "token of an API key").error(Errors.NOT_ALLOWED);
+            throw new AuthError(AuthError.Kind.FORBIDDEN, "A token obtained with an API key cannot change the account");
+        }
+        return auth;
+    }
+
+    /**
+     * The verified access token's user and session, or null (bad signature, expired, session gone, user disabled). A
+     * token exchanged for an API key has no session: it is verified by {@link ApiKeyTokens}.
+     */
     public AuthenticationManager.AuthResult bearer(String accessToken) {
         try {
-            return new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm)
+            AuthenticationManager.AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm)
                 .setTokenString(accessToken.trim()).authenticate();
+            return auth != null ? auth : ApiKeyTokens.verify(session, accessToken.trim());
         } catch (RuntimeException e) {
             LOG.debugf("tableauth: bearer token refused: %s", e.getMessage());
             return null;
@@ -486,6 +528,10 @@ public final class AuthService {
             .validate(request.username() != null ? request.username() : request.email(), request.password());
         if (policy != null) {
             throw AuthError.validation("password", message(policy.getMessage(), policy.getParameters()));
+        }
+        if (project.authConfig() != null && unscoped(() -> taken(request))) {
+            // A scoped sign-up must not shadow a user of another table or of Keycloak in unscoped logins and resets.
+            throw new AuthError(AuthError.Kind.USER_EXISTS, "User already exists");
         }
         UserProfile profile = session.getProvider(UserProfileProvider.class)
             .create(UserProfileContext.REGISTRATION, attributes);
@@ -557,13 +603,19 @@ public final class AuthService {
         }
     }
 
+    /** Whether the username or e-mail belongs to someone in any auth config of the realm or in Keycloak itself. */
+    private boolean taken(Signup request) {
+        return request.username() != null && session.users().getUserByUsername(realm, request.username().trim()) != null
+            || request.email() != null && session.users().getUserByEmail(realm, request.email().trim()) != null;
+    }
+
     private static void putIfPresent(Map<String, Object> attributes, String name, String value) {
         if (value != null && !value.isBlank()) {
             attributes.put(name, value.trim());
         }
     }
 
-    private AuthError profileError(ValidationException e) {
+    AuthError profileError(ValidationException e) {
         boolean exists = e.getErrors().stream().anyMatch(err ->
             "usernameExistsMessage".equals(err.getMessage()) || "emailExistsMessage".equals(err.getMessage())
                 || "error-user-attribute-email-exists".equals(err.getMessage())
@@ -609,7 +661,7 @@ public final class AuthService {
 
     // --- Keycloak's token endpoint behind a JSON call
 
-    private EventBuilder event() {
+    EventBuilder event() {
         ClientConnection connection = session.getContext().getConnection();
         return new EventBuilder(realm, session, connection);
     }
@@ -663,6 +715,20 @@ public final class AuthService {
         });
     }
 
+    /**
+     * Whether Keycloak refused a refresh because another refresh of the same session holds its lock (with "Revoke
+     * refresh token" on; a node that died mid-refresh leaves the lock for up to a minute). Keycloak throws a plain
+     * RuntimeException for it (AbstractRefreshTokenProvider), so its text is all there is to recognise.
+     */
+    private static boolean refreshLocked(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("serialization lock for token refresh")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static AccessTokenResponse tokensOf(Response response) {
         Object entity = response.getEntity();
         if (response.getStatus() == 200 && entity instanceof AccessTokenResponse tokens) {
@@ -711,28 +777,8 @@ public final class AuthService {
 
     // --- messages
 
-    private Properties loginMessages() {
-        try {
-            Theme theme = session.theme().getTheme(Theme.Type.LOGIN);
-            return theme.getEnhancedMessages(realm, Locale.ENGLISH);
-        } catch (IOException | RuntimeException e) {
-            LOG.debugf("tableauth: login theme messages unavailable: %s", e.getMessage());
-            return new Properties();
-        }
-    }
-
     /** A Keycloak message key with parameters, in English, as the login theme words it. */
     String message(String key, Object... params) {
-        Properties messages = loginMessages();
-        String pattern = messages.getProperty(key, key);
-        Object[] clean = params == null ? new Object[0] : java.util.Arrays.stream(params)
-            .map(p -> p == null ? "" : p.toString().replaceAll("^\\$\\{(.*)}$", "$1"))
-            .map(p -> messages.getProperty(p, p))
-            .toArray();
-        try {
-            return new MessageFormat(pattern, Locale.ENGLISH).format(clean);
-        } catch (IllegalArgumentException e) {
-            return pattern;
-        }
+        return new PasswordService(session).message(key, params);
     }
 }

@@ -42,6 +42,13 @@ public final class EmailVerification {
         }
     }
 
+    /** Mails the link to a changed address: it stays unverified until the link there is clicked. */
+    public void afterEmailChange(UserModel user) {
+        if (user.getEmail() != null && !user.isEmailVerified()) {
+            send(user, user.getEmail());
+        }
+    }
+
     /** Mails the link again to the unverified user with this e-mail, if any: the caller cannot tell. */
     public void resend(String email) {
         if (email == null || email.isBlank()) {

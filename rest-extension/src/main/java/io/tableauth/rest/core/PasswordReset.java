@@ -12,14 +12,8 @@ import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionModel;
-import org.keycloak.policy.PasswordPolicyManagerProvider;
-import org.keycloak.policy.PolicyError;
-import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * Password reset over REST (Mavibase's {@code password-reset/request|confirm}, Directus's {@code password/request|reset}):
@@ -81,24 +75,17 @@ public final class PasswordReset {
         }
         ActionMail.Checked checked = mail.check(token, TOKEN_TYPE, INVALID);
         UserModel user = checked.user();
-        PolicyError policy = session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password);
-        if (policy != null) { // before the token is used up: the user may try another password with it
-            throw AuthError.validation("password", new AuthService(session).message(policy.getMessage(), policy.getParameters()));
-        }
+        PasswordService passwords = new PasswordService(session);
+        passwords.checkPolicy(user, password, "password"); // before the token is used up: another password may follow
         mail.useUp(checked, INVALID);
         EventBuilder event = mail.event(EventType.RESET_PASSWORD).user(user).detail(Details.EMAIL, user.getEmail());
         try {
-            user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
-        } catch (ModelException e) {
-            session.getTransactionManager().setRollbackOnly();
+            passwords.set(user, password, "password");
+        } catch (AuthError e) {
             event.error(Errors.PASSWORD_REJECTED);
-            throw AuthError.validation("password", new AuthService(session).message(e.getMessage(), e.getParameters()));
+            throw e;
         }
-        for (UserSessionModel userSession : session.sessions().getUserSessionsStream(realm, user).toList()) {
-            AuthenticationManager.backchannelLogout(session, realm, userSession, session.getContext().getUri(),
-                session.getContext().getConnection(), session.getContext().getRequestHeaders(), true);
-        }
-        user.removeRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+        passwords.endOtherSessions(user, null);
         event.success();
         return user;
     }

@@ -24,10 +24,16 @@ import org.keycloak.models.RealmModel;
  * @param apiKeyTokenSeconds  lifespan of access tokens exchanged for an API key (capped by the realm's)
  * @param passwordResetUrls  pages a password reset mail may link to (Directus's reset_url allow list); the first is
  *                           the default
+ * @param forwardAuthGateway which gateway's headers name the original request at forward-auth: auto, nginx, traefik
+ *                           or envoy
+ * @param forwardAuthSecret  when set, forward-auth answers only requests carrying it (from the gateway)
+ * @param stepUpMinutes      how recent a login must be for a user to change their password or e-mail without
+ *                           typing the current password
  */
 public record TableauthSettings(String defaultClient, String loginOwner, boolean cookieSecure, String cookieSameSite,
                                 List<String> allowedOrigins, List<String> apiKeyScopes, int apiKeyGraceSeconds,
-                                int apiKeyTokenSeconds, List<String> passwordResetUrls) {
+                                int apiKeyTokenSeconds, List<String> passwordResetUrls, String forwardAuthGateway,
+                                String forwardAuthSecret, int stepUpMinutes) {
 
     public static final String DEFAULT_CLIENT = "defaultClient";
     public static final String LOGIN_OWNER = "loginOwner";
@@ -38,6 +44,12 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     public static final String API_KEY_GRACE = "apiKeyRotationGraceSeconds";
     public static final String API_KEY_TOKEN_LIFESPAN = "apiKeyTokenLifespanSeconds";
     public static final String PASSWORD_RESET_URLS = "passwordResetUrls";
+    public static final String FORWARD_AUTH_GATEWAY = "forwardAuthGateway";
+    public static final String FORWARD_AUTH_SECRET = "forwardAuthSecret";
+    public static final List<String> GATEWAYS = List.of("auto", "nginx", "traefik", "envoy");
+    public static final String STEP_UP_MINUTES = "stepUpMinutes";
+    /** As Keycloak's own console asks for a fresh login before a password change (its max age, 5 minutes). */
+    public static final int DEFAULT_STEP_UP_MINUTES = 5;
     public static final int DEFAULT_API_KEY_TOKEN_SECONDS = 300;
     /** Longest grace period a rotation may give the old secret: one week. */
     public static final int MAX_API_KEY_GRACE_SECONDS = 7 * 24 * 3600;
@@ -49,7 +61,7 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     /** What a realm without the settings component gets. */
     public static final TableauthSettings DEFAULTS =
         new TableauthSettings(null, OWNER_DIRECTUS, true, "Lax", List.of(), List.of(), 0, DEFAULT_API_KEY_TOKEN_SECONDS,
-            List.of());
+            List.of(), "auto", null, DEFAULT_STEP_UP_MINUTES);
 
     /** The current realm's settings, read once per request (CORS, routing and the dialect all ask). */
     public static TableauthSettings of(KeycloakSession session) {
@@ -78,7 +90,10 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
         return new TableauthSettings(client, owner, secure == null || Boolean.parseBoolean(secure), sameSite, origins,
             list(model, API_KEY_SCOPES), seconds(model, API_KEY_GRACE, 0),
             seconds(model, API_KEY_TOKEN_LIFESPAN, DEFAULT_API_KEY_TOKEN_SECONDS),
-            list(model, PASSWORD_RESET_URLS).stream().map(TableauthSettings::normaliseResetUrl).toList());
+            list(model, PASSWORD_RESET_URLS).stream().map(TableauthSettings::normaliseResetUrl).toList(),
+            Objects.requireNonNullElse(blankToNull(model.get(FORWARD_AUTH_GATEWAY)), "auto").toLowerCase(Locale.ROOT),
+            blankToNull(model.get(FORWARD_AUTH_SECRET)),
+            seconds(model, STEP_UP_MINUTES, DEFAULT_STEP_UP_MINUTES));
     }
 
     /** A multivalued setting, each value also split at commas and white space. */

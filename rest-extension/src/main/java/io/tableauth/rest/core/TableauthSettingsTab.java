@@ -70,6 +70,20 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
         .helpText("Pages of your app a password reset mail may link to (https://app.example.com/reset-password); the "
             + "reset token is added as ?token=. Directus's reset_url must be one of them; Mavibase's mails, and "
             + "Directus requests without reset_url, link to the first.").add()
+        .property().name(TableauthSettings.FORWARD_AUTH_GATEWAY).label("Forward-auth gateway")
+        .type(ProviderConfigProperty.LIST_TYPE).options(TableauthSettings.GATEWAYS).defaultValue("auto")
+        .helpText("Where forward-auth reads the original request: nginx (X-Original-URI), traefik (X-Forwarded-Uri) or "
+            + "envoy (the path after /forward-auth). Headers the chosen gateway does not set are ignored, since gateways "
+            + "pass their clients' headers on. auto reads all three and refuses a request where they disagree.").add()
+        .property().name(TableauthSettings.FORWARD_AUTH_SECRET).label("Forward-auth gateway secret")
+        .type(ProviderConfigProperty.PASSWORD).secret(true)
+        .helpText("When set, forward-auth answers only requests whose X-Tableauth-Gateway-Secret header holds this "
+            + "value: set it in the gateway's configuration (nginx proxy_set_header), so nothing else can use "
+            + "forward-auth as an oracle.").add()
+        .property().name(TableauthSettings.STEP_UP_MINUTES).label("Step-up age (minutes)")
+        .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(TableauthSettings.DEFAULT_STEP_UP_MINUTES))
+        .helpText("A user changing their own password or e-mail over REST must send their current password, unless "
+            + "they logged in (typed a password) at most this many minutes ago. 0 always asks for it.").add()
         .property().name(Branding.LOGO_URL).label("Login page logo")
         .type(ProviderConfigProperty.STRING_TYPE)
         .helpText("URL of a logo (https://, e.g. your app's own logo; or a path on this Keycloak server) that the "
@@ -184,6 +198,15 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
         if (s.apiKeyGraceSeconds() < 0 || s.apiKeyGraceSeconds() > TableauthSettings.MAX_API_KEY_GRACE_SECONDS) {
             throw new ComponentValidationException("API key rotation grace must be a number of seconds from 0 to "
                 + TableauthSettings.MAX_API_KEY_GRACE_SECONDS + ".");
+        }
+        if (s.stepUpMinutes() < 0 || s.stepUpMinutes() > 1440) {
+            throw new ComponentValidationException("Step-up age must be a number of minutes from 0 to 1440.");
+        }
+        if (!TableauthSettings.GATEWAYS.contains(s.forwardAuthGateway())) {
+            throw new ComponentValidationException("Forward-auth gateway must be auto, nginx, traefik or envoy.");
+        }
+        if (s.forwardAuthSecret() != null && s.forwardAuthSecret().length() < 16) {
+            throw new ComponentValidationException("Forward-auth gateway secret must be at least 16 characters.");
         }
         if (s.apiKeyTokenSeconds() < 10 || s.apiKeyTokenSeconds() > 86_400) {
             throw new ComponentValidationException("API key token lifespan must be a number of seconds from 10 to 86400.");

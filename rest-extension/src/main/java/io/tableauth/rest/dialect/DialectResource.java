@@ -73,7 +73,10 @@ public abstract class DialectResource {
         try {
             return call.run();
         } catch (AuthError e) {
-            return error(e);
+            Response response = error(e);
+            return e.kind() == AuthError.Kind.UNAVAILABLE
+                ? Response.fromResponse(response).header("Retry-After", AuthError.RETRY_AFTER_SECONDS).build()
+                : response;
         } catch (RuntimeException e) {
             session.getTransactionManager().setRollbackOnly();
             LOG.errorf(e, "tableauth: %s failed", getClass().getSimpleName());
@@ -81,8 +84,15 @@ public abstract class DialectResource {
         }
     }
 
-    /** The request body as a JSON object; MALFORMED or TOO_LARGE otherwise. An empty body is an empty object. */
+    /**
+     * The request body as a JSON object; MALFORMED, TOO_LARGE or UNSUPPORTED_MEDIA_TYPE otherwise. An empty body
+     * with no content type is an empty object.
+     */
     protected ObjectNode body(InputStream in) {
+        boolean typed = session.getContext().getRequestHeaders().getMediaType() != null;
+        if (typed) {
+            requireJsonContentType(); // before reading: a form body is consumed by the framework, the stream is empty
+        }
         String length = header(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
             try {
@@ -106,6 +116,9 @@ public abstract class DialectResource {
         if (text.isBlank()) {
             return JSON.createObjectNode();
         }
+        if (!typed) {
+            requireJsonContentType();
+        }
         JsonNode node;
         try {
             node = JSON.readTree(text);
@@ -116,6 +129,19 @@ public abstract class DialectResource {
             throw new AuthError(AuthError.Kind.MALFORMED, "The request body must be a JSON object");
         }
         return object;
+    }
+
+    /**
+     * A body must say it is JSON. Browsers send HTML forms and "simple" cross-site requests as form or text types
+     * without asking first, so this also keeps other sites' pages from posting logins (login CSRF).
+     */
+    private void requireJsonContentType() {
+        MediaType type = session.getContext().getRequestHeaders().getMediaType();
+        if (type == null || !(MediaType.APPLICATION_JSON_TYPE.isCompatible(type) && !type.isWildcardSubtype()
+            || "application".equals(type.getType()) && type.getSubtype().endsWith("+json"))) {
+            throw new AuthError(AuthError.Kind.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON "
+                + "(Content-Type: application/json)");
+        }
     }
 
     private static AuthError tooLarge() {
@@ -196,6 +222,20 @@ public abstract class DialectResource {
             return;
         }
         throw new AuthError(AuthError.Kind.CSRF, "Origin not allowed");
+    }
+
+    /**
+     * Guards a login that answers with cookies (login CSRF: another site logging the browser into an account of its
+     * choosing): a request from a browser (it carries Origin or Referer) must come from this server's origin or an
+     * allowed one. Clients that are not browsers send neither and are not affected.
+     */
+    protected void requireAllowedOriginIfBrowser() {
+        String origin = header("Origin");
+        String referer = header("Referer");
+        if ((origin == null || origin.isBlank()) && (referer == null || referer.isBlank())) {
+            return;
+        }
+        requireAllowedOrigin();
     }
 
     private static String originOf(String url) {

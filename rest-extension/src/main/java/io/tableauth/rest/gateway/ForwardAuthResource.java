@@ -1,9 +1,7 @@
 package io.tableauth.rest.gateway;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +23,7 @@ import io.tableauth.rest.apikey.ApiKeyEvents;
 import io.tableauth.rest.apikey.ApiKeyGrantType;
 import io.tableauth.rest.apikey.ApiKeyService;
 import io.tableauth.rest.core.AuthService;
+import io.tableauth.rest.core.TableauthSettings;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
@@ -53,6 +52,9 @@ public class ForwardAuthResource {
     public static final String AUTH_CONFIG_NAME = "X-Auth-Config-Name";
     public static final String METHOD = "X-Auth-Method";
     public static final String API_KEY_ID = "X-Auth-Api-Key-Id";
+
+    /** Header carrying the realm's forward-auth secret, when one is set: only the gateway knows it. */
+    public static final String GATEWAY_SECRET = "X-Tableauth-Gateway-Secret";
 
     private static final Logger LOG = Logger.getLogger(ForwardAuthResource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -113,15 +115,19 @@ public class ForwardAuthResource {
 
     private Response check(String requestMethod, String suffix) {
         try {
-            String uri = firstHeader("X-Forwarded-Uri", "X-Original-URI");
-            if (uri == null) {
-                uri = "/" + (suffix == null ? "" : suffix); // Envoy: the original path follows ours
+            TableauthSettings settings = TableauthSettings.of(session);
+            if (settings.forwardAuthSecret() != null && !MessageDigest.isEqual(
+                settings.forwardAuthSecret().getBytes(StandardCharsets.UTF_8),
+                String.valueOf(header(GATEWAY_SECRET)).getBytes(StandardCharsets.UTF_8))) {
+                return refuse(403, "forbidden", "Forward-auth answers the configured gateway only");
             }
-            Optional<String> path = normalisedPath(uri);
-            if (path.isEmpty()) {
-                return refuse(403, "forbidden", "The request path is not valid");
+            String path;
+            try {
+                path = OriginalRequest.path(settings.forwardAuthGateway(), this::header, rawSuffix());
+            } catch (OriginalRequest.Refused refused) {
+                return refuse(403, "forbidden", refused.getMessage());
             }
-            ComponentModel owner = protectingConfig(path.get());
+            ComponentModel owner = protectingConfig(path);
             Caller caller = caller();
             if (caller == null) {
                 return refuse(401, "unauthorized", "A valid Bearer token or API key is required");
@@ -198,7 +204,10 @@ public class ForwardAuthResource {
             keyId == null ? null : keyId.toString(), token.getIssuedFor());
     }
 
-    /** The enabled auth config whose protected path patterns match, the first by priority; null when none does. */
+    /**
+     * The enabled auth config whose protected path patterns match, the first by priority; null when none does. A
+     * path that differs from a pattern only in letter case counts as matching.
+     */
     private ComponentModel protectingConfig(String path) {
         return SqlUserStorageProviderFactory.enabledAuthConfigs(realm)
             .filter(c -> c.getConfig().getOrDefault(SqlUserStorageProviderFactory.PROTECTED_PATHS, List.of()).stream()
@@ -208,48 +217,19 @@ public class ForwardAuthResource {
     }
 
     /**
-     * The path of a request URI as the upstream will see it: query dropped, percent-decoding applied, empty and
-     * {@code .} segments removed, {@code ..} resolved. Empty when the path climbs above the root or holds
-     * control characters or encoded slashes (which upstreams disagree about).
+     * What follows forward-auth's own path in this request, still percent-encoded: Envoy's original path. Read from
+     * the raw request URI, because JAX-RS path parameters arrive decoded once already.
      */
-    static Optional<String> normalisedPath(String uri) {
-        String raw = uri;
-        int q = raw.indexOf('?');
-        if (q >= 0) {
-            raw = raw.substring(0, q);
+    private String rawSuffix() {
+        String raw = session.getContext().getUri().getRequestUri().getRawPath();
+        int realms = raw.indexOf("/realms/");
+        int realmEnd = realms < 0 ? -1 : raw.indexOf('/', realms + "/realms/".length());
+        String mount = "/api/v1/forward-auth";
+        if (realmEnd < 0 || !raw.startsWith(mount, realmEnd)) {
+            return "";
         }
-        int hash = raw.indexOf('#');
-        if (hash >= 0) {
-            raw = raw.substring(0, hash);
-        }
-        if (raw.toLowerCase(java.util.Locale.ROOT).contains("%2f") || raw.contains("%5c") || raw.contains("%5C")) {
-            return Optional.empty();
-        }
-        String decoded;
-        try {
-            decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        Deque<String> segments = new ArrayDeque<>();
-        for (String segment : decoded.split("/")) {
-            if (segment.isEmpty() || segment.equals(".")) {
-                continue;
-            }
-            if (segment.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
-                return Optional.empty();
-            }
-            if (segment.equals("..")) {
-                if (segments.isEmpty()) {
-                    return Optional.empty();
-                }
-                segments.removeLast();
-            } else {
-                segments.addLast(segment);
-            }
-        }
-        String path = "/" + String.join("/", segments);
-        return Optional.of(decoded.endsWith("/") && !segments.isEmpty() ? path + "/" : path);
+        String rest = raw.substring(realmEnd + mount.length());
+        return rest.startsWith("/") ? rest.substring(1) : rest;
     }
 
     private Response refuse(int status, String error, String message) {

@@ -37,6 +37,9 @@ public class BaasixResource extends DialectResource {
             Project project = auth.project(null, null, false);
             ObjectNode body = body(in);
             boolean cookieMode = cookieMode(text(body, "authMode"));
+            if (cookieMode) {
+                requireAllowedOriginIfBrowser();
+            }
             String email = text(body, "email");
             String password = text(body, "password");
             if (email == null || email.isBlank()) {
@@ -63,6 +66,9 @@ public class BaasixResource extends DialectResource {
             Project project = auth.project(null, null, false);
             ObjectNode body = body(in);
             boolean cookieMode = cookieMode(text(body, "authMode"));
+            if (cookieMode) {
+                requireAllowedOriginIfBrowser();
+            }
             AuthService.Login login = auth.login(project, text(body, "email"), text(body, "password"),
                 text(body, "otp"));
             return answer(login.user(), login.tokens(), cookieMode, null);

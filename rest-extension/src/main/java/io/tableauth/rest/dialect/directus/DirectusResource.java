@@ -54,6 +54,9 @@ public class DirectusResource extends DialectResource {
             Project project = auth.project(null, null, false);
             ObjectNode body = body(in);
             Mode mode = mode(text(body, "mode"));
+            if (mode != Mode.JSON) {
+                requireAllowedOriginIfBrowser();
+            }
             String email = text(body, "email");
             String password = text(body, "password");
             if (email == null || email.isBlank()) {
@@ -268,6 +271,14 @@ public class DirectusResource extends DialectResource {
             case TOO_LARGE -> {
                 code = "CONTENT_TOO_LARGE";
                 status = 413;
+            }
+            case UNSUPPORTED_MEDIA_TYPE -> {
+                code = "UNSUPPORTED_MEDIA_TYPE";
+                status = 415;
+            }
+            case UNAVAILABLE -> {
+                code = "SERVICE_UNAVAILABLE";
+                status = 503;
             }
             case USER_EXISTS -> {
                 code = "RECORD_NOT_UNIQUE";

@@ -100,15 +100,7 @@ public class MavibaseApiKeysResource extends DialectResource {
 
     /** The caller of a Bearer token from a login; a token obtained with an API key may not manage keys. */
     private UserModel owner() {
-        String token = bearerToken();
-        AuthenticationManager.AuthResult caller = token == null ? null : auth.bearer(token);
-        if (caller == null) {
-            throw AuthError.invalidToken();
-        }
-        if (caller.token().getOtherClaims().containsKey(ApiKeyGrantType.KEY_ID_CLAIM)) {
-            throw new AuthError(AuthError.Kind.FORBIDDEN, "A token obtained with an API key cannot manage API keys");
-        }
-        return caller.user();
+        return auth.accountCaller(bearerToken()).user();
     }
 
     /** A key as Mavibase shows it, plus what a list needs to tell keys apart; {@code key} only with the secret. */

@@ -89,7 +89,7 @@ public class MavibaseResource extends DialectResource {
     /** {@code POST /2fa/setup}: a new secret for the caller, as Base32, otpauth URI and QR image. */
     public Response twoFactorSetup() {
         return run(() -> {
-            UserModel user = auth.me(bearerToken());
+            UserModel user = auth.accountCaller(bearerToken()).user();
             TotpEnrollment totp = new TotpEnrollment(session);
             if (totp.enrolled(user)) {
                 throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is already enabled");
@@ -106,7 +106,7 @@ public class MavibaseResource extends DialectResource {
     /** {@code POST /2fa/setup/verify} {code}: turns the started setup on. */
     public Response twoFactorSetupVerify(InputStream in) {
         return run(() -> {
-            UserModel user = auth.me(bearerToken());
+            UserModel user = auth.accountCaller(bearerToken()).user();
             String code = text(body(in), "code");
             confirmed(new TotpEnrollment(session).confirm(user, code), "No two-factor setup is in progress");
             ObjectNode out = object();
@@ -128,7 +128,7 @@ public class MavibaseResource extends DialectResource {
     /** {@code POST /2fa/disable}: asks for a code to confirm. */
     public Response twoFactorDisable() {
         return run(() -> {
-            UserModel user = auth.me(bearerToken());
+            UserModel user = auth.accountCaller(bearerToken()).user();
             if (!new TotpEnrollment(session).startDisable(user)) {
                 throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is not enabled");
             }
@@ -142,7 +142,7 @@ public class MavibaseResource extends DialectResource {
     /** {@code POST /2fa/disable/confirm} {code}: removes the caller's TOTP. */
     public Response twoFactorDisableConfirm(InputStream in) {
         return run(() -> {
-            UserModel user = auth.me(bearerToken());
+            UserModel user = auth.accountCaller(bearerToken()).user();
             String code = text(body(in), "code");
             confirmed(new TotpEnrollment(session).confirmDisable(user, code), "No two-factor disable is in progress");
             ObjectNode out = object();
@@ -157,6 +157,8 @@ public class MavibaseResource extends DialectResource {
             case DONE -> { }
             case NOTHING_PENDING -> throw new AuthError(AuthError.Kind.VALIDATION, nothingPending);
             case WRONG_CODE -> throw new AuthError(AuthError.Kind.INVALID_OTP, "Invalid code");
+            case USED_UP -> throw new AuthError(AuthError.Kind.INVALID_OTP,
+                "Too many wrong codes: the request was cancelled. Start it again.");
         }
     }
 

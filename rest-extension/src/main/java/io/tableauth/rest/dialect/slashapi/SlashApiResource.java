@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.rest.core.AccountChanges;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.AuthUser;
@@ -23,10 +24,7 @@ import io.tableauth.rest.core.Project;
 import io.tableauth.rest.dialect.DialectResource;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
-import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.policy.PasswordPolicyManagerProvider;
-import org.keycloak.policy.PolicyError;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.storage.StorageId;
 
@@ -133,12 +131,18 @@ public class SlashApiResource extends DialectResource {
         });
     }
 
+    /**
+     * {@code PATCH {identifier}/{id}}: the user themself (a Bearer token of a login; a new password or e-mail needs
+     * {@code data.current_password} or a recent login) or a caller with manage-users. E-mail and password go through
+     * Keycloak's user profile and password policy; {@code permissions} needs manage-users.
+     */
     public Response update(String id, InputStream in) {
         return run(() -> {
             Project project = project();
-            AuthenticationManager.AuthResult caller = requireCaller();
+            AuthenticationManager.AuthResult caller = auth.accountCaller(bearerToken());
             boolean admin = auth.canManageUsers(caller);
             UserModel user = target(project, id, caller, admin);
+            boolean self = user.getId().equals(caller.user().getId());
             JsonNode data = data(body(in));
             String email = field(data, "email");
             String password = field(data, "password");
@@ -147,29 +151,20 @@ public class SlashApiResource extends DialectResource {
             if (permissions != null && !admin) {
                 throw new AuthError(AuthError.Kind.FORBIDDEN, NO_PERMISSION);
             }
-            if (email != null) {
-                if (!EMAIL.matcher(email.trim()).matches()) {
-                    throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
-                        Map.of("email", "The data.email must be a valid email address."));
-                }
-                UserModel other = session.users().getUserByEmail(auth.realm(), email.trim());
-                if (other != null && !other.getId().equals(user.getId())) {
-                    throw new AuthError(AuthError.Kind.USER_EXISTS, INVALID,
-                        Map.of("email", "The data.email has already been taken."));
-                }
+            if (email != null && !EMAIL.matcher(email.trim()).matches()) {
+                throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
+                    Map.of("email", "The data.email must be a valid email address."));
+            }
+            AccountChanges changes = new AccountChanges(session, auth);
+            if (self && (email != null || password != null)) {
+                changes.requireStepUp(caller, field(data, "current_password"));
             }
             try {
                 if (email != null) {
-                    user.setEmail(email.trim());
+                    changes.changeEmail(user, email.trim(), !self);
                 }
                 if (password != null) {
-                    PolicyError policy = session.getProvider(PasswordPolicyManagerProvider.class)
-                        .validate(auth.realm(), user, password);
-                    if (policy != null) {
-                        throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
-                            Map.of("password", policy.getMessage()));
-                    }
-                    user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
+                    changes.changePassword(user, password, self ? caller.session() : null);
                 }
                 if (permissions != null) {
                     user.setAttribute(PERMISSIONS_ATTRIBUTE, permissions);
@@ -193,8 +188,11 @@ public class SlashApiResource extends DialectResource {
     public Response delete(String id) {
         return run(() -> {
             Project project = project();
-            AuthenticationManager.AuthResult caller = requireCaller();
+            AuthenticationManager.AuthResult caller = auth.accountCaller(bearerToken());
             UserModel user = target(project, id, caller, auth.canManageUsers(caller));
+            if (user.getId().equals(caller.user().getId())) {
+                new AccountChanges(session, auth).requireStepUp(caller, null);
+            }
             boolean removed;
             try {
                 removed = session.users().removeUser(auth.realm(), user);
@@ -214,14 +212,6 @@ public class SlashApiResource extends DialectResource {
     private AuthenticationManager.AuthResult caller() {
         String token = bearerToken();
         return token == null ? null : auth.bearer(token);
-    }
-
-    private AuthenticationManager.AuthResult requireCaller() {
-        AuthenticationManager.AuthResult caller = caller();
-        if (caller == null) {
-            throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid token");
-        }
-        return caller;
     }
 
     /** The user {id} of this auth config that the caller may change: themself, or anyone for manage-users. */

@@ -1,0 +1,128 @@
+package io.tableauth.rest.core;
+
+import java.util.Set;
+
+import org.keycloak.authentication.requiredactions.UpdateEmail;
+import org.keycloak.common.util.Time;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserCredentialModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.representations.AccessToken;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.managers.BruteForceProtector;
+import org.keycloak.userprofile.UserProfile;
+import org.keycloak.userprofile.ValidationException;
+
+/**
+ * Changes to an account over REST: by its user, who proves it is them first (step-up), or by a caller with
+ * manage-users. E-mail goes through Keycloak's user profile (its validators, edit rules and uniqueness across every
+ * auth config and Keycloak's own users) and stays unverified until its mailed link is clicked; a password goes
+ * through the realm's policy and ends the user's other sessions.
+ */
+public final class AccountChanges {
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AuthService auth;
+
+    public AccountChanges(KeycloakSession session, AuthService auth) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.auth = auth;
+    }
+
+    /**
+     * A user changing their own password or e-mail proves it is them: with their current password (a wrong one counts
+     * as a failed login for brute-force detection), or with a login (a typed password) younger than the realm's
+     * step-up age. FORBIDDEN otherwise.
+     */
+    public void requireStepUp(AuthenticationManager.AuthResult caller, String currentPassword) {
+        UserModel user = caller.user();
+        if (currentPassword != null) {
+            BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
+            boolean locked = realm.isBruteForceProtected() && (protector.isTemporarilyDisabled(session, realm, user)
+                || protector.isPermanentlyLockedOut(session, realm, user));
+            if (locked || !user.credentialManager().isValid(UserCredentialModel.password(currentPassword))) {
+                if (!locked && realm.isBruteForceProtected()) {
+                    protector.failedLogin(realm, user, session.getContext().getConnection(), session.getContext().getUri(),
+                        Set.of(PasswordCredentialModel.TYPE));
+                }
+                auth.event().event(EventType.UPDATE_CREDENTIAL_ERROR).user(user)
+                    .detail(Details.REASON, "current password not right").error(Errors.INVALID_USER_CREDENTIALS);
+                throw new AuthError(AuthError.Kind.FORBIDDEN, "The current password is not right.");
+            }
+            return;
+        }
+        // When the password was typed: the token's auth_time, or the start of its session (a direct grant's tokens
+        // carry no auth_time; a refresh keeps the session's start).
+        AccessToken token = caller.token();
+        Long authTime = token == null ? null : token.getAuth_time();
+        if ((authTime == null || authTime == 0) && caller.session() != null) {
+            authTime = (long) caller.session().getStarted();
+        }
+        long maxAge = auth.settings().stepUpMinutes() * 60L;
+        if (authTime == null || authTime == 0 || Time.currentTime() - authTime >= maxAge) {
+            throw new AuthError(AuthError.Kind.FORBIDDEN, "Confirm this change with your current password, or log in "
+                + "again first.");
+        }
+    }
+
+    /**
+     * Changes the e-mail through the user profile (the user's own account rules, or an admin's) and marks it not
+     * verified: where the realm verifies e-mail, a link goes to the new address and logins wait for it.
+     */
+    public void changeEmail(UserModel user, String email, boolean byAdmin) {
+        EventBuilder event = auth.event().event(EventType.UPDATE_EMAIL).user(user);
+        UserProfile profile;
+        try {
+            // Uniqueness is the realm's, not one table's: a request scoped to one auth config looks everywhere here.
+            profile = auth.unscoped(() -> byAdmin ? adminProfile(user, email)
+                : UpdateEmail.validateEmailUpdate(session, user, email));
+        } catch (ValidationException e) {
+            event.error(Errors.INVALID_INPUT);
+            throw auth.profileError(e);
+        }
+        if (email.trim().equalsIgnoreCase(user.getEmail())) {
+            return;
+        }
+        UpdateEmail.updateEmailNow(event, user, profile);
+        user.setEmailVerified(false);
+        if (realm.isVerifyEmail()) {
+            user.addRequiredAction(UserModel.RequiredAction.VERIFY_EMAIL);
+        }
+        event.success();
+        new EmailVerification(session).afterEmailChange(user);
+    }
+
+    private UserProfile adminProfile(UserModel user, String email) {
+        java.util.Map<String, java.util.List<String>> attributes = new java.util.HashMap<>(user.getAttributes());
+        attributes.put(UserModel.EMAIL, java.util.List.of(email.trim()));
+        UserProfile profile = session.getProvider(org.keycloak.userprofile.UserProfileProvider.class)
+            .create(org.keycloak.userprofile.UserProfileContext.USER_API, attributes, user);
+        profile.validate();
+        return profile;
+    }
+
+    /**
+     * Sets a new password (policy, the user's storage) and ends every other session of the user, online and offline;
+     * {@code keep} is the caller's own session, or null when an admin made the change.
+     */
+    public void changePassword(UserModel user, String password, org.keycloak.models.UserSessionModel keep) {
+        EventBuilder event = auth.event().event(EventType.UPDATE_PASSWORD).user(user);
+        PasswordService passwords = new PasswordService(session);
+        try {
+            passwords.set(user, password, "password");
+        } catch (AuthError e) {
+            event.error(Errors.PASSWORD_REJECTED);
+            throw e;
+        }
+        passwords.endOtherSessions(user, keep);
+        event.success();
+    }
+}
