@@ -37,9 +37,9 @@ class LockoutUnderLoadBench extends RestFixture {
 
     /** One group of clients: what they log in as, how, and what came back. */
     private record Group(String name, List<String> users, Function<String, Http.Response> login,
-                         AtomicLong ok, AtomicLong refused, ConcurrentLinkedQueue<String> samples) {
+                         AtomicLong ok, AtomicLong refused, AtomicLong nanos, ConcurrentLinkedQueue<String> samples) {
         Group(String name, List<String> users, Function<String, Http.Response> login) {
-            this(name, users, login, new AtomicLong(), new AtomicLong(), new ConcurrentLinkedQueue<>());
+            this(name, users, login, new AtomicLong(), new AtomicLong(), new AtomicLong(), new ConcurrentLinkedQueue<>());
         }
     }
 
@@ -88,7 +88,9 @@ class LockoutUnderLoadBench extends RestFixture {
             for (String user : group.users()) {
                 clients.add(pool.submit(() -> {
                     while (System.nanoTime() < end) {
+                        long t0 = System.nanoTime();
                         Http.Response r = group.login().apply(user);
+                        group.nanos().addAndGet(System.nanoTime() - t0);
                         if (r.status() == 200) {
                             group.ok().incrementAndGet();
                         } else {
@@ -108,8 +110,9 @@ class LockoutUnderLoadBench extends RestFixture {
         System.out.printf(Locale.ROOT, "%nLockoutUnderLoadBench: %d s, %d clients, only correct passwords, brute-force "
             + "detection on (failure factor 5)%n", SECONDS, USERS * 2);
         for (Group g : groups) {
-            System.out.printf(Locale.ROOT, "  %-32s %7d correct logins, %4d refused%n", g.name(), g.ok().get(),
-                g.refused().get());
+            long calls = g.ok().get() + g.refused().get();
+            System.out.printf(Locale.ROOT, "  %-32s %7d correct logins, %4d refused, %6.1f ms each on average%n",
+                g.name(), g.ok().get(), g.refused().get(), calls == 0 ? 0 : g.nanos().get() / 1e6 / calls);
             g.samples().forEach(s -> System.out.println("      " + s));
         }
     }
