@@ -22,11 +22,19 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
 
     private final SqlUserStorageProvider provider;
     private SqlUserRow row;
+    /**
+     * With a full-name column: the first and last name as this adapter last saw or set them. Written one after the
+     * other (a sign-up sets both), each write joins the two, which re-splitting the column could not always give back.
+     */
+    private String firstName;
+    private String lastName;
 
     SqlUserAdapter(KeycloakSession session, RealmModel realm, SqlUserStorageProvider provider, SqlUserRow row) {
         super(session, realm, provider.model());
         this.provider = provider;
         this.row = row;
+        this.firstName = row.firstName();
+        this.lastName = row.lastName();
     }
 
     SqlUserRow row() {
@@ -76,8 +84,10 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
         return switch (name) {
             case UserModel.USERNAME -> true;
             case UserModel.EMAIL -> provider.config().emailColumn() != null;
-            case UserModel.FIRST_NAME -> provider.config().firstNameColumn() != null;
-            case UserModel.LAST_NAME -> provider.config().lastNameColumn() != null;
+            case UserModel.FIRST_NAME -> provider.config().firstNameColumn() != null
+                || provider.config().fullNameColumn() != null;
+            case UserModel.LAST_NAME -> provider.config().lastNameColumn() != null
+                || provider.config().fullNameColumn() != null;
             default -> provider.config().attributeColumns().containsKey(name);
         };
     }
@@ -86,8 +96,8 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
         return switch (name) {
             case UserModel.USERNAME -> row.username();
             case UserModel.EMAIL -> row.email();
-            case UserModel.FIRST_NAME -> row.firstName();
-            case UserModel.LAST_NAME -> row.lastName();
+            case UserModel.FIRST_NAME -> provider.config().fullNameColumn() != null ? firstName : row.firstName();
+            case UserModel.LAST_NAME -> provider.config().fullNameColumn() != null ? lastName : row.lastName();
             default -> row.attributes().get(name);
         };
     }
@@ -153,7 +163,38 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
     }
 
     private void writeColumn(String name, String value, java.util.function.Function<UserTable, UserTable.Column> column) {
+        if (provider.config().fullNameColumn() != null
+            && (UserModel.FIRST_NAME.equals(name) || UserModel.LAST_NAME.equals(name))) {
+            // one column for the whole name: written whole, with the other part as it is now
+            if (UserModel.FIRST_NAME.equals(name)) {
+                firstName = value;
+            } else {
+                lastName = value;
+            }
+            String whole = FullName.join(firstName, lastName);
+            writeBack(name, (c, t) -> t.update(c, externalId(), t.fullName(), whole));
+            return;
+        }
         writeBack(name, (c, t) -> t.update(c, externalId(), column.apply(t), value));
+    }
+
+    /** Verified when the table says so (a set column), or when Keycloak recorded it for a read-only table. */
+    @Override
+    public boolean isEmailVerified() {
+        return Boolean.TRUE.equals(row.emailVerified()) || super.isEmailVerified();
+    }
+
+    @Override
+    public void setEmailVerified(boolean verified) {
+        if (provider.config().emailVerifiedColumn() == null) {
+            super.setEmailVerified(verified);
+        } else if (verified != Boolean.TRUE.equals(row.emailVerified())) {
+            if (provider.config().writable()) {
+                writeBack("e-mail verification", (c, t) -> t.updateEmailVerified(c, externalId(), verified));
+            } else {
+                super.setEmailVerified(verified); // a read-only table: Keycloak keeps the flag, the column stays
+            }
+        }
     }
 
     @FunctionalInterface

@@ -42,7 +42,31 @@ public record SqlUserStorageConfig(
     int bcryptCost,
     boolean rehashOnLogin,
     boolean caseInsensitiveCredentials,
-    int maxPoolSize) {
+    int maxPoolSize,
+    SqlIdentifier fullNameColumn,
+    SqlIdentifier createdAtColumn,
+    SqlIdentifier updatedAtColumn,
+    SqlIdentifier lastLoginColumn,
+    SqlIdentifier emailVerifiedColumn,
+    List<String> enabledValues,
+    String disabledValue,
+    IdGeneration idGeneration,
+    Map<String, String> insertDefaults,
+    String tablePreset) {
+
+    /** How a new row gets its id when tableauth inserts it. */
+    public enum IdGeneration {
+        /** The database's default or auto-increment; a text or uuid id without one gets a random UUID. */
+        DATABASE,
+        /** A random UUID, whatever the column's default (Directus). */
+        UUID,
+        /** A cuid, as Prisma's {@code @default(cuid())} makes it in the application. */
+        CUID;
+
+        static IdGeneration of(String value) {
+            return valueOf(value.trim().toUpperCase(Locale.ROOT));
+        }
+    }
 
     /** True when the (first) login column is the e-mail column, so a user's username is their e-mail. */
     public boolean usernameIsEmail() {
@@ -73,6 +97,16 @@ public record SqlUserStorageConfig(
     public static final String REHASH_ON_LOGIN = "rehashOnLogin";
     public static final String CREDENTIAL_MATCH = "credentialMatch";
     public static final String MAX_POOL_SIZE = "maxPoolSize";
+    public static final String TABLE_PRESET = "tablePreset";
+    public static final String FULL_NAME_COLUMN = "fullNameColumn";
+    public static final String CREATED_AT_COLUMN = "createdAtColumn";
+    public static final String UPDATED_AT_COLUMN = "updatedAtColumn";
+    public static final String LAST_LOGIN_COLUMN = "lastLoginColumn";
+    public static final String EMAIL_VERIFIED_COLUMN = "emailVerifiedColumn";
+    public static final String ENABLED_VALUES = "enabledValues";
+    public static final String DISABLED_VALUE = "disabledValue";
+    public static final String ID_GENERATION = "idGeneration";
+    public static final String INSERT_DEFAULTS = "insertDefaults";
 
     public static final String AUTO = "auto";
     public static final String READ_ONLY = "READ_ONLY";
@@ -152,7 +186,38 @@ public record SqlUserStorageConfig(
             bcryptCost,
             model.get(REHASH_ON_LOGIN, true),
             !EXACT.equalsIgnoreCase(value(model, CREDENTIAL_MATCH, CASE_INSENSITIVE)),
-            maxPoolSize);
+            maxPoolSize,
+            optionalColumn(model, FULL_NAME_COLUMN, "Full name column"),
+            optionalColumn(model, CREATED_AT_COLUMN, "Created-at column"),
+            optionalColumn(model, UPDATED_AT_COLUMN, "Updated-at column"),
+            optionalColumn(model, LAST_LOGIN_COLUMN, "Last-login column"),
+            optionalColumn(model, EMAIL_VERIFIED_COLUMN, "Email-verified column"),
+            model.getConfig().getList(ENABLED_VALUES).stream().filter(java.util.Objects::nonNull)
+                .flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::trim).filter(v -> !v.isEmpty())
+                .distinct().toList(),
+            value(model, DISABLED_VALUE, null),
+            parse(ID_GENERATION, value(model, ID_GENERATION, "database"), IdGeneration::of),
+            insertDefaults(model.getConfig().getList(INSERT_DEFAULTS)),
+            value(model, TABLE_PRESET, TablePreset.CUSTOM.id()));
+    }
+
+    /** {@code column=value} lines → column name → value (typed by the column when a row is inserted). */
+    static Map<String, String> insertDefaults(List<String> lines) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String line : lines) {
+            if (line == null || line.isBlank()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                throw new ComponentValidationException("tableauthInvalidInsertDefault", line.trim());
+            }
+            SqlIdentifier column = SqlIdentifier.column("Insert defaults", line.substring(0, eq));
+            if (map.put(column.name(), line.substring(eq + 1).trim()) != null) {
+                throw new ComponentValidationException("tableauthDuplicateInsertDefault", column.name());
+            }
+        }
+        return java.util.Collections.unmodifiableMap(map);
     }
 
     /** {@code column=attribute} lines → attribute name → column, in the order given. */

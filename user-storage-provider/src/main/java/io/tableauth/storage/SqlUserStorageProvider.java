@@ -331,7 +331,23 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         if (enabled && config.writable() && config.rehashOnLogin() && hasher.needsRehash(stored)) {
             rehash(externalId, password, hasher);
         }
+        if (enabled && config.writable() && config.lastLoginColumn() != null) {
+            recordLogin(externalId);
+        }
         return true;
+    }
+
+    /** The last-login column (Django's last_login, Directus's last_access); never fails the login it follows. */
+    private void recordLogin(String externalId) {
+        try {
+            write((c, t) -> {
+                t.touchLastLogin(c, externalId);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("tableauth auth config %s: could not record the login of user %s: %s", model.getName(),
+                externalId, e.getMessage());
+        }
     }
 
     /** Upgrades a verified password's hash; never fails the login it follows. */

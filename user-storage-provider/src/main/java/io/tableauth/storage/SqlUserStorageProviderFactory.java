@@ -57,6 +57,12 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     private volatile DatabaseAllowList allowList = DatabaseAllowList.defaults();
 
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
+        .property().name(TABLE_PRESET).label("Table preset").type(ProviderConfigProperty.LIST_TYPE)
+        .options("custom", "laravel", "django", "devise", "prisma", "directus").defaultValue("custom")
+        .helpText("The users table of a framework, as its own migrations create it. On save it fills every setting "
+            + "below that is empty (or at its generic default): table, columns, timestamps, e-mail verification, "
+            + "status values, id generation, insert defaults and the hash format that framework writes. Values you "
+            + "type win; the console shows the result after saving.").add()
         .property().name(JDBC_URL).label("JDBC URL").type(ProviderConfigProperty.STRING_TYPE).required(true)
         .helpText("The application database: jdbc:postgresql://db:5432/app or jdbc:mariadb://db:3306/app (MySQL too), "
             + "and jdbc:h2:file:/data/app where the server operator allows H2. Parameters after ? are limited to "
@@ -104,6 +110,37 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .property().name(ENABLED_COLUMN).label("Enabled column").type(ProviderConfigProperty.STRING_TYPE)
         .helpText("Optional: a boolean, 0/1 or text column (true/yes/active...). False or NULL disables the user, "
             + "as a disabled Keycloak account.").add()
+        .property().name(ENABLED_VALUES).label("Enabled values").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("Optional, for a text status column: the values that mean enabled, comma-separated (Directus: "
+            + "active). Every other value (suspended, invited, draft...) is refused like a disabled account. The "
+            + "first is written when a user signs up or is enabled.").add()
+        .property().name(DISABLED_VALUE).label("Disabled value").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("Written into the status column when a user is disabled (Directus: suspended).").add()
+        .property().name(FULL_NAME_COLUMN).label("Full name column").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("Optional: one column for the whole name (Laravel, Prisma: name). Keycloak sees the last word as "
+            + "the last name and the words before it as the first name, as its LDAP full-name mapper does; sign-ups "
+            + "and edits write the name whole.").add()
+        .property().name(EMAIL_VERIFIED_COLUMN).label("Email-verified column").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("Optional: a boolean, or a timestamp that is set once verified (Laravel email_verified_at, Devise "
+            + "confirmed_at, Prisma emailVerified). Read as Keycloak's email verified, written when the user "
+            + "verifies.").add()
+        .property().name(CREATED_AT_COLUMN).label("Created-at column").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("Optional: set when tableauth inserts a row, in the column's own type (timestamp, timestamptz, "
+            + "datetime, epoch seconds).").add()
+        .property().name(UPDATED_AT_COLUMN).label("Updated-at column").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("Optional: set on every write tableauth makes to a row.").add()
+        .property().name(LAST_LOGIN_COLUMN).label("Last-login column").type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("Optional: set on each successful login (Django last_login, Directus last_access); one UPDATE per "
+            + "login, writable configs only.").add()
+        .property().name(ID_GENERATION).label("ID generation").type(ProviderConfigProperty.LIST_TYPE)
+        .options("database", "uuid", "cuid").defaultValue("database")
+        .helpText("How a new row gets its id: the database's default or auto-increment (a text or uuid id without one "
+            + "gets a UUID), a UUID (Directus), or a cuid (Prisma's @default(cuid()), made by the application).")
+        .add()
+        .property().name(INSERT_DEFAULTS).label("Insert defaults").type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+        .helpText("One per line, column=value: values for NOT NULL columns the application fills in its own code "
+            + "(Django is_staff=false). Typed by the column; 'now' for times. Saving a config that takes sign-ups "
+            + "is refused while such a column has neither a mapping nor an insert default.").add()
         .property().name(ATTRIBUTE_MAPPINGS).label("Attribute mappings").type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
         .helpText("One per line: column=attribute, e.g. is_active=isActive. The attribute shows on the user, in tokens "
             + "through mappers and in hooks (user.isActive). Show them in the console with the realm's unmanaged "
@@ -118,12 +155,11 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .helpText("With WRITABLE: users created in Keycloak (admin console, registration page, REST signup) are "
             + "INSERTed here. Off: they are created as Keycloak users.").add()
         .property().name(HASH_TARGET).label("Hash format for new hashes").type(ProviderConfigProperty.LIST_TYPE)
-        .options(HashTarget.BCRYPT_2Y.id(), HashTarget.BCRYPT_2B.id(), HashTarget.ARGON2ID.id(),
-            HashTarget.DJANGO_PBKDF2_SHA256.id())
+        .options(java.util.Arrays.stream(HashTarget.values()).map(HashTarget::id).toList())
         .defaultValue(DEFAULT_HASH_TARGET)
         .helpText("How tableauth writes passwords (signup, change, rehash), so the application can still verify them: "
-            + "bcrypt-2y for PHP/Laravel, bcrypt-2b for Node/Python, argon2id (PHP defaults) for Directus and "
-            + "node-argon2, django-pbkdf2-sha256 for Django.").add()
+            + "bcrypt-2y for PHP/Laravel, bcrypt-2b for Node/Python, bcrypt-2a for Ruby/Devise, argon2id (PHP's "
+            + "defaults), argon2id-node (node-argon2's defaults, Directus), django-pbkdf2-sha256 for Django.").add()
         .property().name(BCRYPT_COST).label("bcrypt cost").type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue(Integer.toString(DEFAULT_BCRYPT_COST)).helpText("Cost of bcrypt hashes written (4 to 31).").add()
         .property().name(REHASH_ON_LOGIN).label("Rehash on login").type(ProviderConfigProperty.BOOLEAN_TYPE)
@@ -275,6 +311,8 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             });
         }
         validateProtectedPaths(realm, model);
+        TablePreset preset = TablePreset.of(model.get(SqlUserStorageConfig.TABLE_PRESET));
+        preset.fill(model);
         SqlUserStorageConfig config = SqlUserStorageConfig.from(model);
         JdbcTarget target = JdbcTarget.parse(config.jdbcUrl());
         allowList.check(target, realm.getName());
@@ -289,6 +327,11 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
                 throw new ComponentValidationException("tableauthKeycloakDatabase", target.describe());
             }
             UserTable table = UserTable.resolve(c, config);
+            if (preset != TablePreset.CUSTOM) {
+                preset.fillExisting(model, table.columnNames());
+                config = SqlUserStorageConfig.from(model);
+                table = UserTable.resolve(c, config);
+            }
             if (config.writable() && config.signupAllowed()) {
                 table.checkInsertable();
             }

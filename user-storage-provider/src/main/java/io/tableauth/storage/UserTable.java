@@ -43,6 +43,10 @@ final class UserTable {
         boolean uuid() {
             return "uuid".equalsIgnoreCase(typeName);
         }
+
+        boolean temporal() {
+            return jdbcType == Types.TIMESTAMP || jdbcType == Types.TIMESTAMP_WITH_TIMEZONE || jdbcType == Types.DATE;
+        }
     }
 
     private static final Set<String> TRUE_VALUES = Set.of("1", "true", "t", "y", "yes", "on", "active", "enabled");
@@ -56,13 +60,40 @@ final class UserTable {
     private final Column firstName;
     private final Column lastName;
     private final Column enabled;
+    private final Column fullName;
+    private final Column createdAt;
+    private final Column updatedAt;
+    private final Column lastLogin;
+    private final Column emailVerified;
+    private final List<String> enabledValues;
+    private final String disabledValue;
+    private final SqlUserStorageConfig.IdGeneration idGeneration;
+    private final Map<Column, String> insertDefaults;
+    /** Every column of the table an INSERT must give a value: NOT NULL, and no default or generator of its own. */
+    private final List<Column> requiredForInsert;
+    private final Set<String> columnNames;
     private final Map<String, Column> attributes;
     private final boolean caseInsensitive;
     private final List<Column> selected;
     private final String select;
 
-    private UserTable(String quotedTable, Map<String, Column> byConfigName, SqlUserStorageConfig config) {
+    private UserTable(String quotedTable, Map<String, Column> byConfigName, List<Column> all,
+                      SqlUserStorageConfig config) {
         this.quotedTable = quotedTable;
+        this.fullName = column(byConfigName, config.fullNameColumn());
+        this.createdAt = column(byConfigName, config.createdAtColumn());
+        this.updatedAt = column(byConfigName, config.updatedAtColumn());
+        this.lastLogin = column(byConfigName, config.lastLoginColumn());
+        this.emailVerified = column(byConfigName, config.emailVerifiedColumn());
+        this.enabledValues = config.enabledValues();
+        this.disabledValue = config.disabledValue();
+        this.idGeneration = config.idGeneration();
+        Map<Column, String> defaults = new LinkedHashMap<>();
+        config.insertDefaults().forEach((name, value) -> defaults.put(byConfigName.get(name), value));
+        this.insertDefaults = defaults;
+        this.requiredForInsert = all.stream().filter(c -> !c.nullable() && !c.generated()).toList();
+        this.columnNames = all.stream().map(c -> c.name().toLowerCase(Locale.ROOT))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.id = byConfigName.get(config.idColumn().name());
         this.credentials = config.credentialColumns().stream().map(c -> byConfigName.get(c.name())).toList();
         this.password = byConfigName.get(config.passwordColumn().name());
@@ -136,12 +167,14 @@ final class UserTable {
         wanted.addAll(config.credentialColumns());
         wanted.add(config.passwordColumn());
         for (SqlIdentifier c : new SqlIdentifier[] {config.saltColumn(), config.emailColumn(),
-            config.firstNameColumn(), config.lastNameColumn(), config.enabledColumn()}) {
+            config.firstNameColumn(), config.lastNameColumn(), config.enabledColumn(), config.fullNameColumn(),
+            config.createdAtColumn(), config.updatedAtColumn(), config.lastLoginColumn(), config.emailVerifiedColumn()}) {
             if (c != null) {
                 wanted.add(c);
             }
         }
         wanted.addAll(config.attributeColumns().values());
+        config.insertDefaults().keySet().forEach(name -> wanted.add(SqlIdentifier.column("Insert defaults", name)));
         for (SqlIdentifier c : wanted) {
             Column found = columns.get(c.name());
             if (found == null) {
@@ -155,14 +188,52 @@ final class UserTable {
         }
         String quotedTable = (table[0] != null && config.table().schema() != null ? quote + table[0] + quote + "." : "")
             + quote + table[1] + quote;
-        return new UserTable(quotedTable, byConfigName, config);
+        return new UserTable(quotedTable, byConfigName, List.copyOf(columns.values()), config);
     }
 
-    /** For configs that insert rows: the id must come from the database or be text/UUID tableauth can generate. */
+    /** The names of the table's columns, lower case (for presets that fill a setting only when its column exists). */
+    Set<String> columnNames() {
+        return columnNames;
+    }
+
+    /**
+     * For configs that insert rows: the id must come from the database or from tableauth, and every NOT NULL column
+     * without a default must be mapped or have an insert default, so that a sign-up never fails for a reason known
+     * in advance.
+     */
     void checkInsertable() {
-        if (!id.generated() && id.numeric()) {
-            throw new ComponentValidationException("tableauthWritableNeedsIdColumn");
+        switch (idGeneration) {
+            case DATABASE -> {
+                if (!id.generated() && id.numeric()) {
+                    throw new ComponentValidationException("tableauthWritableNeedsIdColumn");
+                }
+            }
+            case UUID -> {
+                if (id.numeric()) {
+                    throw new ComponentValidationException("tableauthIdGenerationType", id.name(), "uuid");
+                }
+            }
+            case CUID -> {
+                if (id.numeric() || id.uuid()) {
+                    throw new ComponentValidationException("tableauthIdGenerationType", id.name(), "cuid");
+                }
+            }
         }
+        List<String> uncovered = requiredForInsert.stream().filter(c -> !covered(c)).map(Column::name).toList();
+        if (!uncovered.isEmpty()) {
+            throw new ComponentValidationException("tableauthNotInsertable", String.join(", ", uncovered));
+        }
+    }
+
+    /** Whether tableauth gives the column a value when it inserts a row. */
+    private boolean covered(Column c) {
+        return c.equals(id) || c.equals(password) || insertDefaults.containsKey(c) || mapped(c);
+    }
+
+    private boolean mapped(Column c) {
+        return credentials.contains(c) || attributes.containsValue(c)
+            || java.util.stream.Stream.of(salt, email, firstName, lastName, enabled, fullName, createdAt, updatedAt,
+                lastLogin, emailVerified).anyMatch(c::equals);
     }
 
     Column enabled() {
@@ -171,6 +242,14 @@ final class UserTable {
 
     Column credential() {
         return credentials.get(0);
+    }
+
+    Column fullName() {
+        return fullName;
+    }
+
+    Column emailVerified() {
+        return emailVerified;
     }
 
     /** The column behind a Keycloak attribute (email, firstName, lastName or a mapped one), or null. */
@@ -356,35 +435,57 @@ final class UserTable {
     }
 
     /**
-     * Inserts a row for a new user with only its username; the other fields follow as updates in the same
-     * transaction. Returns the row's id (generated by the database, or a new UUID for a text/uuid id column
-     * without a default).
+     * Inserts a row for a new user: its username, a placeholder password, the id as the config generates it, the
+     * timestamps, the insert defaults, and for every other column the table requires (NOT NULL without a default) an
+     * empty value of its type, which the profile fields that follow (as updates in the same transaction) replace.
+     * Returns the row's id.
      */
     String insert(Connection c, String username) throws SQLException {
-        List<String> cols = new ArrayList<>();
-        List<Object> vals = new ArrayList<>();
-        String newId = null;
-        if (!id.generated()) {
-            if (id.numeric()) {
-                throw new SqlWriteException("The ID column " + id.name() + " is numeric but has no database default or "
-                    + "auto-increment, so tableauth cannot create rows in this table.");
+        Map<Column, Object> values = new LinkedHashMap<>();
+        String newId = switch (idGeneration) {
+            case UUID -> UUID.randomUUID().toString();
+            case CUID -> Cuid.next();
+            case DATABASE -> {
+                if (id.generated()) {
+                    yield null;
+                }
+                if (id.numeric()) {
+                    throw new SqlWriteException("the ID column " + id.name() + " is numeric but has no database "
+                        + "default or auto-increment");
+                }
+                yield UUID.randomUUID().toString();
             }
-            newId = UUID.randomUUID().toString();
-            cols.add(id.quoted());
-            vals.add(id.uuid() ? UUID.fromString(newId) : newId);
+        };
+        if (newId != null) {
+            values.put(id, id.uuid() ? UUID.fromString(newId) : newId);
         }
-        cols.add(credentials.get(0).quoted());
-        vals.add(username);
-        if (!password.nullable()) {
-            cols.add(password.quoted());
-            vals.add(""); // no password yet: an empty hash never verifies
+        values.put(credentials.get(0), username);
+        values.putIfAbsent(password, ""); // no password yet: an empty hash never verifies
+        for (Column stamp : new Column[] {createdAt, updatedAt}) {
+            if (stamp != null) {
+                values.putIfAbsent(stamp, now(stamp));
+            }
         }
-        String sql = "INSERT INTO " + quotedTable + " (" + String.join(", ", cols) + ") VALUES ("
-            + String.join(", ", cols.stream().map(x -> "?").toList()) + ")";
+        insertDefaults.forEach((col, value) -> values.putIfAbsent(col, typed(col, value)));
+        if (enabled != null) {
+            values.putIfAbsent(enabled, enabledValue(enabled, true));
+        }
+        for (Column required : requiredForInsert) {
+            if (!values.containsKey(required)) {
+                if (!mapped(required)) {
+                    throw new SqlWriteException("column " + required.name() + " is NOT NULL without a default, and "
+                        + "neither mapped nor given an insert default");
+                }
+                values.put(required, emptyValue(required));
+            }
+        }
+        List<Column> cols = List.copyOf(values.keySet());
+        String sql = "INSERT INTO " + quotedTable + " (" + String.join(", ", cols.stream().map(Column::quoted).toList())
+            + ") VALUES (" + String.join(", ", cols.stream().map(x -> "?").toList()) + ")";
         try (PreparedStatement ps = newId != null ? c.prepareStatement(sql)
             : c.prepareStatement(sql, new String[] {id.name()})) {
-            for (int i = 0; i < vals.size(); i++) {
-                ps.setObject(i + 1, vals.get(i));
+            for (int i = 0; i < cols.size(); i++) {
+                ps.setObject(i + 1, values.get(cols.get(i)));
             }
             ps.executeUpdate();
             if (newId != null) {
@@ -406,7 +507,67 @@ final class UserTable {
                 }
             }
         }
-        throw new SqlWriteException("The new row was inserted but its " + id.name() + " could not be read back.");
+        throw new SqlWriteException("the new row was inserted but its " + id.name() + " could not be read back");
+    }
+
+    /** What a required column gets before the profile fills it: the empty value of its type. */
+    private Object emptyValue(Column col) {
+        if (col.equals(enabled)) {
+            return enabledValue(col, true);
+        }
+        if (col.bool()) {
+            return false;
+        }
+        if (col.numeric()) {
+            return 0;
+        }
+        if (col.uuid()) {
+            return UUID.randomUUID();
+        }
+        if (col.temporal()) {
+            return now(col);
+        }
+        return "";
+    }
+
+    /** An insert default typed by its column: booleans, numbers, {@code now} or ISO instants for times, text. */
+    private static Object typed(Column col, String value) {
+        if (col.bool()) {
+            return truthy(value);
+        }
+        if (col.numeric()) {
+            return new java.math.BigDecimal(value.trim());
+        }
+        if (col.uuid()) {
+            return UUID.fromString(value.trim());
+        }
+        if (col.temporal()) {
+            return value.trim().equalsIgnoreCase("now") ? now(col)
+                : at(col, java.time.Instant.parse(value.trim()));
+        }
+        return value;
+    }
+
+    /** The current time in the column's own type (UTC): timestamp, timestamptz, datetime, date, epoch seconds or text. */
+    static Object now(Column col) {
+        return at(col, java.time.Instant.now());
+    }
+
+    private static Object at(Column col, java.time.Instant instant) {
+        if (col.numeric()) {
+            return instant.getEpochSecond();
+        }
+        String type = col.typeName() == null ? "" : col.typeName().toLowerCase(Locale.ROOT);
+        if (col.jdbcType() == Types.TIMESTAMP_WITH_TIMEZONE || type.contains("tz") || type.contains("with time zone")) {
+            return java.time.OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+        }
+        if (col.jdbcType() == Types.DATE) {
+            return java.time.LocalDate.ofInstant(instant, java.time.ZoneOffset.UTC);
+        }
+        if (col.jdbcType() == Types.TIMESTAMP) {
+            return java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+        }
+        return instant.toString();
     }
 
     /** One stored password hash of this table (any row), or empty when the table has none. */
@@ -435,16 +596,41 @@ final class UserTable {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    /** Sets one column of one row; the row must still be there. */
+    /** Sets one column of one row, and the updated-at column with it; the row must still be there. */
     private void updateOne(Connection c, String externalId, Column column, Binder value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quotedTable + " SET " + column.quoted()
-            + " = ? WHERE " + id.quoted() + " = ?")) {
+        boolean stamp = updatedAt != null && !updatedAt.equals(column);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quotedTable + " SET " + column.quoted() + " = ?"
+            + (stamp ? ", " + updatedAt.quoted() + " = ?" : "") + " WHERE " + id.quoted() + " = ?")) {
             value.bind(ps);
-            ps.setObject(2, keyValue(id, externalId));
+            if (stamp) {
+                ps.setObject(2, now(updatedAt));
+            }
+            ps.setObject(stamp ? 3 : 2, keyValue(id, externalId));
             if (ps.executeUpdate() != 1) {
-                throw new SqlWriteException("The user row no longer exists in the table.");
+                throw new SqlWriteException("the user row no longer exists in the table");
             }
         }
+    }
+
+    /** Records a login in the last-login column (Django's last_login, Directus's last_access): one UPDATE. */
+    void touchLastLogin(Connection c, String externalId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quotedTable + " SET " + lastLogin.quoted()
+            + " = ? WHERE " + id.quoted() + " = ?")) {
+            ps.setObject(1, now(lastLogin));
+            ps.setObject(2, keyValue(id, externalId));
+            ps.executeUpdate();
+        }
+    }
+
+    boolean hasLastLogin() {
+        return lastLogin != null;
+    }
+
+    /** Marks the e-mail verified or not: a boolean, or a timestamp set now / cleared. */
+    void updateEmailVerified(Connection c, String externalId, boolean value) throws SQLException {
+        Column col = emailVerified;
+        updateOne(c, externalId, col, ps -> ps.setObject(1, col.bool() ? (Object) value
+            : col.numeric() ? (value ? 1 : 0) : value ? now(col) : null));
     }
 
     boolean delete(Connection c, String externalId) throws SQLException {
@@ -472,7 +658,7 @@ final class UserTable {
         Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < selected.size(); i++) {
             values.put(selected.get(i).name(), selected.get(i).bool() || selected.get(i) == enabled
-                ? rs.getObject(i + 1) : rs.getString(i + 1));
+                || selected.get(i) == emailVerified ? rs.getObject(i + 1) : rs.getString(i + 1));
         }
         String username = null;
         for (Column col : credentials) {
@@ -492,16 +678,36 @@ final class UserTable {
                 attrs.put(attribute, v.toString());
             }
         });
+        String[] names = fullName != null ? FullName.split(string(values, fullName))
+            : new String[] {string(values, firstName), string(values, lastName)};
         return new SqlUserRow(
             String.valueOf(values.get(id.name())),
             caseInsensitive ? username.toLowerCase(Locale.ROOT) : username,
             string(values, password),
             string(values, salt),
             string(values, email),
-            string(values, firstName),
-            string(values, lastName),
-            enabled == null || truthy(values.get(enabled.name())),
-            attrs);
+            names[0],
+            names[1],
+            enabled == null || isEnabledValue(values.get(enabled.name())),
+            attrs,
+            emailVerified == null ? null : verified(values.get(emailVerified.name())));
+    }
+
+    /** An enabled column's value: one of the configured values (e.g. Directus's "active"), else true-ish. */
+    private boolean isEnabledValue(Object v) {
+        if (enabledValues.isEmpty()) {
+            return truthy(v);
+        }
+        return v != null && enabledValues.stream().anyMatch(e -> e.equalsIgnoreCase(v.toString().trim()));
+    }
+
+    /** An e-mail-verified column: a boolean, or a timestamp that is set once verified (Laravel, Devise, Prisma). */
+    private static boolean verified(Object v) {
+        if (v instanceof Boolean || v instanceof Number) {
+            return truthy(v);
+        }
+        String text = v == null ? "" : v.toString().trim();
+        return !text.isEmpty() && !text.equalsIgnoreCase("false") && !text.equals("0");
     }
 
     private static String string(Map<String, Object> values, Column col) {
@@ -526,12 +732,15 @@ final class UserTable {
         return TRUE_VALUES.contains(v.toString().trim().toLowerCase(Locale.ROOT));
     }
 
-    private static Object enabledValue(Column col, boolean value) {
+    private Object enabledValue(Column col, boolean value) {
         if (col.bool()) {
             return value;
         }
         if (col.numeric()) {
             return value ? 1 : 0;
+        }
+        if (!enabledValues.isEmpty()) {
+            return value ? enabledValues.get(0) : disabledValue != null ? disabledValue : "disabled";
         }
         return value ? "true" : "false";
     }

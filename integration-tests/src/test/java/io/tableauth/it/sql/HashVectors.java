@@ -46,4 +46,11 @@ final class HashVectors {
                 && v.password().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 72)
             .findFirst().orElseThrow(() -> new IllegalArgumentException("no vector " + format + " " + hashPrefix));
     }
+
+    /** The first vector of a format made by that format's own implementation (not a prefix swap), 72 bytes or less. */
+    static Vector genuine(String format) {
+        return ALL.stream().filter(v -> v.format().equals(format) && v.source().contains("genuine")
+                && v.password().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 72)
+            .findFirst().orElseThrow(() -> new IllegalArgumentException("no genuine " + format + " vector"));
+    }
 }

@@ -120,27 +120,27 @@ public final class PasswordHasher {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
         return switch (target) {
-            case BCRYPT_2Y, BCRYPT_2B -> {
+            case BCRYPT_2Y, BCRYPT_2B, BCRYPT_2A -> {
                 if (pw.length > BCRYPT_MAX_BYTES) {
                     throw new PasswordRejectedException("Password is too long for bcrypt (at most "
                         + BCRYPT_MAX_BYTES + " bytes).");
                 }
-                yield OpenBSDBCrypt.generate(target == HashTarget.BCRYPT_2Y ? "2y" : "2b", pw, salt, bcryptCost);
+                yield OpenBSDBCrypt.generate(target.bcryptVersion(), pw, salt, bcryptCost);
             }
-            case ARGON2ID -> {
+            case ARGON2ID, ARGON2ID_NODE -> {
                 Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                     .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                     .withMemoryAsKB(HashTarget.ARGON2_MEMORY_KIB)
-                    .withIterations(HashTarget.ARGON2_ITERATIONS)
-                    .withParallelism(HashTarget.ARGON2_PARALLELISM)
+                    .withIterations(target.argon2Iterations())
+                    .withParallelism(target.argon2Parallelism())
                     .withSalt(salt)
                     .build();
                 byte[] out = new byte[32];
                 Argon2BytesGenerator generator = new Argon2BytesGenerator();
                 generator.init(params);
                 generator.generateBytes(pw, out);
-                yield "$argon2id$v=19$m=" + HashTarget.ARGON2_MEMORY_KIB + ",t=" + HashTarget.ARGON2_ITERATIONS
-                    + ",p=" + HashTarget.ARGON2_PARALLELISM + "$" + B64_NOPAD.encodeToString(salt) + "$"
+                yield "$argon2id$v=19$m=" + HashTarget.ARGON2_MEMORY_KIB + ",t=" + target.argon2Iterations()
+                    + ",p=" + target.argon2Parallelism() + "$" + B64_NOPAD.encodeToString(salt) + "$"
                     + B64_NOPAD.encodeToString(out);
             }
             case DJANGO_PBKDF2_SHA256 -> {
@@ -167,14 +167,14 @@ public final class PasswordHasher {
         }
         try {
             return switch (target) {
-                case BCRYPT_2Y, BCRYPT_2B -> format != PasswordHashFormat.BCRYPT
+                case BCRYPT_2Y, BCRYPT_2B, BCRYPT_2A -> format != PasswordHashFormat.BCRYPT
                     || Integer.parseInt(stored.substring(4, 6)) < bcryptCost;
-                case ARGON2ID -> {
+                case ARGON2ID, ARGON2ID_NODE -> {
                     if (format != PasswordHashFormat.ARGON2 || !stored.startsWith("$argon2id$")) {
                         yield true;
                     }
                     Argon2Phc phc = Argon2Phc.parse(stored);
-                    yield phc.memoryKib < HashTarget.ARGON2_MEMORY_KIB || phc.iterations < HashTarget.ARGON2_ITERATIONS;
+                    yield phc.memoryKib < HashTarget.ARGON2_MEMORY_KIB || phc.iterations < target.argon2Iterations();
                 }
                 case DJANGO_PBKDF2_SHA256 -> !stored.startsWith("pbkdf2_sha256$")
                     || Integer.parseInt(stored.split("\\$")[1]) < HashTarget.DJANGO_ITERATIONS;

@@ -121,8 +121,10 @@ class PasswordHasherTest {
         String prefix = switch (target) {
             case BCRYPT_2Y -> "$2y$10$";
             case BCRYPT_2B -> "$2b$10$";
+            case BCRYPT_2A -> "$2a$10$";
             case ARGON2ID -> "$argon2id$v=19$m=65536,t=4,p=1$";
-            case DJANGO_PBKDF2_SHA256 -> "pbkdf2_sha256$600000$";
+            case ARGON2ID_NODE -> "$argon2id$v=19$m=65536,t=3,p=4$";
+            case DJANGO_PBKDF2_SHA256 -> "pbkdf2_sha256$1000000$";
         };
         assertTrue(hash.startsWith(prefix), hash);
     }
