@@ -2,10 +2,12 @@ package io.tableauth.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tableauth.storage.hash.PasswordHasher;
+import org.jboss.logging.Logger;
 
 /**
  * One auth config's live state on this Keycloak node: its settings, its own connection pool and hasher, and the
@@ -14,40 +16,91 @@ import io.tableauth.storage.hash.PasswordHasher;
  */
 final class SqlAuthConfig implements AutoCloseable {
 
-    /** How long a login waits for a connection when the users database is unreachable. */
-    private static final long CONNECTION_TIMEOUT_MS = 3_000;
+    private static final Logger LOG = Logger.getLogger(SqlAuthConfig.class);
 
+    private final String name;
     private final SqlUserStorageConfig config;
     private final DatabaseConnector connector;
     private final HikariDataSource pool;
     private final PasswordHasher hasher;
+    private final DatabaseHealth health;
+    private final AuthConfigMetrics metrics;
     private volatile UserTable table;
     private volatile String dummyHash;
 
-    SqlAuthConfig(String name, SqlUserStorageConfig config, DatabaseConnector connector) {
+    SqlAuthConfig(String realm, String name, SqlUserStorageConfig config, DatabaseConnector connector) {
+        this.name = name;
         this.config = config;
         this.connector = connector;
         this.hasher = config.hasher();
-        this.pool = connector.refusal() == null
-            ? new HikariDataSource(poolConfig(name, connector, config.maxPoolSize(), CONNECTION_TIMEOUT_MS)) : null;
+        String description = "auth config " + name + " of realm " + realm
+            + (connector.refusal() == null ? " (" + connector.target().describe() + ")" : "");
+        this.health = new DatabaseHealth(description, this::probe, this::keepConnectionsReady);
+        this.metrics = connector.refusal() == null ? AuthConfigMetrics.register(realm, name, health) : null;
+        HikariDataSource ds = null;
+        if (connector.refusal() == null) {
+            HikariConfig hc = poolConfig(name, connector, config.maxPoolSize(), config.timeouts());
+            if (metrics != null) {
+                metrics.track(hc);
+            }
+            ds = new HikariDataSource(hc);
+        }
+        this.pool = ds;
     }
 
-    /** Pool settings shared with the one-connection check that runs when an admin saves a config. */
-    static HikariConfig poolConfig(String name, DatabaseConnector connector, int maxPoolSize, long connectionTimeoutMs) {
+    /**
+     * Pool settings shared with the one-connection check that runs when an admin saves a config: every wait on the
+     * database is bounded by the config's timeouts (the pool's wait for a connection is the connect timeout).
+     */
+    static HikariConfig poolConfig(String name, DatabaseConnector connector, int maxPoolSize,
+                                   SqlUserStorageConfig.Timeouts timeouts) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("tableauth-" + name.replaceAll("[^A-Za-z0-9_-]", "_"));
         hc.setJdbcUrl(connector.url());
         hc.setDriverClassName(JdbcDrivers.driverClassFor(connector.target().kind()));
         hc.setUsername(connector.user());
         hc.setPassword(connector.password());
+        connector.target().kind().timeoutProperties(timeouts.connectSeconds(), timeouts.readSeconds())
+            .forEach(hc::addDataSourceProperty);
         hc.setMaximumPoolSize(maxPoolSize);
         hc.setMinimumIdle(Math.min(2, maxPoolSize));
-        hc.setConnectionTimeout(connectionTimeoutMs);
-        hc.setValidationTimeout(Math.min(2_000, connectionTimeoutMs));
+        hc.setConnectionTimeout(TimeUnit.SECONDS.toMillis(timeouts.connectSeconds()));
+        hc.setValidationTimeout(TimeUnit.SECONDS.toMillis(Math.min(timeouts.connectSeconds(),
+            timeouts.statementSeconds())));
         // Start even when the database is down: that config's logins fail cleanly and recover by themselves.
         hc.setInitializationFailTimeout(-1);
         hc.setAutoCommit(true);
         return hc;
+    }
+
+    /**
+     * While the database is unavailable the pool keeps no idle connections, so it does not retry on its own with
+     * a growing back-off (up to 5 s between attempts): only the checks ask for a connection, each time afresh, and
+     * the database's return is seen at the next check. Back to normal when it is available.
+     */
+    private void keepConnectionsReady(boolean available) {
+        HikariDataSource ds = pool;
+        if (ds != null && !ds.isClosed()) {
+            ds.getHikariConfigMXBean().setMinimumIdle(available ? Math.min(2, config.maxPoolSize()) : 0);
+        }
+    }
+
+    /** The background check of an unavailable database: one connection, validated. */
+    private boolean probe() {
+        if (pool == null) {
+            return false;
+        }
+        try (Connection c = pool.getConnection()) {
+            table(c);
+            return c.isValid(config.timeouts().statementSeconds());
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("tableauth auth config %s: database check failed: %s", name, e.getMessage());
+            return false;
+        }
+    }
+
+    DatabaseHealth health() {
+        return health;
     }
 
     SqlUserStorageConfig config() {
@@ -83,10 +136,12 @@ final class SqlAuthConfig implements AutoCloseable {
         }
     }
 
+    /** A connection from the pool; fails at once while the database is unavailable on this node. */
     Connection connection() throws SQLException {
         if (pool == null) {
             throw new SQLException(connector.refusal(), "08004");
         }
+        health.check(name);
         return pool.getConnection();
     }
 
@@ -105,6 +160,20 @@ final class SqlAuthConfig implements AutoCloseable {
         return t;
     }
 
+    private volatile String lastStatementFailure;
+
+    /**
+     * A statement failed without the database being out of reach (a column renamed by the application, a
+     * permission taken away): logged when the reason changes, not once per request.
+     */
+    void statementFailed(Exception e) {
+        String reason = String.valueOf(e.getMessage());
+        if (!reason.equals(lastStatementFailure)) {
+            lastStatementFailure = reason;
+            LOG.warnf("tableauth auth config %s: a query on its users table failed: %s", name, reason);
+        }
+    }
+
     /**
      * Takes a connection out of the pool after a statement on it failed. A connection can stay open while being
      * useless (e.g. its database was dropped and re-created), and Hikari's liveness check would not notice.
@@ -115,8 +184,12 @@ final class SqlAuthConfig implements AutoCloseable {
 
     @Override
     public void close() {
+        health.close();
         if (pool != null) {
             pool.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 }

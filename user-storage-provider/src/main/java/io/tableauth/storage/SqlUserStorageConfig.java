@@ -52,7 +52,18 @@ public record SqlUserStorageConfig(
     String disabledValue,
     IdGeneration idGeneration,
     Map<String, String> insertDefaults,
-    String tablePreset) {
+    String tablePreset,
+    Timeouts timeouts) {
+
+    /**
+     * How long this config waits for its database, in seconds: for a connection (TCP connect and the database's
+     * login), for any answer on an open connection (the socket read), and for one statement (cancelled by the
+     * database or the driver past it).
+     */
+    public record Timeouts(int connectSeconds, int readSeconds, int statementSeconds) {
+
+        public static final Timeouts DEFAULT = new Timeouts(2, 5, 3);
+    }
 
     /** How a new row gets its id when tableauth inserts it. */
     public enum IdGeneration {
@@ -107,6 +118,11 @@ public record SqlUserStorageConfig(
     public static final String DISABLED_VALUE = "disabledValue";
     public static final String ID_GENERATION = "idGeneration";
     public static final String INSERT_DEFAULTS = "insertDefaults";
+    public static final String CONNECT_TIMEOUT = "connectTimeout";
+    public static final String READ_TIMEOUT = "readTimeout";
+    public static final String STATEMENT_TIMEOUT = "statementTimeout";
+    /** The longest any of the timeouts may be set to: a login should never wait longer. */
+    static final int MAX_TIMEOUT_SECONDS = 60;
 
     public static final String AUTO = "auto";
     public static final String READ_ONLY = "READ_ONLY";
@@ -198,7 +214,10 @@ public record SqlUserStorageConfig(
             value(model, DISABLED_VALUE, null),
             parse(ID_GENERATION, value(model, ID_GENERATION, "database"), IdGeneration::of),
             insertDefaults(model.getConfig().getList(INSERT_DEFAULTS)),
-            value(model, TABLE_PRESET, TablePreset.CUSTOM.id()));
+            value(model, TABLE_PRESET, TablePreset.CUSTOM.id()),
+            new Timeouts(seconds(model, CONNECT_TIMEOUT, "Connect timeout", Timeouts.DEFAULT.connectSeconds()),
+                seconds(model, READ_TIMEOUT, "Read timeout", Timeouts.DEFAULT.readSeconds()),
+                seconds(model, STATEMENT_TIMEOUT, "Statement timeout", Timeouts.DEFAULT.statementSeconds())));
     }
 
     /** {@code column=value} lines → column name → value (typed by the column when a row is inserted). */
@@ -246,6 +265,19 @@ public record SqlUserStorageConfig(
     /** The hasher these settings describe. */
     public PasswordHasher hasher() {
         return new PasswordHasher(hashFormat, allowLegacyHashes, hashTarget, bcryptCost);
+    }
+
+    private static int seconds(ComponentModel model, String key, String label, int fallback) {
+        String v = value(model, key, Integer.toString(fallback)).trim();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= MAX_TIMEOUT_SECONDS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new ComponentValidationException("tableauthInvalidTimeout", "'" + label + "'", MAX_TIMEOUT_SECONDS);
     }
 
     private static String value(ComponentModel model, String key, String fallback) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import io.tableauth.storage.hash.PasswordHasher;
@@ -50,6 +51,8 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
      * user for that login, so only that table is checked.
      */
     public static final String AUTH_CONFIG_NOTE = "tableauth.authConfigId";
+    /** Keycloak-session attribute: the auth configs whose table a call of this request could not reach. */
+    private static final String UNAVAILABLE_ATTRIBUTE = "tableauth.unavailableAuthConfigs";
 
     private static final Logger LOG = Logger.getLogger(SqlUserStorageProvider.class);
 
@@ -77,13 +80,17 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         T run(Connection connection, UserTable table) throws SQLException;
     }
 
-    /** A read; when the database is unreachable it is logged and the fallback returned (no user, no match). */
-    <T> T read(SqlCall<T> call, T fallback) {
+    /**
+     * A read. When the table cannot be reached (its database marked unavailable on this node, or this call failed)
+     * it throws {@link TableUnavailableException}, and the request remembers the config (see
+     * {@link #unavailableThisRequest}).
+     */
+    <T> T read(SqlCall<T> call) {
         if (transaction != null) {
             try {
                 return call.run(transaction, runtime.table(transaction));
             } catch (SQLException | ComponentValidationException e) {
-                return unavailable(e, fallback);
+                throw unavailable(e);
             }
         }
         Connection c = null;
@@ -91,11 +98,27 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         try {
             c = runtime.connection();
             return call.run(c, runtime.table(c));
+        } catch (TableUnavailableException e) {
+            markUnavailable();
+            throw e;
         } catch (SQLException | ComponentValidationException e) {
             broken = e instanceof SQLException;
-            return unavailable(e, fallback);
+            throw unavailable(e);
         } finally {
             release(c, broken);
+        }
+    }
+
+    /**
+     * A lookup by username, e-mail or search: a table out of reach has nobody to offer, so Keycloak goes on to its
+     * other user storages (what it does with an LDAP server that is down), without a stack trace per request in the
+     * log; the REST API learns of it through {@link #unavailableThisRequest} and answers 503.
+     */
+    <T> T lookup(SqlCall<T> call, T none) {
+        try {
+            return read(call);
+        } catch (TableUnavailableException e) {
+            return none;
         }
     }
 
@@ -114,9 +137,28 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         }
     }
 
-    private <T> T unavailable(Exception e, T fallback) {
-        LOG.warnf("tableauth auth config %s: users table unavailable: %s", model.getName(), e.getMessage());
-        return fallback;
+    /** A failed call: marks the database unavailable when it is out of reach; either way this call's table is. */
+    private TableUnavailableException unavailable(Exception e) {
+        if (!runtime.health().failed(e)) {
+            runtime.statementFailed(e);
+        }
+        markUnavailable();
+        return new TableUnavailableException(model.getName(), DatabaseHealth.PROBE_INTERVAL_SECONDS);
+    }
+
+    private void markUnavailable() {
+        unavailableThisRequest(session).add(model.getId());
+    }
+
+    /** The auth configs (component ids) whose table a call of this request could not reach. */
+    public static Set<String> unavailableThisRequest(KeycloakSession session) {
+        @SuppressWarnings("unchecked")
+        Set<String> ids = session.getAttribute(UNAVAILABLE_ATTRIBUTE, Set.class);
+        if (ids == null) {
+            ids = new java.util.HashSet<>();
+            session.setAttribute(UNAVAILABLE_ATTRIBUTE, ids);
+        }
+        return ids;
     }
 
     /** A write in this session's transaction on the table. */
@@ -125,6 +167,9 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         try {
             Connection c = transaction();
             return call.run(c, runtime.table(c));
+        } catch (TableUnavailableException e) {
+            markUnavailable();
+            throw e;
         } catch (SQLException e) {
             throw writeFailed(e);
         }
@@ -137,7 +182,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
     public Map<String, Object> hookAttributes(UserModel user) {
         UserTable table = runtime.resolvedTable();
         if (table == null) {
-            table = read((c, t) -> t, null);
+            table = read((c, t) -> t);
         }
         Map<String, Object> values = new java.util.LinkedHashMap<>();
         for (String name : config.attributeColumns().keySet()) {
@@ -207,7 +252,12 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         }
     }
 
-    private SqlWriteException writeFailed(SQLException e) {
+    /** A write the table refused (a constraint, a trigger), or, when its database is out of reach, unavailability. */
+    private RuntimeException writeFailed(SQLException e) {
+        if (runtime.health().failed(e)) {
+            markUnavailable();
+            return new TableUnavailableException(model.getName(), DatabaseHealth.PROBE_INTERVAL_SECONDS);
+        }
         return new SqlWriteException("saving to the users table of auth config " + model.getName() + " failed", e);
     }
 
@@ -265,8 +315,8 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         if (known != null) {
             return adapter(realm, known);
         }
-        return read((c, t) -> t.findById(c, externalId), Optional.<SqlUserRow>empty())
-            .map(row -> adapter(realm, row)).orElse(null);
+        // Thrown, not "no such user": Keycloak would take a missing user for a deleted one and end their sessions.
+        return read((c, t) -> t.findById(c, externalId)).map(row -> adapter(realm, row)).orElse(null);
     }
 
     @Override
@@ -274,7 +324,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         if (!inScope()) {
             return null;
         }
-        return read((c, t) -> t.findByCredential(c, username), Optional.<SqlUserRow>empty())
+        return lookup((c, t) -> t.findByCredential(c, username), Optional.<SqlUserRow>empty())
             .map(row -> adapter(realm, row)).orElse(null);
     }
 
@@ -283,13 +333,13 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         if (config.emailColumn() == null || !inScope()) {
             return null;
         }
-        return read((c, t) -> t.findByEmail(c, email), Optional.<SqlUserRow>empty())
+        return lookup((c, t) -> t.findByEmail(c, email), Optional.<SqlUserRow>empty())
             .map(row -> adapter(realm, row)).orElse(null);
     }
 
     /** The current row of a user of this config, fresh from the table (after a write, or for a password check). */
     Optional<SqlUserRow> row(String externalId) {
-        Optional<SqlUserRow> row = read((c, t) -> t.findById(c, externalId), Optional.empty());
+        Optional<SqlUserRow> row = read((c, t) -> t.findById(c, externalId));
         row.ifPresentOrElse(r -> rowsThisRequest.put(r.id(), r), () -> rowsThisRequest.remove(externalId));
         return row;
     }
@@ -433,9 +483,9 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
     @Override
     public Stream<UserModel> searchForUserStream(RealmModel realm, Map<String, String> params, Integer firstResult,
                                                  Integer maxResults) {
-        List<SqlUserRow> rows = read((c, t) -> {
+        List<SqlUserRow> rows = lookup((c, t) -> {
             UserTable.Filter filter = t.filter(params);
-            return filter == null ? List.of() : t.search(c, filter, firstResult, maxResults);
+            return filter == null ? List.<SqlUserRow>of() : t.search(c, filter, firstResult, maxResults);
         }, List.of());
         return rows.stream().map(row -> adapter(realm, row));
     }
@@ -447,7 +497,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     @Override
     public int getUsersCount(RealmModel realm, Map<String, String> params) {
-        return read((c, t) -> {
+        return lookup((c, t) -> {
             UserTable.Filter filter = t.filter(params);
             return filter == null ? 0 : t.count(c, filter);
         }, 0);

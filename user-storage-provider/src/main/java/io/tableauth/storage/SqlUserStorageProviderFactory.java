@@ -45,7 +45,6 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     public static final String PROTECTED_PATHS = "protectedPaths";
 
     private static final Logger LOG = Logger.getLogger(SqlUserStorageProviderFactory.class);
-    private static final long VALIDATION_CONNECT_TIMEOUT_MS = 5_000;
 
     /** Provider option: how many hook scripts may run at once on this node. */
     public static final String OPTION_HOOK_MAX_CONCURRENT_RUNS = "hook-max-concurrent-runs";
@@ -66,7 +65,8 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .property().name(JDBC_URL).label("JDBC URL").type(ProviderConfigProperty.STRING_TYPE).required(true)
         .helpText("The application database: jdbc:postgresql://db:5432/app or jdbc:mariadb://db:3306/app (MySQL too), "
             + "and jdbc:h2:file:/data/app where the server operator allows H2. Parameters after ? are limited to "
-            + "harmless ones (sslmode, timeouts, ApplicationName, currentSchema...); the server operator decides which "
+            + "harmless ones (sslmode, ApplicationName, currentSchema...; timeouts have their own fields below); the "
+            + "server operator decides which "
             + "databases may be named. Changing the URL or the user needs the password typed again.").add()
         .property().name(DB_USER).label("Database user").type(ProviderConfigProperty.STRING_TYPE)
         .helpText("User tableauth connects as. Read-only configs need SELECT on the table; writable ones also "
@@ -173,6 +173,19 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .property().name(MAX_POOL_SIZE).label("Maximum pool size").type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue(Integer.toString(DEFAULT_MAX_POOL_SIZE))
         .helpText("Connections this config may hold open to the database on each Keycloak node.").add()
+        .property().name(CONNECT_TIMEOUT).label("Connect timeout").type(ProviderConfigProperty.STRING_TYPE)
+        .defaultValue(Integer.toString(Timeouts.DEFAULT.connectSeconds()))
+        .helpText("Seconds a login waits for a connection to the database (TCP connect and the database's login), "
+            + "1 to 60. When it fails, this config is marked unavailable on this node: its logins answer 503 at once "
+            + "(no waiting) until a background check every 2 seconds finds the database back.").add()
+        .property().name(READ_TIMEOUT).label("Read timeout").type(ProviderConfigProperty.STRING_TYPE)
+        .defaultValue(Integer.toString(Timeouts.DEFAULT.readSeconds()))
+        .helpText("Seconds an open connection waits for the database to answer at all (a frozen server or a network "
+            + "partition), 1 to 60. Keep it above the statement timeout.").add()
+        .property().name(STATEMENT_TIMEOUT).label("Statement timeout").type(ProviderConfigProperty.STRING_TYPE)
+        .defaultValue(Integer.toString(Timeouts.DEFAULT.statementSeconds()))
+        .helpText("Seconds one query may run before it is cancelled, 1 to 60. A login runs a few short queries; a "
+            + "database slower than this counts as unavailable.").add()
         .property().name(LOGIN_HOOK).label("Login hook").type(ProviderConfigProperty.SCRIPT_TYPE)
         .helpText("JavaScript run for this table's users at every login where the flow has the \"tableauth hook\" "
             + "step (browser, direct grant and so the REST API, reset credentials). It sees `user` (id, username, "
@@ -248,7 +261,9 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             }
             DatabaseConnector connector = connector(session, model, config);
             LOG.debugf("tableauth auth config %s (%s): new connection pool, %s", model.getName(), id, connector);
-            return new SqlAuthConfig(model.getName() == null ? id : model.getName(), config, connector);
+            RealmModel realm = session.realms().getRealm(model.getParentId());
+            return new SqlAuthConfig(realm == null ? model.getParentId() : realm.getName(),
+                model.getName() == null ? id : model.getName(), config, connector);
         });
     }
 
@@ -289,6 +304,21 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     }
 
     /**
+     * Whether an auth config's users table can be reached on this node: false while its database is marked
+     * unavailable (see {@link DatabaseHealth}), or when a call of this request found it out of reach. A config this
+     * node has not used yet counts as available.
+     */
+    public static boolean available(KeycloakSession session, ComponentModel model) {
+        if (SqlUserStorageProvider.unavailableThisRequest(session).contains(model.getId())) {
+            return false;
+        }
+        SqlUserStorageProviderFactory factory = (SqlUserStorageProviderFactory) session.getKeycloakSessionFactory()
+            .getProviderFactory(UserStorageProvider.class, PROVIDER_ID);
+        SqlAuthConfig runtime = factory == null ? null : factory.configs.get(model.getId());
+        return runtime == null || runtime.health().available();
+    }
+
+    /**
      * Spends on a password what a wrong password costs for a user of this auth config (one verify against a hash
      * in its format for new passwords). The REST API calls it when a login found no user, so that unknown users
      * and wrong passwords take about the same time.
@@ -319,9 +349,9 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         bindPassword(realm, model, target, config);
         DatabaseConnector connector = DatabaseConnector.of(target, config.dbUser(),
             resolvePassword(session, realm, config.dbPassword()));
-        var poolConfig = SqlAuthConfig.poolConfig("validate", connector, 1, VALIDATION_CONNECT_TIMEOUT_MS);
+        var poolConfig = SqlAuthConfig.poolConfig("validate", connector, 1, config.timeouts());
         poolConfig.setMinimumIdle(0);
-        poolConfig.setInitializationFailTimeout(VALIDATION_CONNECT_TIMEOUT_MS);
+        poolConfig.setInitializationFailTimeout(poolConfig.getConnectionTimeout());
         try (HikariDataSource probe = new HikariDataSource(poolConfig); Connection c = probe.getConnection()) {
             if (KeycloakTables.present(c)) {
                 throw new ComponentValidationException("tableauthKeycloakDatabase", target.describe());

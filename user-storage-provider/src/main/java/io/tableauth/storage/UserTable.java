@@ -76,10 +76,12 @@ final class UserTable {
     private final boolean caseInsensitive;
     private final List<Column> selected;
     private final String select;
+    private final int statementTimeoutSeconds;
 
     private UserTable(String quotedTable, Map<String, Column> byConfigName, List<Column> all,
                       SqlUserStorageConfig config) {
         this.quotedTable = quotedTable;
+        this.statementTimeoutSeconds = config.timeouts().statementSeconds();
         this.fullName = column(byConfigName, config.fullNameColumn());
         this.createdAt = column(byConfigName, config.createdAtColumn());
         this.updatedAt = column(byConfigName, config.updatedAtColumn());
@@ -110,6 +112,21 @@ final class UserTable {
         byConfigName.values().forEach(c -> distinct.putIfAbsent(c.name(), c));
         this.selected = List.copyOf(distinct.values());
         this.select = "SELECT " + String.join(", ", selected.stream().map(Column::quoted).toList()) + " FROM " + quotedTable;
+    }
+
+    /** A statement bounded by the config's statement timeout (the database or the driver cancels it past that). */
+    private PreparedStatement prepare(Connection c, String sql) throws SQLException {
+        return timed(c.prepareStatement(sql));
+    }
+
+    private PreparedStatement timed(PreparedStatement ps) throws SQLException {
+        try {
+            ps.setQueryTimeout(statementTimeoutSeconds);
+            return ps;
+        } catch (SQLException e) {
+            ps.close();
+            throw e;
+        }
     }
 
     private static Column column(Map<String, Column> byConfigName, SqlIdentifier id) {
@@ -268,7 +285,7 @@ final class UserTable {
         if (key == null) {
             return Optional.empty();
         }
-        try (PreparedStatement ps = c.prepareStatement(select + " WHERE " + id.quoted() + " = ?")) {
+        try (PreparedStatement ps = prepare(c, select + " WHERE " + id.quoted() + " = ?")) {
             ps.setObject(1, key);
             return single(ps);
         }
@@ -280,7 +297,7 @@ final class UserTable {
         for (Column col : credentials) {
             where.append(where.isEmpty() ? "" : " OR ").append(equalsCondition(col));
         }
-        try (PreparedStatement ps = c.prepareStatement(select + " WHERE " + where)) {
+        try (PreparedStatement ps = prepare(c, select + " WHERE " + where)) {
             for (int i = 1; i <= credentials.size(); i++) {
                 ps.setString(i, caseInsensitive ? value.toLowerCase(Locale.ROOT) : value);
             }
@@ -290,7 +307,7 @@ final class UserTable {
     }
 
     Optional<SqlUserRow> findByEmail(Connection c, String value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(select + " WHERE " + equalsCondition(email))) {
+        try (PreparedStatement ps = prepare(c, select + " WHERE " + equalsCondition(email))) {
             ps.setString(1, caseInsensitive ? value.toLowerCase(Locale.ROOT) : value);
             ps.setMaxRows(2);
             return single(ps);
@@ -298,7 +315,7 @@ final class UserTable {
     }
 
     Optional<SqlUserRow> findByAttribute(Connection c, Column column, String value) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(select + " WHERE " + column.quoted() + " = ?")) {
+        try (PreparedStatement ps = prepare(c, select + " WHERE " + column.quoted() + " = ?")) {
             bind(ps, 1, column, value);
             ps.setMaxRows(2);
             return single(ps);
@@ -403,7 +420,7 @@ final class UserTable {
         if (offset) {
             sql.append(limit ? " OFFSET ?" : " LIMIT " + Long.MAX_VALUE + " OFFSET ?");
         }
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (PreparedStatement ps = prepare(c, sql.toString())) {
             int i = bindAll(ps, filter.params());
             if (limit) {
                 ps.setInt(i++, max);
@@ -425,7 +442,7 @@ final class UserTable {
     }
 
     int count(Connection c, Filter filter) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + quotedTable + filter.where())) {
+        try (PreparedStatement ps = prepare(c, "SELECT COUNT(*) FROM " + quotedTable + filter.where())) {
             bindAll(ps, filter.params());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -482,8 +499,8 @@ final class UserTable {
         List<Column> cols = List.copyOf(values.keySet());
         String sql = "INSERT INTO " + quotedTable + " (" + String.join(", ", cols.stream().map(Column::quoted).toList())
             + ") VALUES (" + String.join(", ", cols.stream().map(x -> "?").toList()) + ")";
-        try (PreparedStatement ps = newId != null ? c.prepareStatement(sql)
-            : c.prepareStatement(sql, new String[] {id.name()})) {
+        try (PreparedStatement ps = timed(newId != null ? c.prepareStatement(sql)
+            : c.prepareStatement(sql, new String[] {id.name()}))) {
             for (int i = 0; i < cols.size(); i++) {
                 ps.setObject(i + 1, values.get(cols.get(i)));
             }
@@ -498,7 +515,7 @@ final class UserTable {
             }
         }
         // a default the driver does not report as a generated key (e.g. MariaDB DEFAULT uuid()): read it back
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + id.quoted() + " FROM " + quotedTable + " WHERE "
+        try (PreparedStatement ps = prepare(c, "SELECT " + id.quoted() + " FROM " + quotedTable + " WHERE "
             + credentials.get(0).quoted() + " = ?")) {
             ps.setString(1, username);
             try (ResultSet rs = ps.executeQuery()) {
@@ -572,7 +589,7 @@ final class UserTable {
 
     /** One stored password hash of this table (any row), or empty when the table has none. */
     Optional<String> sampleHash(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + password.quoted() + " FROM " + quotedTable
+        try (PreparedStatement ps = prepare(c, "SELECT " + password.quoted() + " FROM " + quotedTable
             + " WHERE " + password.quoted() + " IS NOT NULL AND " + password.quoted() + " <> '' LIMIT 1");
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
@@ -599,7 +616,7 @@ final class UserTable {
     /** Sets one column of one row, and the updated-at column with it; the row must still be there. */
     private void updateOne(Connection c, String externalId, Column column, Binder value) throws SQLException {
         boolean stamp = updatedAt != null && !updatedAt.equals(column);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quotedTable + " SET " + column.quoted() + " = ?"
+        try (PreparedStatement ps = prepare(c, "UPDATE " + quotedTable + " SET " + column.quoted() + " = ?"
             + (stamp ? ", " + updatedAt.quoted() + " = ?" : "") + " WHERE " + id.quoted() + " = ?")) {
             value.bind(ps);
             if (stamp) {
@@ -614,7 +631,7 @@ final class UserTable {
 
     /** Records a login in the last-login column (Django's last_login, Directus's last_access): one UPDATE. */
     void touchLastLogin(Connection c, String externalId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + quotedTable + " SET " + lastLogin.quoted()
+        try (PreparedStatement ps = prepare(c, "UPDATE " + quotedTable + " SET " + lastLogin.quoted()
             + " = ? WHERE " + id.quoted() + " = ?")) {
             ps.setObject(1, now(lastLogin));
             ps.setObject(2, keyValue(id, externalId));
@@ -638,7 +655,7 @@ final class UserTable {
         if (key == null) {
             return false;
         }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + quotedTable + " WHERE " + id.quoted() + " = ?")) {
+        try (PreparedStatement ps = prepare(c, "DELETE FROM " + quotedTable + " WHERE " + id.quoted() + " = ?")) {
             ps.setObject(1, key);
             return ps.executeUpdate() == 1;
         }

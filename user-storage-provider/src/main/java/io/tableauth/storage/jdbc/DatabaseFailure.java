@@ -33,14 +33,27 @@ public enum DatabaseFailure {
         return messageKey;
     }
 
+    /**
+     * Whether the database as a whole is out of reach (down, partitioned, too slow, refusing the login or gone), as
+     * opposed to one statement failing: the failures that mark an auth config unavailable.
+     */
+    public boolean databaseUnreachable() {
+        return this == CANNOT_CONNECT || this == TIMED_OUT || this == AUTHENTICATION_FAILED || this == DATABASE_NOT_FOUND;
+    }
+
     /** The category of a failure, from SQL states and exception types along the cause chain. */
     public static DatabaseFailure of(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLTimeoutException || t instanceof SocketTimeoutException) {
-                return TIMED_OUT;
+            if (t instanceof SQLTimeoutException || t instanceof SocketTimeoutException
+                || t instanceof InterruptedException) {
+                return TIMED_OUT; // Keycloak interrupts a storage call that outlives its storage-provider timeout
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
+                if (state.equals("57014") || state.equals("70100") || sql.getErrorCode() == 1969
+                    || sql.getErrorCode() == 3024) {
+                    return TIMED_OUT; // a statement cancelled by its timeout (PostgreSQL, MariaDB, MySQL)
+                }
                 if (state.startsWith("28")) {
                     return AUTHENTICATION_FAILED;
                 }

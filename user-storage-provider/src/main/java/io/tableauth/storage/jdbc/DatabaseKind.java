@@ -24,9 +24,6 @@ public enum DatabaseKind {
             bool("ssl"),
             choice("sslmode", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"),
             choice("sslNegotiation", "postgres", "direct"),
-            integer("connectTimeout", 0, 3600),
-            integer("socketTimeout", 0, 86400),
-            integer("loginTimeout", 0, 3600),
             integer("cancelSignalTimeout", 0, 3600),
             bool("tcpKeepAlive"),
             bool("tcpNoDelay"),
@@ -58,8 +55,6 @@ public enum DatabaseKind {
     MARIADB("mariadb", 3306, false, "jdbc:mariadb://host:3306/database",
         List.of(
             choice("sslMode", "disable", "trust", "verify-ca", "verify-full"),
-            integer("connectTimeout", 0, 3_600_000),
-            integer("socketTimeout", 0, 86_400_000),
             bool("tcpKeepAlive"),
             bool("tcpAbortiveClose"),
             bool("useCompression"),
@@ -147,6 +142,27 @@ public enum DatabaseKind {
     boolean forbidden(String name) {
         // Compared loosely on purpose: a spelling the driver might not take is still refused with the reason.
         return forbidden.stream().anyMatch(f -> f.equalsIgnoreCase(name));
+    }
+
+    /** Whether this name is a driver timeout, which the auth config's own timeout fields set. */
+    boolean timeout(String name) {
+        return this != H2 && (name.equalsIgnoreCase("connectTimeout") || name.equalsIgnoreCase("socketTimeout")
+            || name.equalsIgnoreCase("loginTimeout"));
+    }
+
+    /**
+     * The driver properties that bound every wait on this database: connecting (TCP and the database's login) and
+     * any read on an open connection. H2 files have no network to wait for.
+     */
+    public Map<String, String> timeoutProperties(int connectSeconds, int readSeconds) {
+        return switch (this) {
+            case POSTGRESQL -> Map.of("connectTimeout", Integer.toString(connectSeconds),
+                "loginTimeout", Integer.toString(connectSeconds), "socketTimeout", Integer.toString(readSeconds),
+                "cancelSignalTimeout", Integer.toString(connectSeconds));
+            case MARIADB -> Map.of("connectTimeout", Integer.toString(connectSeconds * 1000),
+                "socketTimeout", Integer.toString(readSeconds * 1000));
+            case H2 -> Map.of();
+        };
     }
 
     /** The names an admin may use, for the refusal message. */

@@ -145,6 +145,9 @@ public record JdbcTarget(DatabaseKind kind, String haMode, List<HostPort> hosts,
             if (kind.forbidden(name)) {
                 throw new ComponentValidationException("tableauthJdbcParameterForbidden", quoted(name));
             }
+            if (kind.timeout(name)) {
+                throw new ComponentValidationException("tableauthJdbcParameterIsSetting", quoted(name));
+            }
             UrlParameter allowed = PARAMETER_NAME.matcher(name).matches() ? kind.allowed(name) : null;
             if (allowed == null) {
                 throw new ComponentValidationException("tableauthJdbcParameterNotAllowed", quoted(name), kind.scheme(),

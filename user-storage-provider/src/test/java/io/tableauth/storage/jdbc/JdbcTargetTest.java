@@ -27,8 +27,8 @@ class JdbcTargetTest {
         assertEquals("jdbc:postgresql://10.0.0.1:6543,[::1]:5432/app?ApplicationName=my%20app&sslmode=verify-full",
             JdbcTarget.parse("jdbc:postgresql://10.0.0.1:6543,[::1]/app?sslmode=verify-full&ApplicationName=my%20app")
                 .canonicalUrl());
-        assertEquals("jdbc:mariadb://db:3306/app?connectTimeout=2000&allowLocalInfile=false",
-            JdbcTarget.parse("jdbc:mysql://DB/app?permitMysqlScheme&connectTimeout=2000").canonicalUrl());
+        assertEquals("jdbc:mariadb://db:3306/app?tcpKeepAlive=true&allowLocalInfile=false",
+            JdbcTarget.parse("jdbc:mysql://DB/app?permitMysqlScheme&tcpKeepAlive").canonicalUrl());
         assertEquals("jdbc:mariadb:sequential://a:3306,b:3307/app?allowLocalInfile=false",
             JdbcTarget.parse("jdbc:mariadb:sequential://a,b:3307/app").canonicalUrl());
         assertEquals("jdbc:h2:file:/data/app;AUTO_SERVER=true",
@@ -73,7 +73,12 @@ class JdbcTargetTest {
         // PostgreSQL's driver compares names exactly, so another spelling is not the harmless parameter
         assertEquals("tableauthJdbcParameterNotAllowed", refusal("jdbc:postgresql://db/app?SSLMODE=require"));
         assertEquals("tableauthJdbcParameterValue", refusal("jdbc:postgresql://db/app?sslmode=bogus"));
-        assertEquals("tableauthJdbcParameterValue", refusal("jdbc:postgresql://db/app?connectTimeout=-1"));
+        assertEquals("tableauthJdbcParameterValue", refusal("jdbc:postgresql://db/app?cancelSignalTimeout=-1"));
+        // the config's own timeout fields bound every wait: the URL may not loosen them
+        for (String timeout : List.of("connectTimeout=5", "socketTimeout=0", "loginTimeout=600")) {
+            assertEquals("tableauthJdbcParameterIsSetting", refusal("jdbc:postgresql://db/app?" + timeout));
+        }
+        assertEquals("tableauthJdbcParameterIsSetting", refusal("jdbc:mariadb://db/app?SocketTimeout=0"));
         assertEquals("tableauthJdbcParameterValue", refusal("jdbc:postgresql://db/app?ApplicationName=a%26socketFactory%3Dx"));
         assertEquals("tableauthJdbcParameterValue", refusal("jdbc:mariadb://db/app?timezone=a%26b"));
         assertEquals("tableauthJdbcParameterTwice", refusal("jdbc:postgresql://db/app?ssl=true&ssl=false"));
