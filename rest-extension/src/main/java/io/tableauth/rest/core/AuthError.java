@@ -47,7 +47,10 @@ public final class AuthError extends RuntimeException {
         TOO_LARGE(413),
         /** A body that is not declared as JSON (Content-Type): also what keeps HTML forms of other sites out. */
         UNSUPPORTED_MEDIA_TYPE(415),
-        /** Briefly not possible (another request holds the session's refresh lock): try again after Retry-After. */
+        /**
+         * Briefly not possible (another request holds the session's refresh lock, or a users table the call needs
+         * cannot be reached): try again after Retry-After.
+         */
         UNAVAILABLE(503),
         /** The realm's tableauth settings are incomplete (e.g. no default client). */
         MISCONFIGURED(500),
@@ -63,6 +66,7 @@ public final class AuthError extends RuntimeException {
 
     private final Kind kind;
     private final Map<String, String> fields;
+    private final int retryAfterSeconds;
 
     public AuthError(Kind kind, String message) {
         this(kind, message, Map.of());
@@ -70,9 +74,25 @@ public final class AuthError extends RuntimeException {
 
     /** @param fields field name (as in the request body) → message, for validation errors */
     public AuthError(Kind kind, String message, Map<String, String> fields) {
+        this(kind, message, fields, RETRY_AFTER_SECONDS);
+    }
+
+    private AuthError(Kind kind, String message, Map<String, String> fields, int retryAfterSeconds) {
         super(message, null, false, false);
         this.kind = kind;
         this.fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** {@code what} ("Login", "Sign-up"…) cannot be done while a users table it needs is out of reach. */
+    public static AuthError unavailable(String what, int retryAfterSeconds) {
+        return new AuthError(Kind.UNAVAILABLE, what + " is temporarily unavailable. Please try again shortly.",
+            Map.of(), retryAfterSeconds);
+    }
+
+    /** For {@link Kind#UNAVAILABLE}: the seconds a client should wait before it tries again. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Kind kind() {

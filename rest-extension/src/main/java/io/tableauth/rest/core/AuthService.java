@@ -185,6 +185,10 @@ public final class AuthService {
         if (password == null || password.isEmpty()) {
             throw AuthError.validation("password", "The password is required.");
         }
+        if (project.authConfig() != null) {
+            // the config's table is out of reach: say so at once, before any lookup (the same for every user)
+            Availability.require(session, realm, project.authConfig(), "Login");
+        }
         Map<String, String> form = new LinkedHashMap<>();
         form.put(OAuth2Constants.GRANT_TYPE, OAuth2Constants.PASSWORD);
         form.put(OAuth2Constants.CLIENT_ID, project.client().getClientId());
@@ -214,8 +218,13 @@ public final class AuthService {
                     ? new AuthError(AuthError.Kind.OTP_REQUIRED, "A one-time code is required")
                     : new AuthError(AuthError.Kind.INVALID_OTP, "Invalid one-time code");
             }
-            if (e.kind() == AuthError.Kind.INVALID_CREDENTIALS && password != null) {
-                equalizeFailureCost(project, event, password);
+            if (e.kind() == AuthError.Kind.INVALID_CREDENTIALS) {
+                if (password != null) {
+                    equalizeFailureCost(project, event, password);
+                }
+                // No user, or not this password: a table that could hold the user was out of reach, so "invalid
+                // credentials" might be wrong. Decided by the tables' state alone, whoever the user is.
+                Availability.require(session, realm, project.authConfig(), "Login");
             }
             throw e;
         }
@@ -383,6 +392,7 @@ public final class AuthService {
             }
             throw e;
         } catch (RuntimeException e) {
+            Availability.rethrowIfUnavailable(e);
             if (refreshLocked(e)) {
                 session.getTransactionManager().setRollbackOnly();
                 throw new AuthError(AuthError.Kind.UNAVAILABLE, "This session is being refreshed by another request: "
@@ -489,6 +499,7 @@ public final class AuthService {
                 .setTokenString(accessToken.trim()).authenticate();
             return auth != null ? auth : ApiKeyTokens.verify(session, accessToken.trim());
         } catch (RuntimeException e) {
+            Availability.rethrowIfUnavailable(e); // the user's table is out of reach: 503, not "invalid token"
             LOG.debugf("tableauth: bearer token refused: %s", e.getMessage());
             return null;
         }
@@ -519,6 +530,8 @@ public final class AuthService {
         if (request.password() == null || request.password().isEmpty()) {
             throw AuthError.validation("password", "The password is required.");
         }
+        // Every table must answer: the new user goes into one, and the username and e-mail must be free in all.
+        Availability.require(session, realm, null, "Sign-up");
         Map<String, Object> attributes = new HashMap<>();
         putIfPresent(attributes, UserModel.USERNAME, request.username());
         putIfPresent(attributes, UserModel.EMAIL, request.email());
@@ -541,6 +554,7 @@ public final class AuthService {
             throw profileError(e);
         }
         runSignupHook(project, request);
+        Availability.require(session, realm, null, "Sign-up"); // a lookup above may have found a table out of reach
         EventBuilder event = event().event(EventType.REGISTER).detail(Details.REGISTER_METHOD, "tableauth-rest")
             .detail(Details.USERNAME, request.username()).detail(Details.EMAIL, request.email());
         try {

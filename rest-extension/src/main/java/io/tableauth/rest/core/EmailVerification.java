@@ -54,7 +54,9 @@ public final class EmailVerification {
         if (email == null || email.isBlank()) {
             throw AuthError.validation("email", "The e-mail is required.");
         }
+        Availability.require(session, realm, null, "E-mail verification");
         UserModel user = session.users().getUserByEmail(realm, email.trim());
+        Availability.require(session, realm, null, "E-mail verification");
         if (user == null || !user.isEnabled() || user.isEmailVerified() || !realm.isVerifyEmail()) {
             mail.issue(null, email.trim(), TOKEN_TYPE, lifespan()); // the same work as a real one
             event().detail(Details.EMAIL, email.trim()).error(user == null ? Errors.USER_NOT_FOUND

@@ -49,7 +49,10 @@ public final class PasswordReset {
         if (email == null || email.isBlank()) {
             throw AuthError.validation("email", "The e-mail is required.");
         }
+        // any table might hold the e-mail: the same 503 for every address while one is out of reach
+        Availability.require(session, realm, null, "Password reset");
         UserModel user = session.users().getUserByEmail(realm, email.trim());
+        Availability.require(session, realm, null, "Password reset");
         int lifespan = realm.getActionTokenGeneratedByUserLifespan(ResetCredentialsActionToken.TOKEN_TYPE);
         // signed for unknown e-mails too: both answers cost the same
         String token = mail.issue(user, email.trim(), TOKEN_TYPE, lifespan);

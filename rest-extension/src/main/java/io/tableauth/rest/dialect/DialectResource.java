@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthService;
+import io.tableauth.rest.core.Availability;
 import io.tableauth.rest.core.TableauthSettings;
+import io.tableauth.storage.TableUnavailableException;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 
@@ -73,15 +75,24 @@ public abstract class DialectResource {
         try {
             return call.run();
         } catch (AuthError e) {
-            Response response = error(e);
-            return e.kind() == AuthError.Kind.UNAVAILABLE
-                ? Response.fromResponse(response).header("Retry-After", AuthError.RETRY_AFTER_SECONDS).build()
-                : response;
+            return answer(e);
         } catch (RuntimeException e) {
             session.getTransactionManager().setRollbackOnly();
+            TableUnavailableException down = Availability.cause(e);
+            if (down != null) {
+                // a users table this call needs went out of reach (its database is down, partitioned, too slow)
+                return answer(AuthError.unavailable("This service", down.retryAfterSeconds()));
+            }
             LOG.errorf(e, "tableauth: %s failed", getClass().getSimpleName());
             return error(new AuthError(AuthError.Kind.INTERNAL, "Internal server error"));
         }
+    }
+
+    private Response answer(AuthError e) {
+        Response response = error(e);
+        return e.kind() == AuthError.Kind.UNAVAILABLE
+            ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build()
+            : response;
     }
 
     /**

@@ -167,6 +167,10 @@ public class ForwardAuthResource {
             return ok.build();
         } catch (RuntimeException e) {
             session.getTransactionManager().setRollbackOnly();
+            if (io.tableauth.rest.core.Availability.cause(e) != null) {
+                // the caller's users table is out of reach: the gateway refuses, and says it is temporary
+                return refuse(503, "unavailable", "Temporarily unavailable. Please try again shortly.");
+            }
             LOG.errorf(e, "tableauth: forward-auth check failed");
             return refuse(500, "internal", "Internal server error");
         }
@@ -238,6 +242,9 @@ public class ForwardAuthResource {
             .header("Cache-Control", "no-store").entity(body.toString());
         if (status == 401) {
             out.header("WWW-Authenticate", "Bearer realm=\"" + realm.getName().replace("\"", "") + "\"");
+        }
+        if (status == 503) {
+            out.header("Retry-After", 2);
         }
         return out.build();
     }
