@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.tableauth.it.rest.RestFixture;
 import io.tableauth.it.support.ClusterServer;
+import io.tableauth.it.support.FaultProxy;
 import io.tableauth.it.support.Http;
+import io.tableauth.it.support.SqlAuthConfigs;
 import io.tableauth.it.support.Totp;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,7 +179,7 @@ class ClusterIT extends RestFixture {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void failedLoginsOnBothNodesCountTogetherForTheLockout() throws Exception {
         updateRealm(r -> {
             r.setFailureFactor(3);
@@ -202,6 +204,68 @@ class ClusterIT extends RestFixture {
         }
     }
 
+    /**
+     * One node loses its path to a users database (a proxy in the test JVM refuses that node's connections only:
+     * each node resolves the database's host name to its own loopback address). That node answers 503 at once for
+     * the table's users and reports the config unavailable on its /metrics; the other node goes on logging them in.
+     * When the path is back, the first node recovers by itself.
+     */
+    @Test
+    @Order(4)
+    void oneNodeLosingItsPathToTheUsersDatabaseLeavesTheOtherNodeServing() throws Exception {
+        String email = member();
+        try (FaultProxy proxy = FaultProxy.to("127.0.0.1", db.serverPort(), ClusterServer.nodeAddress(A),
+            ClusterServer.nodeAddress(B))) {
+            var config = SqlAuthConfigs.over(db, "members", "email", Map.of());
+            config.putSingle("jdbcUrl", db.jdbcUrlVia(ClusterServer.USERS_DB_HOST, proxy.port()));
+            String id = SqlAuthConfigs.add(realm, "via-proxy", 9, config);
+            try {
+                java.util.function.IntFunction<Http.Response> scoped = node -> postJson(
+                    cluster.node(node).realmUri(realm.name(), "/api/v1/auth/login"),
+                    body("credential", email, "password", TABLE_PASSWORD), "x-mapi-key", "app",
+                    "x-mapi-auth-config-id", id);
+                assertEquals(200, scoped.apply(A).status(), "both paths work at first");
+                assertEquals(200, scoped.apply(B).status());
+
+                proxy.set(ClusterServer.nodeAddress(A), FaultProxy.Mode.REFUSE, 0);
+                assertEquals(503, scoped.apply(A).status(), "node A lost its path");
+                long start = System.nanoTime();
+                Http.Response fast = scoped.apply(A);
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(503, fast.status(), fast.toString());
+                assertTrue(ms < 1_000, "and answers at once: " + ms + " ms");
+                for (int i = 0; i < 3; i++) {
+                    Http.Response onB = scoped.apply(B);
+                    assertEquals(200, onB.status(), "node B is not affected: " + onB);
+                }
+                String metricsA = Http.get(cluster.node(A).managementUri().resolve("/metrics")).body();
+                String metricsB = Http.get(cluster.node(B).managementUri().resolve("/metrics")).body();
+                assertTrue(state(metricsA, "via-proxy") >= 1.0, "A reports it unavailable");
+                assertEquals(0.0, state(metricsB, "via-proxy"), "B reports it available");
+
+                proxy.set(ClusterServer.nodeAddress(A), FaultProxy.Mode.PASS, 0);
+                long back = System.nanoTime();
+                Http.Response recovered;
+                do {
+                    Thread.sleep(200);
+                    recovered = scoped.apply(A);
+                } while (recovered.status() != 200 && System.nanoTime() - back < 20_000_000_000L);
+                assertEquals(200, recovered.status(), "node A recovers by itself: " + recovered);
+                System.out.printf("[cluster] node A answered 503 in %d ms; recovered %d ms after its path came back%n",
+                    ms, (System.nanoTime() - back) / 1_000_000);
+            } finally {
+                realm.admin().components().component(id).remove();
+            }
+        }
+    }
+
+    double state(String metrics, String config) {
+        return metrics.lines().filter(l -> l.startsWith("tableauth_auth_config_state{")
+                && l.contains("config=\"" + config + "\"") && l.contains("realm=\"" + realm.name() + "\""))
+            .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
+            .orElseThrow(() -> new AssertionError("no state of " + config + " in /metrics"));
+    }
+
     /** What one load thread saw. Each thread has its own users and sessions: Keycloak refuses a second concurrent
      * login of one user on a node (user_temporarily_disabled), and a refresh token is used once (the realm rotates). */
     static final class Client {
@@ -218,7 +282,7 @@ class ClusterIT extends RestFixture {
 
     /** Last: it leaves node 1 alone. */
     @Test
-    @Order(5)
+    @Order(6)
     void killingNodeAUnderLoadLosesNoAcknowledgedSessionAndNodeBKeepsServing() throws Exception {
         int threads = 4;
         List<Client> clients = new ArrayList<>();

@@ -203,7 +203,7 @@ class RealmAdminBoundaryIT {
             "org.keycloak.storage.UserStorageProvider").isEmpty(), "no refused config was stored");
         // The harmless parameters are still there for the legitimate admin.
         String id = createdId(create("harmless", config(pg, Map.of("jdbcUrl",
-            pgUrl + "?sslmode=disable&ApplicationName=tableauth%20tenant&connectTimeout=5"))));
+            pgUrl + "?sslmode=disable&ApplicationName=tableauth%20tenant&tcpKeepAlive=true"))));
         tenant.admin().components().component(id).remove();
     }
 
@@ -256,7 +256,7 @@ class RealmAdminBoundaryIT {
 
             // The same database with another harmless parameter keeps the stored password, and still connects.
             MultivaluedHashMap<String, String> tuned = config(maria, Map.of("dbUser", mariaUser,
-                "dbPassword", "**********", "jdbcUrl", maria.jdbcUrl() + "?connectTimeout=3000"));
+                "dbPassword", "**********", "jdbcUrl", maria.jdbcUrl() + "?tcpKeepAlive=true"));
             assertEquals(204, update(id, tuned).status());
             Http.Response login = Tokens.passwordGrant(tenant, "app", "ada@example.com", RestFixture.TABLE_PASSWORD);
             assertEquals(200, login.status(), login.toString());

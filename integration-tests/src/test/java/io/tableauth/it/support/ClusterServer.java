@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.keycloak.admin.client.Keycloak;
@@ -24,6 +25,13 @@ import org.keycloak.admin.client.Keycloak;
 public final class ClusterServer implements KeycloakServer {
 
     public static final int NODES = 2;
+    /** A host name each node resolves to its own address ({@link #nodeAddress}): one path per node. */
+    public static final String USERS_DB_HOST = "usersdb.tableauth.test";
+
+    /** The loopback address node {@code i} reaches {@link #USERS_DB_HOST} at. */
+    public static String nodeAddress(int i) {
+        return "127.0.0." + (2 + i);
+    }
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration CLUSTER_TIMEOUT = Duration.ofMinutes(2);
 
@@ -71,9 +79,14 @@ public final class ClusterServer implements KeycloakServer {
                     "--hostname=http://127.0.0.1:" + frontPort,
                     "--cache-embedded-network-bind-address=127.0.0.1",
                     "--cache-embedded-network-bind-port=" + DistributionServer.freePort()));
+                // Each node resolves USERS_DB_HOST to its own loopback address (127.0.0.2, 127.0.0.3), so a test can
+                // cut one node's path to a users database (a FaultProxy listening on both) and not the other's.
+                Path hosts = Files.createDirectories(work.resolve("node-" + i)).resolve("hosts");
+                Files.writeString(hosts, "127.0.0.1 localhost " + java.net.InetAddress.getLocalHost().getHostName()
+                    + "\n::1 localhost ip6-localhost\n" + nodeAddress(i) + " " + USERS_DB_HOST + "\n");
                 // one after the other: the first runs the database migrations (Keycloak's and tableauth's)
                 started.add(DistributionServer.launch(home, work.resolve("node-" + i), httpPort, managementPort, args,
-                    database, false));
+                    database, false, Map.of("JAVA_OPTS_APPEND", "-Djdk.net.hosts.file=" + hosts.toAbsolutePath())));
             }
             ClusterServer cluster = new ClusterServer(List.copyOf(started), database);
             cluster.awaitClusterOf(NODES);

@@ -158,6 +158,13 @@ final class DistributionServer implements KeycloakServer {
      */
     static DistributionServer launch(Path home, Path work, int httpPort, int managementPort, List<String> args,
                                      TestDatabase database, boolean ownsDatabase) throws IOException {
+        return launch(home, work, httpPort, managementPort, args, database, ownsDatabase, Map.of());
+    }
+
+    /** As above, with more environment variables for kc.sh (e.g. {@code JAVA_OPTS_APPEND}). */
+    static DistributionServer launch(Path home, Path work, int httpPort, int managementPort, List<String> args,
+                                     TestDatabase database, boolean ownsDatabase, Map<String, String> extraEnv)
+        throws IOException {
         Files.createDirectories(work);
         Path pidFile = work.resolve("keycloak.pid");
         killLeftover(pidFile);
@@ -173,6 +180,7 @@ final class DistributionServer implements KeycloakServer {
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
         // kc.sh's default heap is 70% of RAM; tests need far less, and a cluster test runs two nodes.
         env.putIfAbsent("JAVA_OPTS_KC_HEAP", "-Xms256m -Xmx1536m");
+        env.putAll(extraEnv);
         Process process = builder.start();
         DistributionServer server = new DistributionServer(home, log, pidFile, httpPort, managementPort, process,
             database, ownsDatabase);
@@ -252,6 +260,11 @@ final class DistributionServer implements KeycloakServer {
                 });
         }
         Files.delete(pidFile);
+    }
+
+    @Override
+    public URI managementUri() {
+        return readyUri.resolve("/");
     }
 
     @Override

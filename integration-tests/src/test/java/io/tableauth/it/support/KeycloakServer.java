@@ -14,6 +14,11 @@ public interface KeycloakServer extends ExtensionContext.Store.CloseableResource
     /** Base URL without a trailing slash, e.g. {@code http://127.0.0.1:41234}. */
     URI baseUri();
 
+    /** The management interface ({@code /metrics}, {@code /health}), where the server has one of its own. */
+    default URI managementUri() {
+        throw new UnsupportedOperationException("no management interface for " + getClass().getSimpleName());
+    }
+
     /** Admin REST client logged in to the master realm as the bootstrap admin. */
     Keycloak admin();
 

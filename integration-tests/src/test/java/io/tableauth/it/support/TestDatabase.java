@@ -126,6 +126,16 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback, 
         return kind.urlPrefix + name + (kind.server() ? "" : ";AUTO_SERVER=TRUE");
     }
 
+    /** The JDBC URL of this database through another address (a {@link FaultProxy}), for the server kinds. */
+    public String jdbcUrlVia(String host, int port) {
+        return jdbcUrl().replaceFirst("//127\\.0\\.0\\.1:\\d+/", "//" + host + ":" + port + "/");
+    }
+
+    /** The port of the local server of this kind. */
+    public int serverPort() {
+        return kind == Kind.POSTGRESQL ? 5432 : 3306;
+    }
+
     public String user() {
         return kind.user;
     }
