@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import io.tableauth.keycloak.KeycloakInternals;
 import org.keycloak.credential.CredentialModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -55,7 +56,7 @@ public final class TotpEnrollment {
         session.singleUseObjects().remove(SETUP_KEY + user.getId());
         session.singleUseObjects().put(SETUP_KEY + user.getId(), PENDING_SECONDS, Map.of("secret", secret));
         return new Setup(Base32.encode(secret.getBytes()), realm.getOTPPolicy().getKeyURI(realm, user, secret),
-            TotpUtils.qrCode(session, secret, realm, user));
+            TotpUtils.qrCode(secret, realm, user));
     }
 
     /**
@@ -131,8 +132,7 @@ public final class TotpEnrollment {
     /** Counts a wrong code: a failed login for brute-force detection, and one of the pending request's tries. */
     private Result wrongCode(UserModel user, String key, Map<String, String> pending) {
         if (realm.isBruteForceProtected()) {
-            session.getProvider(BruteForceProtector.class).failedLogin(realm, user, session.getContext().getConnection(),
-                session.getContext().getUri(), Set.of(OTPCredentialModel.TYPE));
+            KeycloakInternals.failedLogin(session, realm, user, Set.of(OTPCredentialModel.TYPE));
         }
         int wrong = Integer.parseInt(pending.getOrDefault(WRONG, "0")) + 1;
         if (wrong >= MAX_WRONG_CODES) {

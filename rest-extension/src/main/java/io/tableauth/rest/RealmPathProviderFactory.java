@@ -2,6 +2,7 @@ package io.tableauth.rest;
 
 import java.util.function.Function;
 
+import io.tableauth.keycloak.KeycloakInternals;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -39,6 +40,7 @@ abstract class RealmPathProviderFactory implements RealmResourceProviderFactory 
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        KeycloakInternals.announce(); // once per server: which Keycloak this is, and whether tableauth runs on it
     }
 
     @Override

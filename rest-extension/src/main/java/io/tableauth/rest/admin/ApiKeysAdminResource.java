@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.rest.apikey.ApiKeyEntity;
 import io.tableauth.rest.apikey.ApiKeyEvents;
 import io.tableauth.rest.apikey.ApiKeyService;
@@ -178,10 +179,16 @@ public class ApiKeysAdminResource {
 
     /** Runs a call, answering its refusal as Keycloak's admin API does: {@code {"errorMessage": "..."}}. */
     private static Response call(Call call) {
+        if (!KeycloakInternals.release().supported()) {
+            throw ErrorResponse.error(KeycloakInternals.release().unsupportedMessage(),
+                Response.Status.SERVICE_UNAVAILABLE);
+        }
         try {
             return call.run();
         } catch (AuthError e) {
             throw ErrorResponse.error(e.message(), Response.Status.fromStatusCode(e.kind().status));
+        } catch (LinkageError e) {
+            throw ErrorResponse.error(KeycloakInternals.linkageFailure(e), Response.Status.SERVICE_UNAVAILABLE);
         }
     }
 

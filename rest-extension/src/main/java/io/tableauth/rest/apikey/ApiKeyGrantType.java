@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.OAuth2Constants;
@@ -19,6 +20,7 @@ import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
 import org.keycloak.representations.AccessToken;
+import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
 import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
@@ -26,6 +28,7 @@ import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.services.managers.UserSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
+import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.rest.core.TableauthSettings;
 
 /**
@@ -86,9 +89,44 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
         ClientSessionContext clientSessionCtx = TokenManager.attachAuthenticationSession(session, userSession, authSession);
         updateUserSessionFromClientAuth(userSession);
 
-        TokenManager.AccessTokenResponseBuilder response =
-            createTokenResponseBuilder(user, userSession, clientSessionCtx, scope, null);
-        AccessToken token = response.getAccessToken();
+        if (KeycloakInternals.tokenBuilderSplit()) {
+            TokenManager.AccessTokenResponseBuilder response =
+                createTokenResponseBuilder(user, userSession, clientSessionCtx, scope, null);
+            shape(response.getAccessToken(), user, use, keyScopes);
+            return createTokenResponse(response, clientSessionCtx, false);
+        }
+        // Keycloak 26.4 builds and sends the response in one call; its client-policy callback is the one moment
+        // between the two. The callback hands the builder out (no client-policy event, as above), and the rest of
+        // 26.4's createTokenResponse is done here: without a refresh token, since 26.4 has no useRefreshToken() hook.
+        TokenManager.AccessTokenResponseBuilder response;
+        try {
+            createTokenResponse(user, userSession, clientSessionCtx, scope, false, builder -> {
+                throw new BuilderHandedOut(builder);
+            });
+            throw new IllegalStateException("Keycloak did not hand the token out before building it");
+        } catch (BuilderHandedOut out) {
+            response = out.builder;
+        }
+        shape(response.getAccessToken(), user, use, keyScopes);
+        AccessTokenResponse res = response.build();
+        res.setRefreshToken(null);
+        res.setRefreshExpiresIn(0);
+        event.success();
+        return cors.add(Response.ok(res).type(MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    /** Carries Keycloak 26.4's response builder out of its client-policy callback. */
+    private static final class BuilderHandedOut extends RuntimeException {
+        final transient TokenManager.AccessTokenResponseBuilder builder;
+
+        BuilderHandedOut(TokenManager.AccessTokenResponseBuilder builder) {
+            super(null, null, false, false);
+            this.builder = builder;
+        }
+    }
+
+    /** The key's lifespan, scopes, confinement and claims on the access token, before it is signed. */
+    private void shape(AccessToken token, UserModel user, ApiKeyService.Use use, List<String> keyScopes) {
         long lifespan = TableauthSettings.of(session).apiKeyTokenSeconds();
         long exp = Time.currentTime() + lifespan;
         if (token.getExp() == null || token.getExp() > exp) {
@@ -105,7 +143,6 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
         if (user.getFederationLink() != null) {
             token.setOtherClaims(AUTH_CONFIG_CLAIM, user.getFederationLink());
         }
-        return createTokenResponse(response, clientSessionCtx, false);
     }
 
     /**

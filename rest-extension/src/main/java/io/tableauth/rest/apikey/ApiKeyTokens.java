@@ -2,6 +2,7 @@ package io.tableauth.rest.apikey;
 
 import java.util.List;
 
+import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.authenticator.Hooks;
 import org.jboss.logging.Logger;
 import org.keycloak.TokenVerifier;
@@ -14,7 +15,6 @@ import org.keycloak.models.UserModel;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.Urls;
-import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * Access tokens exchanged for an API key. They are confined to what the key carries: their type is
@@ -45,7 +45,7 @@ public final class ApiKeyTokens {
      *
      * @return the token's user and client, or null when the token is not a valid API-key token of this realm
      */
-    public static AuthenticationManager.AuthResult verify(KeycloakSession session, String encoded) {
+    public static BearerAuth verify(KeycloakSession session, String encoded) {
         RealmModel realm = session.getContext().getRealm();
         try {
             TokenVerifier<AccessToken> verifier = TokenVerifier.create(encoded, AccessToken.class)
@@ -70,7 +70,7 @@ public final class ApiKeyTokens {
                 || !new ApiKeyService(session).usable(keyId.toString()) || !Hooks.loginWithoutPassword(session, realm, user).allowed()) {
                 return null;
             }
-            return new AuthenticationManager.AuthResult(user, null, token, client);
+            return new BearerAuth(user, null, token, client);
         } catch (VerificationException | RuntimeException e) {
             LOG.debugf("tableauth: API-key token refused: %s", e.getMessage());
             return null;

@@ -2,6 +2,8 @@ package io.tableauth.rest.core;
 
 import java.util.Set;
 
+import io.tableauth.keycloak.BearerAuth;
+import io.tableauth.keycloak.KeycloakInternals;
 import org.keycloak.authentication.requiredactions.UpdateEmail;
 import org.keycloak.common.util.Time;
 import org.keycloak.events.Details;
@@ -14,7 +16,6 @@ import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.userprofile.UserProfile;
 import org.keycloak.userprofile.ValidationException;
@@ -42,7 +43,7 @@ public final class AccountChanges {
      * as a failed login for brute-force detection), or with a login (a typed password) younger than the realm's
      * step-up age. FORBIDDEN otherwise.
      */
-    public void requireStepUp(AuthenticationManager.AuthResult caller, String currentPassword) {
+    public void requireStepUp(BearerAuth caller, String currentPassword) {
         UserModel user = caller.user();
         if (currentPassword != null) {
             BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
@@ -50,8 +51,7 @@ public final class AccountChanges {
                 || protector.isPermanentlyLockedOut(session, realm, user));
             if (locked || !user.credentialManager().isValid(UserCredentialModel.password(currentPassword))) {
                 if (!locked && realm.isBruteForceProtected()) {
-                    protector.failedLogin(realm, user, session.getContext().getConnection(), session.getContext().getUri(),
-                        Set.of(PasswordCredentialModel.TYPE));
+                    KeycloakInternals.failedLogin(session, realm, user, Set.of(PasswordCredentialModel.TYPE));
                 }
                 auth.event().event(EventType.UPDATE_CREDENTIAL_ERROR).user(user)
                     .detail(Details.REASON, "current password not right").error(Errors.INVALID_USER_CREDENTIALS);

@@ -90,7 +90,15 @@ public final class AuthError extends RuntimeException {
             Map.of(), retryAfterSeconds);
     }
 
-    /** For {@link Kind#UNAVAILABLE}: the seconds a client should wait before it tries again. */
+    /**
+     * tableauth cannot run on this Keycloak (an unsupported release, or internals not as expected): 503 with the
+     * message, and no Retry-After, because trying again will not help.
+     */
+    public static AuthError unsupported(String message) {
+        return new AuthError(Kind.UNAVAILABLE, message, Map.of(), 0);
+    }
+
+    /** For {@link Kind#UNAVAILABLE}: the seconds a client should wait before it tries again; 0: do not. */
     public int retryAfterSeconds() {
         return retryAfterSeconds;
     }

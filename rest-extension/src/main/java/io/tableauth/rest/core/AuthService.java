@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
+import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.storage.SqlUserStorageConfig;
 import io.tableauth.storage.SqlUserStorageProvider;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
@@ -58,6 +59,7 @@ import io.tableauth.rest.apikey.ApiKeyTokens;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import io.tableauth.authenticator.Hooks;
 import io.tableauth.hook.HookOutcome;
+import io.tableauth.keycloak.PasswordGrant;
 import org.keycloak.userprofile.UserProfile;
 import org.keycloak.userprofile.UserProfileContext;
 import org.keycloak.userprofile.UserProfileProvider;
@@ -218,6 +220,11 @@ public final class AuthService {
                     ? new AuthError(AuthError.Kind.OTP_REQUIRED, "A one-time code is required")
                     : new AuthError(AuthError.Kind.INVALID_OTP, "Invalid one-time code");
             }
+            if (e.kind() == AuthError.Kind.ACCOUNT_DISABLED && password != null && !passwordRight(event, password)) {
+                // Keycloak before 26.5 refuses a disabled user before it checks the password: "disabled" is said
+                // only to whoever knows the password, on every release, so it tells nobody else the account exists
+                throw AuthError.invalidCredentials();
+            }
             if (e.kind() == AuthError.Kind.INVALID_CREDENTIALS) {
                 if (password != null) {
                     equalizeFailureCost(project, event, password);
@@ -236,6 +243,13 @@ public final class AuthService {
             throw AuthError.invalidCredentials();
         }
         return new Login(TokenSet.of(tokens), user);
+    }
+
+    /** The password is the refused user's own (checked against their credential, whatever their state). */
+    private boolean passwordRight(EventBuilder event, String password) {
+        String userId = event.getEvent().getUserId();
+        UserModel user = userId == null ? null : session.users().getUserById(realm, userId);
+        return user != null && user.credentialManager().isValid(UserCredentialModel.password(password));
     }
 
     private String issueTempToken(Project project, AuthenticationSessionModel authSession) {
@@ -413,7 +427,7 @@ public final class AuthService {
         if (refreshToken != null && !refreshToken.isBlank()) {
             userSession = sessionOfRefreshToken(project.client(), refreshToken.trim());
         } else if (accessToken != null && !accessToken.isBlank()) {
-            AuthenticationManager.AuthResult auth = bearer(accessToken);
+            BearerAuth auth = bearer(accessToken);
             userSession = auth == null ? null : auth.session();
         } else {
             throw new AuthError(AuthError.Kind.INVALID_TOKEN, "A refresh token or a Bearer token is required");
@@ -465,7 +479,7 @@ public final class AuthService {
      * exchanged for an API key that is still usable. For calls that only read; else INVALID_TOKEN.
      */
     public UserModel me(String accessToken) {
-        AuthenticationManager.AuthResult auth = accessToken == null ? null : bearer(accessToken);
+        BearerAuth auth = accessToken == null ? null : bearer(accessToken);
         if (auth == null) {
             throw AuthError.invalidToken();
         }
@@ -476,8 +490,8 @@ public final class AuthService {
      * The caller of a call that changes the account (profile, password, e-mail, deletion, two-factor, API keys): a
      * Bearer token of a login. A token exchanged for an API key carries only the key's scopes and gets FORBIDDEN.
      */
-    public AuthenticationManager.AuthResult accountCaller(String accessToken) {
-        AuthenticationManager.AuthResult auth = accessToken == null ? null : bearer(accessToken);
+    public BearerAuth accountCaller(String accessToken) {
+        BearerAuth auth = accessToken == null ? null : bearer(accessToken);
         if (auth == null) {
             throw AuthError.invalidToken();
         }
@@ -493,10 +507,10 @@ public final class AuthService {
      * The verified access token's user and session, or null (bad signature, expired, session gone, user disabled). A
      * token exchanged for an API key has no session: it is verified by {@link ApiKeyTokens}.
      */
-    public AuthenticationManager.AuthResult bearer(String accessToken) {
+    public BearerAuth bearer(String accessToken) {
         try {
-            AuthenticationManager.AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm)
-                .setTokenString(accessToken.trim()).authenticate();
+            BearerAuth auth = BearerAuth.of(new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm)
+                .setTokenString(accessToken.trim()).authenticate());
             return auth != null ? auth : ApiKeyTokens.verify(session, accessToken.trim());
         } catch (RuntimeException e) {
             Availability.rethrowIfUnavailable(e); // the user's table is out of reach: 503, not "invalid token"
@@ -661,7 +675,7 @@ public final class AuthService {
     }
 
     /** May the caller (by access token) manage users of this realm? */
-    public boolean canManageUsers(AuthenticationManager.AuthResult caller) {
+    public boolean canManageUsers(BearerAuth caller) {
         if (caller == null) {
             return false;
         }

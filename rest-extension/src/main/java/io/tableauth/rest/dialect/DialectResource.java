@@ -20,6 +20,7 @@ import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.Availability;
 import io.tableauth.rest.core.TableauthSettings;
+import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.storage.TableUnavailableException;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -72,10 +73,17 @@ public abstract class DialectResource {
 
     /** Runs a call; whatever fails comes back in this dialect's error shape, never as a stack trace. */
     public Response run(Call call) {
+        if (!KeycloakInternals.release().supported()) {
+            return answer(AuthError.unsupported(KeycloakInternals.release().unsupportedMessage()));
+        }
         try {
             return call.run();
         } catch (AuthError e) {
             return answer(e);
+        } catch (LinkageError e) {
+            // Keycloak's internals are not what this bundle was built for: said as such, never a 500
+            session.getTransactionManager().setRollbackOnly();
+            return answer(AuthError.unsupported(KeycloakInternals.linkageFailure(e)));
         } catch (RuntimeException e) {
             session.getTransactionManager().setRollbackOnly();
             TableUnavailableException down = Availability.cause(e);
@@ -90,7 +98,7 @@ public abstract class DialectResource {
 
     private Response answer(AuthError e) {
         Response response = error(e);
-        return e.kind() == AuthError.Kind.UNAVAILABLE
+        return e.kind() == AuthError.Kind.UNAVAILABLE && e.retryAfterSeconds() > 0
             ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build()
             : response;
     }

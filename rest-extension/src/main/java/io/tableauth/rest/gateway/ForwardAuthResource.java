@@ -19,6 +19,8 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.keycloak.BearerAuth;
+import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.rest.apikey.ApiKeyEvents;
 import io.tableauth.rest.apikey.ApiKeyGrantType;
 import io.tableauth.rest.apikey.ApiKeyService;
@@ -33,7 +35,6 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * Forward-auth for gateways at {@code /realms/{realm}/api/v1/forward-auth}: nginx {@code auth_request}, Traefik
@@ -114,6 +115,9 @@ public class ForwardAuthResource {
     }
 
     private Response check(String requestMethod, String suffix) {
+        if (!KeycloakInternals.release().supported()) {
+            return refuse(503, "unsupported", KeycloakInternals.release().unsupportedMessage());
+        }
         try {
             TableauthSettings settings = TableauthSettings.of(session);
             if (settings.forwardAuthSecret() != null && !MessageDigest.isEqual(
@@ -165,6 +169,9 @@ public class ForwardAuthResource {
                 ok.header(API_KEY_ID, caller.apiKeyId());
             }
             return ok.build();
+        } catch (LinkageError e) {
+            session.getTransactionManager().setRollbackOnly();
+            return refuse(503, "unsupported", KeycloakInternals.linkageFailure(e));
         } catch (RuntimeException e) {
             session.getTransactionManager().setRollbackOnly();
             if (io.tableauth.rest.core.Availability.cause(e) != null) {
@@ -193,7 +200,7 @@ public class ForwardAuthResource {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
-        AuthenticationManager.AuthResult auth = new AuthService(session).bearer(authorization.substring(7));
+        BearerAuth auth = new AuthService(session).bearer(authorization.substring(7));
         if (auth == null) {
             return null;
         }
@@ -243,7 +250,7 @@ public class ForwardAuthResource {
         if (status == 401) {
             out.header("WWW-Authenticate", "Bearer realm=\"" + realm.getName().replace("\"", "") + "\"");
         }
-        if (status == 503) {
+        if (status == 503 && "unavailable".equals(error)) {
             out.header("Retry-After", 2);
         }
         return out.build();

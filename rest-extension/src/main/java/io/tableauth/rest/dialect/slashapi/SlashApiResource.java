@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.rest.core.AccountChanges;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthService;
@@ -25,7 +26,6 @@ import io.tableauth.rest.dialect.DialectResource;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.storage.StorageId;
 
 /**
@@ -139,7 +139,7 @@ public class SlashApiResource extends DialectResource {
     public Response update(String id, InputStream in) {
         return run(() -> {
             Project project = project();
-            AuthenticationManager.AuthResult caller = auth.accountCaller(bearerToken());
+            BearerAuth caller = auth.accountCaller(bearerToken());
             boolean admin = auth.canManageUsers(caller);
             UserModel user = target(project, id, caller, admin);
             boolean self = user.getId().equals(caller.user().getId());
@@ -188,7 +188,7 @@ public class SlashApiResource extends DialectResource {
     public Response delete(String id) {
         return run(() -> {
             Project project = project();
-            AuthenticationManager.AuthResult caller = auth.accountCaller(bearerToken());
+            BearerAuth caller = auth.accountCaller(bearerToken());
             UserModel user = target(project, id, caller, auth.canManageUsers(caller));
             if (user.getId().equals(caller.user().getId())) {
                 new AccountChanges(session, auth).requireStepUp(caller, null);
@@ -209,13 +209,13 @@ public class SlashApiResource extends DialectResource {
         });
     }
 
-    private AuthenticationManager.AuthResult caller() {
+    private BearerAuth caller() {
         String token = bearerToken();
         return token == null ? null : auth.bearer(token);
     }
 
     /** The user {id} of this auth config that the caller may change: themself, or anyone for manage-users. */
-    private UserModel target(Project project, String id, AuthenticationManager.AuthResult caller, boolean admin) {
+    private UserModel target(Project project, String id, BearerAuth caller, boolean admin) {
         String keycloakId = id.startsWith("f:") || project.authConfig() == null ? id
             : StorageId.keycloakId(project.authConfig(), id);
         boolean self = caller.user().getId().equals(keycloakId) || caller.user().getId().equals(id);

@@ -1,5 +1,8 @@
-package io.tableauth.authenticator.bruteforce;
+package io.tableauth.keycloak;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -145,18 +148,64 @@ public class SerializingBruteForceProtector extends DefaultBruteForceProtector {
     @Override
     protected void processLogin(RealmModel realm, UserModel user, ClientConnection clientConnection, UriInfo uriInfo,
                                 boolean success, Set<String> categories) {
-        if (!success) {
-            Turn turn = turns.get(user.getId());
-            if (turn != null) {
-                turn.unrecordedFailures.incrementAndGet();
-            }
-        }
+        failureStarted(user, success);
         super.processLogin(realm, user, clientConnection, uriInfo, success, categories);
     }
 
     @Override
     public void failure(KeycloakSession session, RealmModel realm, String userId, String remoteAddr, long failureTime,
                         Set<String> categories) {
+        recordedAfterCommit(session, userId);
+        super.failure(session, realm, userId, remoteAddr, failureTime, categories);
+    }
+
+    /**
+     * Keycloak 26.4 and 26.5 call this form (no categories); 26.7 has none, so there it is never called. The same
+     * bookkeeping, then the release's own method ({@link #LEGACY_PROCESS_LOGIN}).
+     */
+    protected void processLogin(RealmModel realm, UserModel user, ClientConnection clientConnection, UriInfo uriInfo,
+                                boolean success) {
+        failureStarted(user, success);
+        KeycloakInternals.invoke(LEGACY_PROCESS_LOGIN, this, realm, user, clientConnection, uriInfo, success);
+    }
+
+    /** Keycloak 26.4 and 26.5's {@code failure}, as {@link #processLogin(RealmModel, UserModel, ClientConnection,
+     * UriInfo, boolean)}. */
+    protected void failure(KeycloakSession session, RealmModel realm, String userId, String remoteAddr,
+                           long failureTime) {
+        recordedAfterCommit(session, userId);
+        KeycloakInternals.invoke(LEGACY_FAILURE, this, session, realm, userId, remoteAddr, failureTime);
+    }
+
+    /** The parent's forms without categories, on releases that have them (26.4, 26.5); null elsewhere. */
+    private static final MethodHandle LEGACY_PROCESS_LOGIN = legacySuper("processLogin", MethodType.methodType(
+        void.class, RealmModel.class, UserModel.class, ClientConnection.class, UriInfo.class, boolean.class));
+    private static final MethodHandle LEGACY_FAILURE = legacySuper("failure", MethodType.methodType(void.class,
+        KeycloakSession.class, RealmModel.class, String.class, String.class, long.class));
+
+    private static MethodHandle legacySuper(String name, MethodType type) {
+        KeycloakRelease release = KeycloakInternals.release();
+        if (!release.supported() || !release.before26_6()) {
+            return null;
+        }
+        try {
+            return MethodHandles.lookup().findSpecial(DefaultBruteForceProtector.class, name, type,
+                SerializingBruteForceProtector.class);
+        } catch (ReflectiveOperationException e) {
+            throw KeycloakInternals.missing("DefaultBruteForceProtector." + name + type, e);
+        }
+    }
+
+    private void failureStarted(UserModel user, boolean success) {
+        if (!success) {
+            Turn turn = turns.get(user.getId());
+            if (turn != null) {
+                turn.unrecordedFailures.incrementAndGet();
+            }
+        }
+    }
+
+    private void recordedAfterCommit(KeycloakSession session, String userId) {
         Turn turn = turns.get(userId);
         if (turn != null) {
             session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
@@ -171,7 +220,6 @@ public class SerializingBruteForceProtector extends DefaultBruteForceProtector {
                 }
             });
         }
-        super.failure(session, realm, userId, remoteAddr, failureTime, categories);
     }
 
     private void recorded(String userId, Turn turn) {

@@ -1,10 +1,11 @@
-package io.tableauth.authenticator.bruteforce;
+package io.tableauth.keycloak;
 
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.services.managers.BruteForceProtectorFactory;
+import org.keycloak.services.managers.DefaultBruteForceProtector;
 
 /**
  * Makes {@link SerializingBruteForceProtector} Keycloak's brute-force detection once the bundle is installed (it
@@ -15,7 +16,7 @@ public class SerializingBruteForceProtectorFactory implements BruteForceProtecto
 
     public static final String PROVIDER_ID = "tableauth-brute-force-detector";
 
-    private SerializingBruteForceProtector protector;
+    private DefaultBruteForceProtector protector;
 
     @Override
     public BruteForceProtector create(KeycloakSession session) {
@@ -28,7 +29,10 @@ public class SerializingBruteForceProtectorFactory implements BruteForceProtecto
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        protector = new SerializingBruteForceProtector(factory);
+        KeycloakInternals.announce();
+        // on a Keycloak release tableauth does not support, its detector's overrides may not fit: Keycloak's own
+        protector = KeycloakInternals.release().supported() ? new SerializingBruteForceProtector(factory)
+            : new DefaultBruteForceProtector(factory);
     }
 
     @Override

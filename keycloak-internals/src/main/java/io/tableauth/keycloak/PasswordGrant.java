@@ -1,4 +1,4 @@
-package io.tableauth.rest.core;
+package io.tableauth.keycloak;
 
 import java.util.Collections;
 import java.util.Set;
@@ -28,7 +28,6 @@ import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
 import org.keycloak.services.Urls;
 import org.keycloak.services.clientpolicy.ClientPolicyException;
-import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsContext;
 import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentialsResponseContext;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.AuthenticationSessionManager;
@@ -37,17 +36,18 @@ import org.keycloak.sessions.RootAuthenticationSessionModel;
 import org.keycloak.util.TokenUtil;
 
 /**
- * Keycloak 26.7's password grant ({@code ResourceOwnerPasswordCredentialsGrantType.process}), line for line, with
+ * Keycloak's password grant ({@code ResourceOwnerPasswordCredentialsGrantType.process}), line for line, with
  * one addition: when the only thing missing is the one-time code (the password step passed and the flow stopped at
  * the direct-grant OTP step), the authentication session is kept so that a second request can finish the same flow
  * with the code ({@link #resume}); and a pending Verify email required action is named as such
  * ({@link #EMAIL_NOT_VERIFIED}) instead of "Account is not fully set up". Everything else (authenticators, brute force, required actions, client policies,
- * events, token issuance) is Keycloak's. Not registered as a provider; re-check against Keycloak's grant on upgrades.
+ * events, token issuance) is Keycloak's. Not registered as a provider; re-check against Keycloak's grant on upgrades. The request's client-policy event
+ * is built by {@link KeycloakInternals#passwordRequest}, whose constructor changed in 26.6.
  */
-final class PasswordGrant extends OAuth2GrantTypeBase {
+public final class PasswordGrant extends OAuth2GrantTypeBase {
 
     /** The error description of a login refused only because the e-mail is not verified yet. */
-    static final String EMAIL_NOT_VERIFIED = "Email not verified";
+    public static final String EMAIL_NOT_VERIFIED = "Email not verified";
 
     /** Set when {@link #process} stopped for a one-time code; the authentication session was kept. */
     private AuthenticationSessionModel waitingForCode;
@@ -56,15 +56,15 @@ final class PasswordGrant extends OAuth2GrantTypeBase {
     private final boolean keepForCode;
 
     /** @param keepForCode keep the authentication session when only the code is missing (two-step logins) */
-    PasswordGrant(boolean keepForCode) {
+    public PasswordGrant(boolean keepForCode) {
         this.keepForCode = keepForCode;
     }
 
-    AuthenticationSessionModel waitingForCode() {
+    public AuthenticationSessionModel waitingForCode() {
         return waitingForCode;
     }
 
-    boolean codeRejected() {
+    public boolean codeRejected() {
         return codeRejected;
     }
 
@@ -74,8 +74,7 @@ final class PasswordGrant extends OAuth2GrantTypeBase {
         event.detail(Details.AUTH_METHOD, "oauth_credentials");
         checkDirectGrantClient();
         try {
-            session.clientPolicy().triggerOnEvent(new ResourceOwnerPasswordCredentialsContext(context.getSession(),
-                formParams));
+            session.clientPolicy().triggerOnEvent(KeycloakInternals.passwordRequest(context.getSession(), formParams));
         } catch (ClientPolicyException cpe) {
             throw policyError(cpe);
         }
@@ -92,7 +91,7 @@ final class PasswordGrant extends OAuth2GrantTypeBase {
     }
 
     /** Finishes a flow kept by {@link #process}: the code comes in this request's form as {@code otp}. */
-    Response resume(Context context, AuthenticationSessionModel authSession) {
+    public Response resume(Context context, AuthenticationSessionModel authSession) {
         setContext(context);
         event.detail(Details.AUTH_METHOD, "oauth_credentials");
         checkDirectGrantClient();
