@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.EventRepresentation;
 import org.keycloak.representations.idm.RoleRepresentation;
@@ -36,6 +37,7 @@ import org.keycloak.representations.idm.UserRepresentation;
  * grace) and revoked with immediate effect, scopes bounded by the owner's roles, keys dying with their user, admin
  * REST, and the Keycloak events of it all.
  */
+@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class ApiKeyIT extends RestFixture {
 
     static final String GRANT = "urn:tableauth:params:oauth:grant-type:api-key";

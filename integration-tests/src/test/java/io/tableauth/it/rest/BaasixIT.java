@@ -11,10 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Baasix: register, login (this realm gives Baasix {@code POST /auth/login}) and me, in jwt and cookie mode. */
+@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class BaasixIT extends RestFixture {
 
     @BeforeAll

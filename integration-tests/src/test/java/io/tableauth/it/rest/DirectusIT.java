@@ -12,9 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Directus: {@code /auth/login} (Directus owns it by default), refresh and logout, in json, cookie and session mode. */
+@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class DirectusIT extends RestFixture {
 
     private Http.Response login(String email, String password, String mode) {

@@ -25,6 +25,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
 import jakarta.ws.rs.BadRequestException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ import org.keycloak.representations.idm.ComponentRepresentation;
  * upstream that echoes what reaches it. The members auth config protects {@code /api/orders/**}, the staff config
  * {@code /api/admin/**}; {@code /api/public/**} is protected by none (any valid credential of the realm).
  */
+@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class GatewayIT extends RestFixture {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -22,6 +22,7 @@ import io.tableauth.it.support.FormBrowser;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.SqlAuthConfigs;
 import jakarta.ws.rs.BadRequestException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ComponentRepresentation;
@@ -31,6 +32,7 @@ import org.keycloak.representations.idm.ComponentRepresentation;
  * (Keycloak's token endpoint and every REST dialect), reset credentials, the registration page and REST sign-ups.
  * Also: a script with a syntax error is refused on save; a runaway script is stopped and leaves no thread running.
  */
+@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class HookIT extends RestFixture {
 
     private static final String LOGIN_HOOK = "// Example: block inactive users\n"
@@ -404,7 +406,9 @@ class HookIT extends RestFixture {
             form.put("emailVerified", "true");
             form.put("enabled", "false");
             Http.Response r = browser.submit("kc-register-form", form);
-            assertTrue(r.body().contains("user false/true/" + faker.toLowerCase() + ", fields true/false"),
+            // Keycloak 26.4's theme writes '@' as &#64;, and names the forged read-only fields in the same alert
+            assertTrue(r.body().replace("&#64;", "@")
+                    .contains("user false/true/" + faker.toLowerCase() + ", fields true/false"),
                 "the hook's view of the sign-up: " + r.body());
             assertNull(column("members", faker.toLowerCase(), "id"));
         } finally {

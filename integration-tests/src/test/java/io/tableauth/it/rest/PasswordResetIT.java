@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.MailBox;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * into the application's table in its own hash format, sessions ended, unknown e-mails answered as known ones, and
  * Directus's reset_url held to the allow list.
  */
+@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class PasswordResetIT extends RestFixture {
 
     static final String APP = "https://app.example.test/reset-password";

@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** SlashApi: {@code /auth/{identifier}/...} where the identifier is the auth config's name ("members"). */
+@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class SlashApiIT extends RestFixture {
 
     static final String NO_PERMISSION = "{\"message\":\"You don't have permission to access this data.\"}";

@@ -22,6 +22,16 @@ public final class Tokens {
     private Tokens() {
     }
 
+    /**
+     * The status of Keycloak's token endpoint refusing a password grant as invalid credentials (a wrong password, a
+     * locked-out user, a missing one-time code): 400 invalid_grant from Keycloak 26.7 on (RFC 6749 section 5.2), 401
+     * on 26.4 and 26.5. A disabled account is 400 on all of them.
+     */
+    public static int invalidCredentialsStatus() {
+        String release = System.getProperty("tableauth.it.keycloak.version", "");
+        return release.startsWith("26.4.") || release.startsWith("26.5.") ? 401 : 400;
+    }
+
     /** Keycloak's own direct-grant (password) call on the realm's token endpoint. */
     public static Http.Response passwordGrant(TestRealm realm, String clientId, String username, String password) {
         return Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of(
