@@ -154,11 +154,27 @@ class PasswordHasherTest {
     void refusesOverLongPasswordsBeforeHashing() {
         String huge = "x".repeat(PasswordHasher.MAX_PASSWORD_BYTES + 1);
         assertThrows(PasswordRejectedException.class, () -> STRICT.hash(huge));
-        assertFalse(STRICT.verify(huge, "$2y$10$abcdefghijklmnopqrstuu5Uq3Q2lIlH9yqZ8bNfqQ8a1c3QdZf6", null));
+        // The stored hash is the huge password's own (PBKDF2 by the JDK, in Django's format): only the length
+        // limit can refuse it. The longest allowed password, hashed the same way, verifies.
+        String longest = "x".repeat(PasswordHasher.MAX_PASSWORD_BYTES);
+        assertTrue(STRICT.verify(longest, djangoPbkdf2(longest), null), "the longest allowed password verifies");
+        assertFalse(STRICT.verify(huge, djangoPbkdf2(huge), null), "one byte more is refused before hashing");
         PasswordRejectedException tooLongForBcrypt =
             assertThrows(PasswordRejectedException.class, () -> STRICT.hash("y".repeat(73)));
         assertTrue(tooLongForBcrypt.getMessage().contains("72"));
         assertTrue(new PasswordHasher(null, false, HashTarget.ARGON2ID, 12).hash("y".repeat(73)).startsWith("$argon2id$"));
+    }
+
+    /** Django's {@code pbkdf2_sha256$1000$salt$hash} of a password, computed by the JDK, not by tableauth. */
+    private static String djangoPbkdf2(String password) {
+        try {
+            byte[] hash = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(
+                new javax.crypto.spec.PBEKeySpec(password.toCharArray(), "sodiumchloride".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), 1000, 256)).getEncoded();
+            return "pbkdf2_sha256$1000$sodiumchloride$" + java.util.Base64.getEncoder().encodeToString(hash);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
