@@ -242,8 +242,20 @@ class RealmAdminBoundaryIT {
         MultivaluedHashMap<String, String> c = config(maria, Map.of("dbUser", mariaUser, "dbPassword", mariaPassword));
         String id = createdId(create("guarded", c));
         try (FakeDatabaseServer elsewhere = FakeDatabaseServer.postgresAnswering("never")) {
-            // Keycloak's console sends the secret back masked; the stored one is never shown.
+            // Keycloak's console sends the secret back masked; the stored one is never shown: not by the component,
+            // not in the realm's list of components, not in a partial export of the realm.
             assertEquals(List.of("**********"), read(id).getConfig().get("dbPassword"));
+            for (String path : List.of("/components?type=org.keycloak.storage.UserStorageProvider",
+                "/partial-export")) {
+                Http.Response r = path.startsWith("/partial")
+                    ? Http.json("POST", tenant.server().baseUri().resolve("/admin/realms/" + tenant.name() + path), "",
+                        "Authorization", "Bearer " + adminToken)
+                    : Http.get(tenant.server().baseUri().resolve("/admin/realms/" + tenant.name() + path),
+                        "Authorization", "Bearer " + adminToken);
+                assertEquals(200, r.status(), path + ": " + r);
+                assertTrue(r.body().contains("guarded"), path + " lists the config");
+                assertFalse(r.body().contains(mariaPassword), path + " shows the stored database password");
+            }
             MultivaluedHashMap<String, String> moved = config(maria, Map.of("dbUser", mariaUser,
                 "dbPassword", "**********", "jdbcUrl", "jdbc:mariadb://127.0.0.1:" + elsewhere.port() + "/tableauth_it_x"));
             assertRefused(update(id, moved), "type the database password again");

@@ -402,13 +402,6 @@ abstract class SqlAuthConfigContract {
         });
     }
 
-    @Test
-    void theDatabasePasswordIsNeverShownBack() {
-        ComponentRepresentation main = realm().admin().components().component(mainId).toRepresentation();
-        List<String> shown = main.getConfig().get("dbPassword");
-        assertTrue(shown == null || shown.stream().allMatch(p -> p.isEmpty() || p.equals("**********")), shown + "");
-    }
-
     // 4. several configs stay independent
 
     @Test
