@@ -76,7 +76,7 @@ final class DatabaseHealth implements AutoCloseable {
     /** Fails at once while the database is unavailable. */
     void check(String configName) {
         if (state.get() != State.AVAILABLE) {
-            throw new TableUnavailableException(configName, PROBE_INTERVAL_SECONDS);
+            throw new TableUnavailableException(configName);
         }
     }
 

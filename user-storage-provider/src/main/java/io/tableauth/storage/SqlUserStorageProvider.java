@@ -143,7 +143,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             runtime.statementFailed(e);
         }
         markUnavailable();
-        return new TableUnavailableException(model.getName(), DatabaseHealth.PROBE_INTERVAL_SECONDS);
+        return new TableUnavailableException(model.getName());
     }
 
     private void markUnavailable() {
@@ -256,7 +256,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
     private RuntimeException writeFailed(SQLException e) {
         if (runtime.health().failed(e)) {
             markUnavailable();
-            return new TableUnavailableException(model.getName(), DatabaseHealth.PROBE_INTERVAL_SECONDS);
+            return new TableUnavailableException(model.getName());
         }
         return new SqlWriteException("saving to the users table of auth config " + model.getName() + " failed", e);
     }

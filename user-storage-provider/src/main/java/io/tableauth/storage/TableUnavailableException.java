@@ -6,21 +6,22 @@ package io.tableauth.storage;
  */
 public final class TableUnavailableException extends RuntimeException {
 
-    private final String configName;
-    private final int retryAfterSeconds;
+    /** When a client should try again after an unavailable table: the next check of its database. */
+    public static final int RETRY_AFTER_SECONDS = DatabaseHealth.PROBE_INTERVAL_SECONDS;
 
-    TableUnavailableException(String configName, int retryAfterSeconds) {
+    private final String configName;
+
+    TableUnavailableException(String configName) {
         super("The users table of auth config " + configName + " is unavailable", null, false, false);
         this.configName = configName;
-        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public String configName() {
         return configName;
     }
 
-    /** When a client should try again: the next check of the database. */
+    /** When a client should try again: {@link #RETRY_AFTER_SECONDS}. */
     public int retryAfterSeconds() {
-        return retryAfterSeconds;
+        return RETRY_AFTER_SECONDS;
     }
 }

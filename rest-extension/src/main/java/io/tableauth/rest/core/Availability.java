@@ -14,9 +14,6 @@ import org.keycloak.models.RealmModel;
  */
 public final class Availability {
 
-    /** Seconds a client should wait: the storage checks an unavailable database this often. */
-    private static final int RETRY_AFTER_SECONDS = 2;
-
     private Availability() {
     }
 
@@ -26,7 +23,7 @@ public final class Availability {
             : SqlUserStorageProviderFactory.enabledAuthConfigs(realm)
                 .allMatch(config -> SqlUserStorageProviderFactory.available(session, config));
         if (!available) {
-            throw AuthError.unavailable(what, RETRY_AFTER_SECONDS);
+            throw AuthError.unavailable(what, TableUnavailableException.RETRY_AFTER_SECONDS);
         }
     }
 

@@ -27,6 +27,7 @@ import io.tableauth.rest.apikey.ApiKeyService;
 import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.TableauthSettings;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
+import io.tableauth.storage.TableUnavailableException;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.events.EventBuilder;
@@ -251,7 +252,7 @@ public class ForwardAuthResource {
             out.header("WWW-Authenticate", "Bearer realm=\"" + realm.getName().replace("\"", "") + "\"");
         }
         if (status == 503 && "unavailable".equals(error)) {
-            out.header("Retry-After", 2);
+            out.header("Retry-After", TableUnavailableException.RETRY_AFTER_SECONDS);
         }
         return out.build();
     }
