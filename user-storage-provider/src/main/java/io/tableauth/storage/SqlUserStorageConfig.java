@@ -223,43 +223,44 @@ public record SqlUserStorageConfig(
     /** {@code column=value} lines → column name → value (typed by the column when a row is inserted). */
     static Map<String, String> insertDefaults(List<String> lines) {
         Map<String, String> map = new LinkedHashMap<>();
-        for (String line : lines) {
-            if (line == null || line.isBlank()) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq < 0) {
-                throw new ComponentValidationException("tableauthInvalidInsertDefault", line.trim());
-            }
-            SqlIdentifier column = SqlIdentifier.column("Insert defaults", line.substring(0, eq));
-            if (map.put(column.name(), line.substring(eq + 1).trim()) != null) {
+        columnLines(lines, "Insert defaults", "tableauthInvalidInsertDefault", (column, value) -> {
+            if (map.put(column.name(), value) != null) {
                 throw new ComponentValidationException("tableauthDuplicateInsertDefault", column.name());
             }
-        }
+        });
         return java.util.Collections.unmodifiableMap(map);
     }
 
     /** {@code column=attribute} lines → attribute name → column, in the order given. */
     static Map<String, SqlIdentifier> attributeMappings(List<String> lines) {
         Map<String, SqlIdentifier> map = new LinkedHashMap<>();
-        for (String line : lines) {
-            if (line == null || line.isBlank()) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq < 0) {
-                throw new ComponentValidationException("tableauthInvalidMapping", line.trim());
-            }
-            SqlIdentifier column = SqlIdentifier.column("Attribute mappings", line.substring(0, eq));
-            String attribute = line.substring(eq + 1).trim();
+        columnLines(lines, "Attribute mappings", "tableauthInvalidMapping", (column, attribute) -> {
             if (!ATTRIBUTE_NAME.matcher(attribute).matches() || RESERVED_ATTRIBUTES.contains(attribute)) {
                 throw new ComponentValidationException("tableauthInvalidAttributeName", attribute);
             }
             if (map.put(attribute, column) != null) {
                 throw new ComponentValidationException("tableauthDuplicateAttribute", attribute);
             }
-        }
+        });
         return Map.copyOf(map);
+    }
+
+    /**
+     * Each non-blank {@code column=value} line of a multi-line setting: the column checked as an identifier (named
+     * by {@code what} in its error), the value trimmed. A line without {@code =} is {@code invalidKey}.
+     */
+    private static void columnLines(List<String> lines, String what, String invalidKey,
+                                    java.util.function.BiConsumer<SqlIdentifier, String> each) {
+        for (String line : lines) {
+            if (line == null || line.isBlank()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq < 0) {
+                throw new ComponentValidationException(invalidKey, line.trim());
+            }
+            each.accept(SqlIdentifier.column(what, line.substring(0, eq)), line.substring(eq + 1).trim());
+        }
     }
 
     /** The hasher these settings describe. */
