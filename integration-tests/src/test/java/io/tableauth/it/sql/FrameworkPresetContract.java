@@ -137,10 +137,7 @@ abstract class FrameworkPresetContract {
 
     /** The database, the preset, write access with sign-ups, and {@code extra}. */
     MultivaluedHashMap<String, String> config(String preset, Map<String, String> extra) {
-        MultivaluedHashMap<String, String> c = new MultivaluedHashMap<>();
-        c.putSingle("jdbcUrl", db.jdbcUrl());
-        c.putSingle("dbUser", db.user());
-        c.putSingle("dbPassword", db.password());
+        MultivaluedHashMap<String, String> c = SqlAuthConfigs.connection(db);
         c.putSingle("tablePreset", preset);
         c.putSingle("editMode", "WRITABLE");
         c.putSingle("signupAllowed", "true");

@@ -16,16 +16,22 @@ public final class SqlAuthConfigs {
     private SqlAuthConfigs() {
     }
 
+    /** The settings that reach {@code db}: its JDBC URL, user and password; callers add the rest. */
+    public static MultivaluedHashMap<String, String> connection(TestDatabase db) {
+        MultivaluedHashMap<String, String> c = new MultivaluedHashMap<>();
+        c.putSingle("jdbcUrl", db.jdbcUrl());
+        c.putSingle("dbUser", db.user());
+        c.putSingle("dbPassword", db.password());
+        return c;
+    }
+
     /**
      * Settings of a config over a test users table (id, the credential columns, password, email, first_name,
      * last_name, is_active, role mapped to the attribute {@code role}), plus {@code extra}.
      */
     public static MultivaluedHashMap<String, String> over(TestDatabase db, String table, String credentialColumns,
                                                           Map<String, String> extra) {
-        MultivaluedHashMap<String, String> c = new MultivaluedHashMap<>();
-        c.putSingle("jdbcUrl", db.jdbcUrl());
-        c.putSingle("dbUser", db.user());
-        c.putSingle("dbPassword", db.password());
+        MultivaluedHashMap<String, String> c = connection(db);
         c.putSingle("table", table);
         c.putSingle("idColumn", "id");
         c.putSingle("credentialColumns", credentialColumns);
