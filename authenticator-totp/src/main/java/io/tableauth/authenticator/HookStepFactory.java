@@ -16,9 +16,13 @@ abstract class HookStepFactory implements ConfigurableAuthenticatorFactory {
 
     private static final Requirement[] REQUIREMENT_CHOICES = {Requirement.REQUIRED, Requirement.DISABLED};
 
+    /**
+     * None, as Keycloak's own Deny access: a step's refusal counts for brute-force detection only when its category is
+     * none or a credential type, and a hook's denial is a failed login like any other.
+     */
     @Override
     public String getReferenceCategory() {
-        return "tableauth-hook";
+        return null;
     }
 
     @Override

@@ -37,40 +37,81 @@ import org.keycloak.util.TokenUtil;
 
 /**
  * Keycloak's password grant ({@code ResourceOwnerPasswordCredentialsGrantType.process}), line for line, with
- * one addition: when the only thing missing is the one-time code (the password step passed and the flow stopped at
+ * two additions: when the only thing missing is the one-time code (the password step passed and the flow stopped at
  * the direct-grant OTP step), the authentication session is kept so that a second request can finish the same flow
- * with the code ({@link #resume}); and a pending Verify email required action is named as such
- * ({@link #EMAIL_NOT_VERIFIED}) instead of "Account is not fully set up". Everything else (authenticators, brute force, required actions, client policies,
- * events, token issuance) is Keycloak's. Not registered as a provider; re-check against Keycloak's grant on upgrades. The request's client-policy event
- * is built by {@link KeycloakInternals#passwordRequest}, whose constructor changed in 26.6.
+ * with the code; and a pending Verify email required action is told apart from other required actions. Everything
+ * else (authenticators, brute force, required actions, client policies, events, token issuance) is Keycloak's.
+ *
+ * <p>It is registered as an extension grant ({@link #GRANT_TYPE}) only so that it runs behind Keycloak's real
+ * {@code TokenEndpoint} (HTTPS rule, client authentication, duplicated parameters, parameter sizes, DPoP): it serves
+ * only a request of the REST API, which hands it a {@link Step} in the session ({@link TokenGrants#password}). Sent
+ * to {@code /protocol/openid-connect/token} from outside, it answers {@code unsupported_grant_type}, like a grant
+ * that does not exist. Re-check against Keycloak's grant on upgrades. The request's client-policy event is built by
+ * {@link KeycloakInternals#passwordRequest}, whose constructor changed in 26.6.
  */
 public final class PasswordGrant extends OAuth2GrantTypeBase {
 
-    /** The error description of a login refused only because the e-mail is not verified yet. */
-    public static final String EMAIL_NOT_VERIFIED = "Email not verified";
+    /** The extension grant's name; never accepted from outside (see the class comment). */
+    public static final String GRANT_TYPE = "urn:tableauth:params:oauth:grant-type:rest-password";
 
-    /** Set when {@link #process} stopped for a one-time code; the authentication session was kept. */
-    private AuthenticationSessionModel waitingForCode;
-    /** Set when the flow failed at the one-time-code step after the password had passed. */
-    private boolean codeRejected;
-    private final boolean keepForCode;
+    /** One login step of the REST API: what it asks of the grant, and what the grant found. */
+    public static final class Step {
 
-    /** @param keepForCode keep the authentication session when only the code is missing (two-step logins) */
-    public PasswordGrant(boolean keepForCode) {
-        this.keepForCode = keepForCode;
+        static final String ATTRIBUTE = Step.class.getName();
+
+        private final boolean keepForCode;
+        private final AuthenticationSessionModel resume;
+        private AuthenticationSessionModel waitingForCode;
+        private boolean codeRejected;
+        private boolean emailNotVerified;
+
+        private Step(boolean keepForCode, AuthenticationSessionModel resume) {
+            this.keepForCode = keepForCode;
+            this.resume = resume;
+        }
+
+        /** A first step; with {@code keepForCode}, a user with a one-time code who sent none is kept waiting. */
+        public static Step first(boolean keepForCode) {
+            return new Step(keepForCode, null);
+        }
+
+        /** The second step: finishes the authentication session a first step kept, with the code in the form. */
+        public static Step resume(AuthenticationSessionModel authSession) {
+            return new Step(false, authSession);
+        }
+
+        /** Set when the first step stopped for a one-time code; the authentication session was kept. */
+        public AuthenticationSessionModel waitingForCode() {
+            return waitingForCode;
+        }
+
+        /** The flow failed at the one-time-code step after the password had passed. */
+        public boolean codeRejected() {
+            return codeRejected;
+        }
+
+        /** The login was refused only for a pending Verify email required action. */
+        boolean emailNotVerified() {
+            return emailNotVerified;
+        }
     }
 
-    public AuthenticationSessionModel waitingForCode() {
-        return waitingForCode;
-    }
-
-    public boolean codeRejected() {
-        return codeRejected;
-    }
+    private Step step;
 
     @Override
     public Response process(Context context) {
         setContext(context);
+        step = session.getAttribute(Step.ATTRIBUTE, Step.class);
+        if (step == null) {
+            event.detail(Details.REASON, "tableauth REST grant sent from outside");
+            event.error(Errors.INVALID_REQUEST);
+            throw new CorsErrorResponseException(cors, OAuthErrorException.UNSUPPORTED_GRANT_TYPE,
+                "Unsupported grant_type", Response.Status.BAD_REQUEST);
+        }
+        event.detail(Details.GRANT_TYPE, OAuth2Constants.PASSWORD);
+        if (step.resume != null) {
+            return resume(step.resume);
+        }
         event.detail(Details.AUTH_METHOD, "oauth_credentials");
         checkDirectGrantClient();
         try {
@@ -90,9 +131,8 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         return authenticate(authSession, true);
     }
 
-    /** Finishes a flow kept by {@link #process}: the code comes in this request's form as {@code otp}. */
-    public Response resume(Context context, AuthenticationSessionModel authSession) {
-        setContext(context);
+    /** Finishes a flow kept by a first step: the code comes in this request's form as {@code otp}. */
+    private Response resume(AuthenticationSessionModel authSession) {
         event.detail(Details.AUTH_METHOD, "oauth_credentials");
         checkDirectGrantClient();
         return authenticate(authSession, false);
@@ -130,11 +170,11 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         Response challenge = processor.authenticateOnly();
         if (challenge != null) {
             boolean atCodeStep = stoppedAtCodeStep(authSession);
-            if (firstStep && keepForCode && atCodeStep && formParams.getFirst("otp") == null) {
-                waitingForCode = authSession;
+            if (firstStep && step.keepForCode && atCodeStep && formParams.getFirst("otp") == null) {
+                step.waitingForCode = authSession;
                 return challenge;
             }
-            codeRejected = atCodeStep;
+            step.codeRejected = atCodeStep;
             new AuthenticationSessionManager(session).removeAuthenticationSession(realm, authSession, false);
             cors.add();
             return challenge;
@@ -144,8 +184,9 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         if (user.getRequiredActionsStream().count() > 0 || authSession.getRequiredActions().size() > 0) {
             new AuthenticationSessionManager(session).removeAuthenticationSession(realm, authSession, false);
             String verify = UserModel.RequiredAction.VERIFY_EMAIL.name();
-            String errorMessage = user.getRequiredActionsStream().anyMatch(verify::equals)
-                || authSession.getRequiredActions().contains(verify) ? EMAIL_NOT_VERIFIED : "Account is not fully set up";
+            step.emailNotVerified = user.getRequiredActionsStream().anyMatch(verify::equals)
+                || authSession.getRequiredActions().contains(verify);
+            String errorMessage = step.emailNotVerified ? "Email not verified" : "Account is not fully set up";
             event.detail(Details.REASON, errorMessage);
             event.error(Errors.RESOLVE_REQUIRED_ACTIONS);
             throw new CorsErrorResponseException(cors, OAuthErrorException.INVALID_GRANT, errorMessage,
@@ -153,7 +194,7 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         }
         AuthenticationManager.setClientScopesInSession(session, authSession);
         ClientSessionContext clientSessionCtx = processor.attachSession();
-        clientSessionCtx.setAttribute(Constants.GRANT_TYPE, context.getGrantType());
+        clientSessionCtx.setAttribute(Constants.GRANT_TYPE, OAuth2Constants.PASSWORD); // tokens say "password"
         clientSessionCtx.setAttribute(OAuth2Constants.RESOURCE, formParams.getFirst(OAuth2Constants.RESOURCE));
         UserSessionModel userSession = processor.getUserSession();
         updateUserSessionFromClientAuth(userSession);

@@ -7,7 +7,7 @@ import org.keycloak.http.HttpResponse;
 import org.keycloak.models.KeycloakSession;
 
 /** CORS for the tableauth REST API: only the origins on the realm's allow list, with credentials. */
-final class RestCors {
+public final class RestCors {
 
     static final String ALLOW_METHODS = "GET, POST, PATCH, DELETE, OPTIONS";
     static final String ALLOW_HEADERS =
@@ -18,7 +18,7 @@ final class RestCors {
     }
 
     /** Adds the CORS headers of an actual (non-preflight) request when its origin is allowed. */
-    static void actual(KeycloakSession session) {
+    public static void actual(KeycloakSession session) {
         String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
         HttpResponse response = session.getContext().getHttpResponse();
         response.setHeader("Vary", "Origin");
@@ -29,7 +29,7 @@ final class RestCors {
     }
 
     /** Answers a preflight: 204 with the allowed methods and headers, or 403 for an origin not on the list. */
-    static Response preflight(KeycloakSession session) {
+    public static Response preflight(KeycloakSession session) {
         String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
         if (origin == null || !TableauthSettings.of(session).originAllowed(origin)) {
             return Response.status(Response.Status.FORBIDDEN).header("Vary", "Origin").build();

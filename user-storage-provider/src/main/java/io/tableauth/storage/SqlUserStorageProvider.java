@@ -45,12 +45,6 @@ import org.keycloak.storage.user.UserRegistrationProvider;
 public class SqlUserStorageProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
     UserRegistrationProvider, CredentialInputValidator, CredentialInputUpdater {
 
-    /**
-     * Authentication-session note naming the auth config (component id) a login is for. When a login sets it
-     * (the REST API does, from the MaskAPI header or the SlashApi identifier), every other auth config finds no
-     * user for that login, so only that table is checked.
-     */
-    public static final String AUTH_CONFIG_NOTE = "tableauth.authConfigId";
     /** Keycloak-session attribute: the auth configs whose table a call of this request could not reach. */
     private static final String UNAVAILABLE_ATTRIBUTE = "tableauth.unavailableAuthConfigs";
 
@@ -282,17 +276,9 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         return new SqlUserAdapter(session, realm, this, row);
     }
 
-    /**
-     * False when the current login or sign-up names another auth config, through the authentication-session note
-     * or the Keycloak-session attribute of the same name (set by the REST API for its whole request).
-     */
+    /** False when the current request is scoped to another auth config ({@link AuthConfigScope}). */
     private boolean inScope() {
-        String wanted = session.getAttribute(AUTH_CONFIG_NOTE, String.class);
-        if (wanted == null) {
-            AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
-            wanted = authSession == null ? null : authSession.getAuthNote(AUTH_CONFIG_NOTE);
-        }
-        return wanted == null || wanted.equals(model.getId());
+        return AuthConfigScope.admits(session, model.getId());
     }
 
     /**

@@ -212,8 +212,10 @@ class ApiKeyIT extends RestFixture {
         assertEquals(id, viaToken.raw().headers().firstValue("X-Auth-Api-Key-Id").orElse(null));
         Http.Response otherProject = exchange("project-b", key, null);
         assertEquals(400, otherProject.status(), "a key made for the app project works only with that client");
+        int keysBefore = keys("GET", "", token).json().get("apiKeys").size();
         Http.Response keyMakesKey = create(keyToken, "{\"name\":\"x\",\"scopes\":[\"databases:read\"]}");
         assertEquals(403, keyMakesKey.status(), "a token from a key may not make keys");
+        assertEquals(keysBefore, keys("GET", "", token).json().get("apiKeys").size(), "and none was made");
 
         Http.Response rotated = keys("POST", "/" + id + "/rotate", token);
         assertEquals(200, rotated.status(), rotated.toString());
@@ -255,10 +257,16 @@ class ApiKeyIT extends RestFixture {
     void anotherUsersKeyIsNotFoundAndBadRequestsAnswerInMavibasesShape() throws Exception {
         String mine = memberToken();
         String theirs = memberToken();
-        String id = text(create(mine, "{\"name\":\"k\",\"scopes\":[\"databases:read\"]}").json().get("apiKey"), "id");
+        JsonNode made = create(mine, "{\"name\":\"k\",\"scopes\":[\"databases:read\"]}").json().get("apiKey");
+        String id = text(made, "id");
         assertEquals(404, keys("GET", "/" + id, theirs).status());
         assertEquals(404, keys("POST", "/" + id + "/revoke", theirs).status());
-        assertEquals(200, keys("GET", "/" + id, mine).status());
+        assertEquals(404, keys("POST", "/" + id + "/rotate", theirs).status());
+        Http.Response still = keys("GET", "/" + id, mine);
+        assertEquals(200, still.status());
+        assertEquals("active", text(still.json().get("apiKey"), "status"), "another user's revoke changed nothing");
+        assertEquals(text(made, "prefix"), text(still.json().get("apiKey"), "prefix"), "nor rotated it");
+        assertEquals(200, forwardAuth("X-API-Key", text(made, "key")).status(), "the key still works");
         assertEquals(401, create("garbage", "{\"name\":\"k\",\"scopes\":[\"databases:read\"]}").status());
 
         Http.Response noName = create(mine, "{\"scopes\":[\"databases:read\"]}");
@@ -270,7 +278,8 @@ class ApiKeyIT extends RestFixture {
         assertTrue(text(unknown.json(), "message").startsWith("Unknown scope: databases:drop"), unknown.toString());
         assertEquals(400, create(mine, "{\"name\":\"k\",\"scopes\":[]}").status());
         assertEquals(400, create(mine, "{\"name\":\"k\",\"scopes\":\"databases:read\"}").status());
-        assertEquals(400, create(mine, "{\"name\":\"k\",\"projectId\":\"prj_nope\",\"scopes\":[\"databases:read\"]}").status());
+        assertEquals(400, create(mine, "{\"name\":\"k\",\"projectId\":\"" + "p".repeat(256)
+            + "\",\"scopes\":[\"databases:read\"]}").status(), "a projectId longer than a label may be");
         assertEquals(400, create(mine, "{\"name\":\"k\",\"scopes\":[\"databases:read\"],\"expiresAt\":\"2001-01-01T00:00:00Z\"}").status());
         assertEquals(400, create(mine, "{\"name\":\"k\",\"scopes\":[\"databases:read\"],\"expiresAt\":\"tomorrow\"}").status());
         assertEquals(400, create(mine, "not json").status());
@@ -286,6 +295,34 @@ class ApiKeyIT extends RestFixture {
             .get("apiKey"), "status"));
         assertEquals(401, forwardAuth("X-API-Key", "tak_live_" + "A".repeat(43)).status());
         assertEquals(401, forwardAuth("X-API-Key", "mb_live_whatever").status());
+    }
+
+    /**
+     * Mavibase's documented call sends its own project id ({@code prj_abc123}): one that names no client of the realm
+     * is kept as the key's label and shown back, and the key is made for the realm's default client; one that names
+     * a client binds the key to it.
+     */
+    @Test
+    void aMavibaseProjectIdThatNamesNoClientIsKeptAsTheKeysLabel() throws Exception {
+        String mine = memberToken();
+        Http.Response labelled = create(mine, "{\"name\":\"Production API Key\",\"projectId\":\"prj_abc123\","
+            + "\"scopes\":[\"databases:read\"]}");
+        assertEquals(201, labelled.status(), labelled.toString());
+        assertEquals("prj_abc123", text(labelled.json().get("apiKey"), "projectId"));
+        String id = text(labelled.json().get("apiKey"), "id");
+        assertEquals("prj_abc123", text(keys("GET", "/" + id, mine).json().get("apiKey"), "projectId"),
+            "the label is kept");
+        String key = text(labelled.json().get("apiKey"), "key");
+        assertEquals(200, exchange("app", key, null).status(), "the realm's default client takes the key");
+        assertEquals(400, exchange("project-b", key, null).status(), "another client does not");
+
+        Http.Response bound = create(mine, "{\"name\":\"k\",\"projectId\":\"project-b\","
+            + "\"scopes\":[\"databases:read\"]}");
+        assertEquals(201, bound.status(), bound.toString());
+        assertEquals("project-b", text(bound.json().get("apiKey"), "projectId"));
+        String boundKey = text(bound.json().get("apiKey"), "key");
+        assertEquals(200, exchange("project-b", boundKey, null).status());
+        assertEquals(400, exchange("app", boundKey, null).status(), "a key named for a client is that client's");
     }
 
     @Test

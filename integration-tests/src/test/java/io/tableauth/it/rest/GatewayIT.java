@@ -329,6 +329,17 @@ class GatewayIT extends RestFixture {
             "a member's own API with a path parameter");
     }
 
+    /** A MaskAPI client names its project in x-mapi-key: a credential of another project is refused. */
+    @Test
+    void aCredentialOfAnotherProjectIs403() throws Exception {
+        String member = tokenOf("members"); // issued to the client "app"
+        Http.Response other = Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + member,
+            "X-Original-URI", "/api/orders/1", "x-mapi-key", "project-b");
+        assertEquals(403, other.status(), other.toString());
+        assertEquals(200, Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + member,
+            "X-Original-URI", "/api/orders/1", "x-mapi-key", "app").status(), "its own project");
+    }
+
     @Test
     void withAGatewaySecretForwardAuthAnswersTheGatewayOnly() throws Exception {
         String member = tokenOf("members");

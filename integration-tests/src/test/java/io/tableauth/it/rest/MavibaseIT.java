@@ -149,4 +149,87 @@ class MavibaseIT extends RestFixture {
             updateRealm(r -> r.setVerifyEmail(false));
         }
     }
+
+    /**
+     * No user enumeration on Mavibase's login: an unknown e-mail, a wrong password and a user locked by brute-force
+     * detection get the same status and body; and unknown and wrong-password failures take the same time, as a
+     * median over interleaved samples (each wrong password on its own user, so no lock and no quick-login check
+     * changes the path measured). The bound is loose enough for a shared 2-core machine, tight enough to see the
+     * difference between Keycloak's dummy hash (PBKDF2-SHA512, 210,000 rounds) and these rows' bcrypt-10.
+     */
+    @Test
+    void unknownWrongAndLockedAnswerAlikeAndTakeTheSameTime() throws Exception {
+        String wrongUser = unique("mw");
+        insert("members", wrongUser, true);
+        Http.Response wrong = login(wrongUser, "not the password");
+        Http.Response unknown = login(unique("nobody"), "not the password");
+        assertEquals(401, wrong.status(), wrong.toString());
+        assertEquals(wrong.status(), unknown.status());
+        assertEquals(wrong.body(), unknown.body(), "unknown e-mail and wrong password answer alike");
+
+        String lockedUser = unique("ml");
+        insert("members", lockedUser, true);
+        updateRealm(r -> r.setFailureFactor(3));
+        try {
+            for (int i = 0; i < 3; i++) {
+                login(lockedUser, "wrong " + i);
+                Thread.sleep(1100); // past Keycloak's quick-login check: the count locks
+            }
+            Thread.sleep(500);
+            String id = realm.admin().users().search(lockedUser, true).get(0).getId();
+            assertTrue((Boolean) realm.admin().attackDetection().bruteForceUserStatus(id).get("disabled"));
+            Http.Response locked = login(lockedUser, TABLE_PASSWORD);
+            assertEquals(wrong.status(), locked.status());
+            assertEquals(wrong.body(), locked.body(), "a locked user, even with the right password, answers alike");
+        } finally {
+            updateRealm(r -> r.setFailureFactor(30));
+            realm.admin().attackDetection().clearAllBruteForce();
+        }
+
+        int samples = 25;
+        List<String> users = new java.util.ArrayList<>();
+        for (int i = 0; i < samples + 6; i++) {
+            String email = unique("mt");
+            insert("members", email, true);
+            users.add(email);
+        }
+        for (int i = 0; i < 6; i++) { // warm up both paths, and let the node learn what a failure of each costs
+            login(users.get(samples + i), "not the password");
+            login(unique("nobody"), "not the password");
+        }
+        realm.admin().attackDetection().clearAllBruteForce();
+        long[] unknownNanos = new long[samples];
+        long[] wrongNanos = new long[samples];
+        for (int i = 0; i < samples; i++) {
+            boolean unknownFirst = i % 2 == 0;
+            for (int turn = 0; turn < 2; turn++) {
+                boolean measureUnknown = unknownFirst == (turn == 0);
+                String email = measureUnknown ? unique("nobody") : users.get(i);
+                long start = System.nanoTime();
+                Http.Response r = login(email, "not the password");
+                long took = System.nanoTime() - start;
+                assertEquals(401, r.status(), r.toString());
+                if (measureUnknown) {
+                    unknownNanos[i] = took;
+                } else {
+                    wrongNanos[i] = took;
+                }
+            }
+        }
+        realm.admin().attackDetection().clearAllBruteForce();
+        double unknownMedian = median(unknownNanos) / 1e6;
+        double wrongMedian = median(wrongNanos) / 1e6;
+        double ratio = unknownMedian / wrongMedian;
+        System.out.printf("failure timing: unknown median %.1f ms, wrong password median %.1f ms, ratio %.2f%n",
+            unknownMedian, wrongMedian, ratio);
+        assertTrue(ratio > 0.7 && ratio < 1.43, String.format(
+            "unknown %.1f ms vs wrong password %.1f ms: the time tells them apart", unknownMedian, wrongMedian));
+    }
+
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
 }

@@ -77,6 +77,12 @@ public abstract class RestFixture {
         return SqlAuthConfigs.add(realm, name, priority, SqlAuthConfigs.over(db, name, "email", extra));
     }
 
+    /** Brute-force bookkeeping runs on Keycloak's executor after the answer: let it land, then clear it. */
+    public void forgetFailures() throws InterruptedException {
+        Thread.sleep(600);
+        realm.admin().attackDetection().clearAllBruteForce();
+    }
+
     public static String unique(String prefix) {
         return prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "@example.com";
     }

@@ -47,6 +47,10 @@ public class ApiKeyEntity {
     @Column(name = "PROJECT_ID", length = 255)
     private String projectId;
 
+    /** The caller's own project id when it named no client of the realm (then {@code projectId} is the default). */
+    @Column(name = "PROJECT_LABEL", length = 255)
+    private String projectLabel;
+
     /** Space-separated. */
     @Column(name = "SCOPES", length = 2048)
     private String scopes;
@@ -94,6 +98,8 @@ public class ApiKeyEntity {
     public void setName(String name) { this.name = name; }
     public String getProjectId() { return projectId; }
     public void setProjectId(String projectId) { this.projectId = projectId; }
+    public String getProjectLabel() { return projectLabel; }
+    public void setProjectLabel(String projectLabel) { this.projectLabel = projectLabel; }
     public String getScopes() { return scopes; }
     public void setScopes(String scopes) { this.scopes = scopes; }
     public String getKeyHint() { return keyHint; }

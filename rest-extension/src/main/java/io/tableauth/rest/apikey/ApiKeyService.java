@@ -107,7 +107,7 @@ public final class ApiKeyService {
             throw AuthError.validation("name", "The name may be at most 255 characters.");
         }
         List<String> granted = checkedScopes(owner, scopes);
-        String project = checkedProject(projectId);
+        String project = projectClient(projectId);
         long now = Time.currentTimeMillis();
         if (expiresAt != null && expiresAt <= now) {
             throw AuthError.validation("expiresAt", "The expiry must be in the future.");
@@ -124,6 +124,9 @@ public final class ApiKeyService {
         key.setUserId(owner.getId());
         key.setName(name.trim());
         key.setProjectId(project);
+        if (projectId != null && !projectId.isBlank() && !projectId.trim().equals(project)) {
+            key.setProjectLabel(projectId.trim());
+        }
         key.setScopes(String.join(" ", granted));
         key.setCreatedAt(now);
         key.setExpiresAt(expiresAt);
@@ -271,16 +274,17 @@ public final class ApiKeyService {
         return granted;
     }
 
-    /** The project (client id) a key belongs to: the one named, which must exist, or the realm's default client. */
-    private String checkedProject(String projectId) {
-        if (projectId == null || projectId.isBlank()) {
-            return TableauthSettings.of(session).defaultClient();
+    /**
+     * The client a key is exchanged by: the one {@code projectId} names, or the realm's default client when it names
+     * none (then it is the caller's own label, such as a Mavibase project id, kept beside the key).
+     */
+    private String projectClient(String projectId) {
+        if (projectId != null && projectId.trim().length() > 255) {
+            throw AuthError.validation("projectId", "The projectId may be at most 255 characters.");
         }
-        ClientModel client = session.clients().getClientByClientId(realm, projectId.trim());
-        if (client == null) {
-            throw AuthError.validation("projectId", "Unknown projectId: " + projectId.trim() + ".");
-        }
-        return client.getClientId();
+        ClientModel client = projectId == null || projectId.isBlank() ? null
+            : session.clients().getClientByClientId(realm, projectId.trim());
+        return client != null ? client.getClientId() : TableauthSettings.of(session).defaultClient();
     }
 
     private static <T> T first(List<T> rows) {

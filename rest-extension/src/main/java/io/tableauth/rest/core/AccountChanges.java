@@ -17,6 +17,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.managers.BruteForceProtector;
+import org.keycloak.storage.StorageId;
 import org.keycloak.userprofile.UserProfile;
 import org.keycloak.userprofile.ValidationException;
 
@@ -30,12 +31,37 @@ public final class AccountChanges {
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final AuthService auth;
 
-    public AccountChanges(KeycloakSession session, AuthService auth) {
+    public AccountChanges(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
-        this.auth = auth;
+    }
+
+    /**
+     * The user a caller may change: themself, or anyone of the project's auth config for a caller with manage-users
+     * ({@link CallerService#canManageUsers}). {@code id} is Keycloak's user id or, in a project scoped to an auth
+     * config, the row's own id. FORBIDDEN with {@code refusal} when the caller may not; null when there is no such user
+     * in the project.
+     */
+    public UserModel userToChange(Project project, String id, BearerAuth caller, boolean manageUsers, String refusal) {
+        if (id.startsWith("f:") && id.indexOf(':', 2) < 0) {
+            return null; // Keycloak's StorageId would throw on it: no such user
+        }
+        String keycloakId = !id.startsWith("f:") && project.authConfig() != null
+            ? StorageId.keycloakId(project.authConfig(), id) : id;
+        boolean self = caller.user().getId().equals(keycloakId) || caller.user().getId().equals(id);
+        if (!self && !manageUsers) {
+            throw new AuthError(AuthError.Kind.FORBIDDEN, refusal);
+        }
+        UserModel user = session.users().getUserById(realm, keycloakId);
+        if (user == null && !keycloakId.equals(id)) {
+            user = session.users().getUserById(realm, id);
+        }
+        if (user == null || (project.authConfig() != null
+            && !project.authConfigId().equals(user.getFederationLink()))) {
+            return null;
+        }
+        return user;
     }
 
     /**
@@ -53,7 +79,7 @@ public final class AccountChanges {
                 if (!locked && realm.isBruteForceProtected()) {
                     KeycloakInternals.failedLogin(session, realm, user, Set.of(PasswordCredentialModel.TYPE));
                 }
-                auth.event().event(EventType.UPDATE_CREDENTIAL_ERROR).user(user)
+                Events.of(session).event(EventType.UPDATE_CREDENTIAL_ERROR).user(user)
                     .detail(Details.REASON, "current password not right").error(Errors.INVALID_USER_CREDENTIALS);
                 throw new AuthError(AuthError.Kind.FORBIDDEN, "The current password is not right.");
             }
@@ -66,7 +92,7 @@ public final class AccountChanges {
         if ((authTime == null || authTime == 0) && caller.session() != null) {
             authTime = (long) caller.session().getStarted();
         }
-        long maxAge = auth.settings().stepUpMinutes() * 60L;
+        long maxAge = TableauthSettings.of(session).stepUpMinutes() * 60L;
         if (authTime == null || authTime == 0 || Time.currentTime() - authTime >= maxAge) {
             throw new AuthError(AuthError.Kind.FORBIDDEN, "Confirm this change with your current password, or log in "
                 + "again first.");
@@ -78,15 +104,15 @@ public final class AccountChanges {
      * verified: where the realm verifies e-mail, a link goes to the new address and logins wait for it.
      */
     public void changeEmail(UserModel user, String email, boolean byAdmin) {
-        EventBuilder event = auth.event().event(EventType.UPDATE_EMAIL).user(user);
+        EventBuilder event = Events.of(session).event(EventType.UPDATE_EMAIL).user(user);
         UserProfile profile;
         try {
             // Uniqueness is the realm's, not one table's: a request scoped to one auth config looks everywhere here.
-            profile = auth.unscoped(() -> byAdmin ? adminProfile(user, email)
+            profile = io.tableauth.storage.AuthConfigScope.unscoped(session, () -> byAdmin ? adminProfile(user, email)
                 : UpdateEmail.validateEmailUpdate(session, user, email));
         } catch (ValidationException e) {
             event.error(Errors.INVALID_INPUT);
-            throw auth.profileError(e);
+            throw new SignupService(session).profileError(e);
         }
         if (email.trim().equalsIgnoreCase(user.getEmail())) {
             return;
@@ -114,7 +140,7 @@ public final class AccountChanges {
      * {@code keep} is the caller's own session, or null when an admin made the change.
      */
     public void changePassword(UserModel user, String password, org.keycloak.models.UserSessionModel keep) {
-        EventBuilder event = auth.event().event(EventType.UPDATE_PASSWORD).user(user);
+        EventBuilder event = Events.of(session).event(EventType.UPDATE_PASSWORD).user(user);
         PasswordService passwords = new PasswordService(session);
         try {
             passwords.set(user, password, "password");

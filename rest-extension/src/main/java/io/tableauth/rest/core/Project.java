@@ -9,6 +9,9 @@ import org.keycloak.models.ClientModel;
  */
 public record Project(ClientModel client, ComponentModel authConfig) {
 
+    /** The header a MaskAPI client names its project (client id) in; forward-auth reads it too. */
+    public static final String HEADER = "x-mapi-key";
+
     public String authConfigId() {
         return authConfig == null ? null : authConfig.getId();
     }

@@ -69,17 +69,15 @@ public final class ProviderLogin {
     }
 
     /** A finished login and what the start asked for it. */
-    public record Finish(AuthService.Login login, State state) {
+    public record Finish(Login login, State state) {
     }
 
     private final KeycloakSession session;
     private final RealmModel realm;
-    private final AuthService auth;
 
-    public ProviderLogin(KeycloakSession session, AuthService auth) {
+    public ProviderLogin(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
-        this.auth = auth;
     }
 
     /** Aliases of the realm's identity providers a user can log in with (enabled, not link-only). */
@@ -164,11 +162,11 @@ public final class ProviderLogin {
     }
 
     /** Redeems the code the callback received for the project's tokens. */
-    public AuthService.Login finish(Project project, State state, String code) {
+    public Login finish(Project project, State state, String code) {
         if (code == null || code.isBlank()) {
             throw new AuthError(AuthError.Kind.INVALID_CREDENTIALS, "The identity provider login did not succeed.");
         }
-        return auth.exchangeCode(project, code, callbackUri(state.provider), state.verifier);
+        return new LoginService(session).exchangeCode(project, code, callbackUri(state.provider), state.verifier);
     }
 
     private String callbackUri(String provider) {

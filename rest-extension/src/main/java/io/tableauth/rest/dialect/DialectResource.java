@@ -6,6 +6,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -16,19 +18,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.rest.RestCors;
 import io.tableauth.rest.core.AuthError;
-import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.Availability;
+import io.tableauth.rest.core.CallerService;
+import io.tableauth.rest.core.LoginService;
+import io.tableauth.rest.core.ProjectService;
+import io.tableauth.rest.core.SignupService;
 import io.tableauth.rest.core.TableauthSettings;
 import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.storage.TableUnavailableException;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 /**
  * What every dialect resource shares: reading the JSON body (size limit, malformed input), running a call so that
  * only the dialect's own error shape ever reaches the client, bearer tokens and cookies, and the CSRF check for
- * cookie-authenticated calls. Dialects stay thin: parse, call {@link AuthService}, format.
+ * cookie-authenticated calls. Dialects stay thin: parse, call one use-case service of {@code core}, format.
  */
 public abstract class DialectResource {
 
@@ -39,11 +46,36 @@ public abstract class DialectResource {
     private static final Logger LOG = Logger.getLogger(DialectResource.class);
 
     protected final KeycloakSession session;
-    protected final AuthService auth;
+    protected final ProjectService projects;
+    protected final LoginService logins;
+    protected final SignupService signups;
+    protected final CallerService callers;
 
     protected DialectResource(KeycloakSession session) {
         this.session = session;
-        this.auth = new AuthService(session);
+        this.projects = new ProjectService(session);
+        this.logins = new LoginService(session);
+        this.signups = new SignupService(session);
+        this.callers = new CallerService(session);
+    }
+
+    protected RealmModel realm() {
+        return session.getContext().getRealm();
+    }
+
+    /** The realm's tableauth settings. */
+    protected TableauthSettings settings() {
+        return TableauthSettings.of(session);
+    }
+
+    /**
+     * A CORS preflight for any path of this dialect: 204 with the allowed methods and headers for an allowed origin,
+     * 403 otherwise.
+     */
+    @OPTIONS
+    @Path("{any:.*}")
+    public Response preflight() {
+        return RestCors.preflight(session);
     }
 
     /** The dialect's documented error response for this error: the one place each dialect builds error bodies. */
@@ -73,6 +105,7 @@ public abstract class DialectResource {
 
     /** Runs a call; whatever fails comes back in this dialect's error shape, never as a stack trace. */
     public Response run(Call call) {
+        RestCors.actual(session);
         if (!KeycloakInternals.release().supported()) {
             return answer(AuthError.unsupported(KeycloakInternals.release().unsupportedMessage()));
         }
@@ -237,7 +270,7 @@ public abstract class DialectResource {
             throw new AuthError(AuthError.Kind.CSRF, "Cookie-authenticated requests must carry an Origin header");
         }
         String own = originOf(session.getContext().getUri().getBaseUri().toString());
-        if (origin.equalsIgnoreCase(own) || auth.settings().originAllowed(origin)) {
+        if (origin.equalsIgnoreCase(own) || settings().originAllowed(origin)) {
             return;
         }
         throw new AuthError(AuthError.Kind.CSRF, "Origin not allowed");
@@ -287,7 +320,7 @@ public abstract class DialectResource {
     protected NewCookie httpOnlyCookie(String name, String value, String path, NewCookie.SameSite sameSite,
                                        int maxAge) {
         NewCookie.Builder b = new NewCookie.Builder(name).value(value).path(path).httpOnly(true)
-            .secure(auth.settings().cookieSecure()).sameSite(sameSite).maxAge(maxAge);
+            .secure(settings().cookieSecure()).sameSite(sameSite).maxAge(maxAge);
         if (maxAge == 0) {
             b.expiry(new java.util.Date(0));
         }
@@ -295,11 +328,11 @@ public abstract class DialectResource {
     }
 
     private NewCookie.SameSite realmSameSite() {
-        return NewCookie.SameSite.valueOf(auth.settings().cookieSameSite().toUpperCase(java.util.Locale.ROOT));
+        return NewCookie.SameSite.valueOf(settings().cookieSameSite().toUpperCase(java.util.Locale.ROOT));
     }
 
     private String cookiePath() {
-        return "/realms/" + auth.realm().getName() + "/";
+        return "/realms/" + realm().getName() + "/";
     }
 
     protected static Response withCookies(Response response, NewCookie... cookies) {

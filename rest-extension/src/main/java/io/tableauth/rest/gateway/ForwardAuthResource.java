@@ -24,7 +24,8 @@ import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.rest.apikey.ApiKeyEvents;
 import io.tableauth.rest.apikey.ApiKeyGrantType;
 import io.tableauth.rest.apikey.ApiKeyService;
-import io.tableauth.rest.core.AuthService;
+import io.tableauth.rest.core.CallerService;
+import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.TableauthSettings;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
 import io.tableauth.storage.TableUnavailableException;
@@ -137,7 +138,7 @@ public class ForwardAuthResource {
             if (caller == null) {
                 return refuse(401, "unauthorized", "A valid Bearer token or API key is required");
             }
-            String project = header("x-mapi-key");
+            String project = header(Project.HEADER);
             if (project != null && !project.equals(caller.clientId())) {
                 return refuse(403, "forbidden", "The credential belongs to another project");
             }
@@ -201,7 +202,7 @@ public class ForwardAuthResource {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
-        BearerAuth auth = new AuthService(session).bearer(authorization.substring(7));
+        BearerAuth auth = new CallerService(session).bearer(authorization.substring(7));
         if (auth == null) {
             return null;
         }

@@ -1,5 +1,7 @@
 package io.tableauth.rest.dialect.baasix;
 
+import io.tableauth.rest.core.Signup;
+import io.tableauth.rest.core.Login;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
@@ -9,7 +11,6 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.rest.core.AuthError;
-import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.TokenSet;
@@ -34,7 +35,7 @@ public class BaasixResource extends DialectResource {
 
     public Response register(InputStream in) {
         return run(() -> {
-            Project project = auth.project(null, null, false);
+            Project project = projects.project(null, null, false);
             ObjectNode body = body(in);
             boolean cookieMode = cookieMode(text(body, "authMode"));
             if (cookieMode) {
@@ -48,11 +49,11 @@ public class BaasixResource extends DialectResource {
             if (password == null || password.isEmpty()) {
                 throw AuthError.validation("password", "Password is required");
             }
-            UserModel created = auth.signup(project, new AuthService.Signup(email.trim(), email.trim(),
+            UserModel created = signups.signup(project, new Signup(email.trim(), email.trim(),
                 text(body, "firstName"), text(body, "lastName"), password, null));
-            AuthService.Login login;
+            Login login;
             try {
-                login = auth.login(project, email, password, null);
+                login = logins.login(project, email, password, null);
             } catch (AuthError e) {
                 // Registered, but the realm wants something first (e.g. a verified e-mail): no token yet.
                 return answer(created, null, cookieMode, "User registered successfully. " + e.message() + ".");
@@ -63,13 +64,13 @@ public class BaasixResource extends DialectResource {
 
     public Response login(InputStream in) {
         return run(() -> {
-            Project project = auth.project(null, null, false);
+            Project project = projects.project(null, null, false);
             ObjectNode body = body(in);
             boolean cookieMode = cookieMode(text(body, "authMode"));
             if (cookieMode) {
                 requireAllowedOriginIfBrowser();
             }
-            AuthService.Login login = auth.login(project, text(body, "email"), text(body, "password"),
+            Login login = logins.login(project, text(body, "email"), text(body, "password"),
                 text(body, "otp"));
             return answer(login.user(), login.tokens(), cookieMode, null);
         });
@@ -87,9 +88,9 @@ public class BaasixResource extends DialectResource {
             if (token == null) {
                 throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Unauthorized");
             }
-            UserModel user = auth.me(token);
+            UserModel user = callers.me(token);
             ObjectNode out = object();
-            out.set("user", user(auth.view(user)));
+            out.set("user", user(AuthUser.of(user)));
             return json(200, out);
         });
     }
@@ -118,10 +119,10 @@ public class BaasixResource extends DialectResource {
             out.put("expiresIn", tokens.expiresIn());
         }
         out.put("authMode", cookieMode ? "cookie" : "jwt");
-        out.set("user", user(auth.view(user)));
+        out.set("user", user(AuthUser.of(user)));
         out.set("role", role(user));
         ArrayNode permissions = out.putArray("permissions");
-        auth.effectiveRealmRoles(user).forEach(permissions::add);
+        AuthUser.realmRoles(realm(), user).forEach(permissions::add);
         out.putNull("tenant");
         Response response = json(200, out);
         if (cookieMode && tokens != null) {
@@ -132,7 +133,7 @@ public class BaasixResource extends DialectResource {
 
     /** The user's first own realm role by name, else the realm's default role. */
     private ObjectNode role(UserModel user) {
-        RoleModel defaultRole = auth.realm().getDefaultRole();
+        RoleModel defaultRole = realm().getDefaultRole();
         List<RoleModel> own = user.getRealmRoleMappingsStream()
             .filter(r -> !r.getId().equals(defaultRole.getId()))
             .sorted((a, b) -> a.getName().toLowerCase(Locale.ROOT).compareTo(b.getName().toLowerCase(Locale.ROOT)))

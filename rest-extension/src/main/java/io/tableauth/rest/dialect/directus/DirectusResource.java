@@ -1,5 +1,14 @@
 package io.tableauth.rest.dialect.directus;
 
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Consumes;
+import io.tableauth.rest.core.Login;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
@@ -12,7 +21,6 @@ import jakarta.ws.rs.core.UriBuilder;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.rest.core.AuthError;
-import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.PasswordReset;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.ProviderLogin;
@@ -49,9 +57,24 @@ public class DirectusResource extends DialectResource {
         }
     }
 
+    /**
+     * Preflights of this mount's own paths only (Directus's and Baasix's): a catch-all here would also take the
+     * SlashApi paths ({@code {identifier}/...}) that the mount hands to {@link io.tableauth.rest.AuthRootResource}'s
+     * locator, which answers their preflights itself.
+     */
+    @Override
+    @OPTIONS
+    @Path("{path: login|register|me|refresh|logout|password/request|password/reset|oauth|oauth/.+}")
+    public Response preflight() {
+        return super.preflight();
+    }
+
+    @POST
+    @Path("login")
+    @Consumes(MediaType.WILDCARD)
     public Response login(InputStream in) {
         return run(() -> {
-            Project project = auth.project(null, null, false);
+            Project project = projects.project(null, null, false);
             ObjectNode body = body(in);
             Mode mode = mode(text(body, "mode"));
             if (mode != Mode.JSON) {
@@ -65,35 +88,44 @@ public class DirectusResource extends DialectResource {
             if (password == null || password.isEmpty()) {
                 throw AuthError.validation("password", "\"password\" is required");
             }
-            AuthService.Login login = auth.login(project, email, password, text(body, "otp"));
+            Login login = logins.login(project, email, password, text(body, "otp"));
             return tokens(login.tokens(), mode);
         });
     }
 
+    @POST
+    @Path("refresh")
+    @Consumes(MediaType.WILDCARD)
     public Response refresh(InputStream in) {
         return run(() -> {
-            Project project = auth.project(null, null, false);
+            Project project = projects.project(null, null, false);
             ObjectNode body = body(in);
             Mode mode = mode(text(body, "mode"));
             String token = refreshToken(body);
-            AuthService.Login login = auth.refresh(project, token);
+            Login login = logins.refresh(project, token);
             return tokens(login.tokens(), mode);
         });
     }
 
+    @POST
+    @Path("logout")
+    @Consumes(MediaType.WILDCARD)
     public Response logout(InputStream in) {
         return run(() -> {
-            Project project = auth.project(null, null, false);
+            Project project = projects.project(null, null, false);
             ObjectNode body = body(in);
             mode(text(body, "mode"));
             String token = refreshToken(body);
-            auth.logout(project, token, null);
+            logins.logout(project, token, null);
             return withCookies(Response.noContent().build(), expiredCookie(REFRESH_COOKIE),
                 expiredCookie(SESSION_COOKIE));
         });
     }
 
     /** {@code POST /auth/password/request} {email, reset_url?}: 204 whether or not the e-mail is known. */
+    @POST
+    @Path("password/request")
+    @Consumes(MediaType.WILDCARD)
     public Response passwordRequest(InputStream in) {
         return run(() -> {
             ObjectNode body = body(in);
@@ -103,6 +135,9 @@ public class DirectusResource extends DialectResource {
     }
 
     /** {@code POST /auth/password/reset} {token, password}: 204 once the new password is set. */
+    @POST
+    @Path("password/reset")
+    @Consumes(MediaType.WILDCARD)
     public Response passwordReset(InputStream in) {
         return run(() -> {
             ObjectNode body = body(in);
@@ -112,11 +147,13 @@ public class DirectusResource extends DialectResource {
     }
 
     /** {@code GET /auth/oauth}: the aliases of the realm's identity providers a user can log in with. */
+    @GET
+    @Path("oauth")
     public Response providers() {
         return run(() -> {
             ObjectNode out = object();
             out.put("public", true);
-            new ProviderLogin(session, auth).providers().forEach(out.putArray("data")::add);
+            new ProviderLogin(session).providers().forEach(out.putArray("data")::add);
             return json(200, out);
         });
     }
@@ -126,9 +163,12 @@ public class DirectusResource extends DialectResource {
      * {@code redirect} the login ends there with the refresh token in its cookie ({@code mode} cookie, the default, or
      * session); without, the callback answers the tokens as JSON.
      */
-    public Response oauthStart(String provider, String redirect, String mode) {
+    @GET
+    @Path("oauth/{provider}")
+    public Response oauthStart(@PathParam("provider") String provider, @QueryParam("redirect") String redirect,
+                               @QueryParam("mode") String mode) {
         return run(() -> {
-            Project project = auth.project(null, null, false);
+            Project project = projects.project(null, null, false);
             Mode m = mode(mode);
             boolean toApp = redirect != null && !redirect.isBlank();
             if (toApp && m == Mode.JSON && mode != null && !mode.isBlank()) {
@@ -136,15 +176,18 @@ public class DirectusResource extends DialectResource {
                 throw AuthError.validation("mode", "\"mode\" must be cookie or session when \"redirect\" is set");
             }
             String chosen = (!toApp ? Mode.JSON : m == Mode.JSON ? Mode.COOKIE : m).name();
-            ProviderLogin.Start start = new ProviderLogin(session, auth).start(project, provider, redirect, chosen);
+            ProviderLogin.Start start = new ProviderLogin(session).start(project, provider, redirect, chosen);
             return withCookies(redirect(start.location()), stateCookie(start.stateCookie(), start.cookieSeconds()));
         });
     }
 
     /** {@code GET /auth/oauth/{provider}/callback}: where Keycloak sends the browser back with the login's code. */
-    public Response oauthCallback(String provider, String code, String state, String error) {
+    @GET
+    @Path("oauth/{provider}/callback")
+    public Response oauthCallback(@PathParam("provider") String provider, @QueryParam("code") String code,
+                                  @QueryParam("state") String state, @QueryParam("error") String error) {
         return run(() -> {
-            ProviderLogin login = new ProviderLogin(session, auth);
+            ProviderLogin login = new ProviderLogin(session);
             ProviderLogin.State started = login.state(provider, cookie(ProviderLogin.STATE_COOKIE), state);
             NewCookie forget = stateCookie("", 0);
             try {
@@ -152,7 +195,7 @@ public class DirectusResource extends DialectResource {
                     throw new AuthError(AuthError.Kind.INVALID_CREDENTIALS,
                         "The identity provider login did not succeed.");
                 }
-                AuthService.Login done = login.finish(auth.project(null, null, false), started, code);
+                Login done = login.finish(projects.project(null, null, false), started, code);
                 Response tokens = tokens(done.tokens(), Mode.valueOf(started.mode()));
                 if (started.redirect() == null) {
                     return withCookies(tokens, forget);
@@ -178,7 +221,7 @@ public class DirectusResource extends DialectResource {
 
     /** The provider login's state: HttpOnly, only sent to the callback, Lax so the redirect back carries it. */
     private NewCookie stateCookie(String value, int maxAge) {
-        return httpOnlyCookie(ProviderLogin.STATE_COOKIE, value, "/realms/" + auth.realm().getName() + "/auth/oauth/",
+        return httpOnlyCookie(ProviderLogin.STATE_COOKIE, value, "/realms/" + realm().getName() + "/auth/oauth/",
             NewCookie.SameSite.LAX, maxAge);
     }
 

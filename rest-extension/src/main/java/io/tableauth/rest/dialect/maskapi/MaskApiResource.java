@@ -1,12 +1,17 @@
 package io.tableauth.rest.dialect.maskapi;
 
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Consumes;
+import io.tableauth.rest.core.Signup;
+import io.tableauth.rest.core.Login;
 import java.io.InputStream;
 
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.rest.core.AuthError;
-import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.TokenSet;
@@ -20,7 +25,7 @@ import org.keycloak.models.UserModel;
  */
 public class MaskApiResource extends DialectResource {
 
-    public static final String PROJECT_HEADER = "x-mapi-key";
+    public static final String PROJECT_HEADER = Project.HEADER;
     public static final String AUTH_CONFIG_HEADER = "x-mapi-auth-config-id";
 
     public MaskApiResource(KeycloakSession session) {
@@ -36,19 +41,25 @@ public class MaskApiResource extends DialectResource {
         if (config == null || config.isBlank()) {
             throw new AuthError(AuthError.Kind.VALIDATION, "The x-mapi-auth-config-id header is required");
         }
-        return auth.project(key.trim(), config.trim(), false);
+        return projects.project(key.trim(), config.trim(), false);
     }
 
+    @POST
+    @Path("login")
+    @Consumes(MediaType.WILDCARD)
     public Response login(InputStream in) {
         return run(() -> {
             Project project = project();
             ObjectNode body = body(in);
-            AuthService.Login login = auth.login(project, text(body, "credential"), text(body, "password"),
+            Login login = logins.login(project, text(body, "credential"), text(body, "password"),
                 text(body, "otp"));
             return json(200, loggedIn(login));
         });
     }
 
+    @POST
+    @Path("signup")
+    @Consumes(MediaType.WILDCARD)
     public Response signup(InputStream in) {
         return run(() -> {
             Project project = project();
@@ -63,7 +74,7 @@ public class MaskApiResource extends DialectResource {
                 throw AuthError.validation("confirmPassword", "The passwords do not match.");
             }
             String[] name = splitName(text(body, "name"));
-            UserModel user = auth.signup(project, new AuthService.Signup(credential.trim(),
+            UserModel user = signups.signup(project, new Signup(credential.trim(),
                 credential.contains("@") ? credential.trim() : null, name[0], name[1], password, null));
             return json(201, afterSignup(project, user, credential, password));
         });
@@ -71,22 +82,25 @@ public class MaskApiResource extends DialectResource {
 
     private ObjectNode afterSignup(Project project, UserModel user, String credential, String password) {
         try {
-            return loggedIn(auth.login(project, credential, password, null));
+            return loggedIn(logins.login(project, credential, password, null));
         } catch (AuthError e) {
             // Created, but the realm wants something first (e.g. a verified e-mail): no tokens yet.
             ObjectNode out = object();
             out.put("success", true);
             out.put("message", "Account created. " + e.message() + ".");
-            out.set("user", user(auth.view(user)));
+            out.set("user", user(AuthUser.of(user)));
             return out;
         }
     }
 
+    @POST
+    @Path("refresh")
+    @Consumes(MediaType.WILDCARD)
     public Response refresh(InputStream in) {
         return run(() -> {
             Project project = project();
             ObjectNode body = body(in);
-            AuthService.Login login = auth.refresh(project, text(body, "refreshToken"));
+            Login login = logins.refresh(project, text(body, "refreshToken"));
             ObjectNode out = object();
             out.put("success", true);
             tokens(out, login.tokens());
@@ -94,11 +108,14 @@ public class MaskApiResource extends DialectResource {
         });
     }
 
+    @POST
+    @Path("logout")
+    @Consumes(MediaType.WILDCARD)
     public Response logout(InputStream in) {
         return run(() -> {
             Project project = project();
             ObjectNode body = body(in);
-            auth.logout(project, text(body, "refreshToken"), bearerToken());
+            logins.logout(project, text(body, "refreshToken"), bearerToken());
             ObjectNode out = object();
             out.put("success", true);
             out.put("message", "Logged out");
@@ -106,11 +123,11 @@ public class MaskApiResource extends DialectResource {
         });
     }
 
-    private ObjectNode loggedIn(AuthService.Login login) {
+    private ObjectNode loggedIn(Login login) {
         ObjectNode out = object();
         out.put("success", true);
         tokens(out, login.tokens());
-        out.set("user", user(auth.view(login.user())));
+        out.set("user", user(AuthUser.of(login.user())));
         return out;
     }
 

@@ -1,5 +1,11 @@
 package io.tableauth.rest.dialect.mavibase;
 
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Consumes;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -33,6 +39,8 @@ public class MavibaseApiKeysResource extends DialectResource {
     }
 
     /** {@code POST /api-keys} {name, projectId, scopes, expiresAt?}: 201 with the key, shown this once. */
+    @POST
+    @Consumes(MediaType.WILDCARD)
     public Response create(InputStream in) {
         return run(() -> {
             UserModel owner = owner();
@@ -48,6 +56,7 @@ public class MavibaseApiKeysResource extends DialectResource {
     }
 
     /** {@code GET /api-keys}: the caller's keys, without secrets. */
+    @GET
     public Response list() {
         return run(() -> {
             UserModel owner = owner();
@@ -61,7 +70,9 @@ public class MavibaseApiKeysResource extends DialectResource {
     }
 
     /** {@code GET /api-keys/{id}}. */
-    public Response get(String id) {
+    @GET
+    @Path("{id}")
+    public Response get(@PathParam("id") String id) {
         return run(() -> {
             UserModel owner = owner();
             ObjectNode out = object();
@@ -72,7 +83,10 @@ public class MavibaseApiKeysResource extends DialectResource {
     }
 
     /** {@code POST /api-keys/{id}/rotate}: a new secret, shown this once. */
-    public Response rotate(String id) {
+    @POST
+    @Path("{id}/rotate")
+    @Consumes(MediaType.WILDCARD)
+    public Response rotate(@PathParam("id") String id) {
         return run(() -> {
             UserModel owner = owner();
             ApiKeyService.Issued issued = new ApiKeyService(session).rotate(owner, id);
@@ -85,7 +99,10 @@ public class MavibaseApiKeysResource extends DialectResource {
     }
 
     /** {@code POST /api-keys/{id}/revoke}. */
-    public Response revoke(String id) {
+    @POST
+    @Path("{id}/revoke")
+    @Consumes(MediaType.WILDCARD)
+    public Response revoke(@PathParam("id") String id) {
         return run(() -> {
             UserModel owner = owner();
             ApiKeyEntity key = new ApiKeyService(session).revoke(owner, id);
@@ -100,7 +117,7 @@ public class MavibaseApiKeysResource extends DialectResource {
 
     /** The caller of a Bearer token from a login; a token obtained with an API key may not manage keys. */
     private UserModel owner() {
-        return auth.accountCaller(bearerToken()).user();
+        return callers.accountCaller(bearerToken()).user();
     }
 
     /** A key as Mavibase shows it, plus what a list needs to tell keys apart; {@code key} only with the secret. */
@@ -112,7 +129,7 @@ public class MavibaseApiKeysResource extends DialectResource {
         }
         out.put("name", k.getName());
         out.put("prefix", k.getKeyHint());
-        out.put("projectId", k.getProjectId());
+        out.put("projectId", k.getProjectLabel() != null ? k.getProjectLabel() : k.getProjectId());
         ArrayNode scopes = out.putArray("scopes");
         ApiKeyService.scopes(k).forEach(scopes::add);
         out.put("status", status(k));

@@ -1,5 +1,13 @@
 package io.tableauth.rest.dialect.mavibase;
 
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Consumes;
+import io.tableauth.rest.core.Signup;
+import io.tableauth.rest.core.Login;
 import java.io.InputStream;
 import java.time.Instant;
 
@@ -8,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.authenticator.TotpEnrollment;
 import io.tableauth.rest.core.AuthError;
-import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.EmailVerification;
 import io.tableauth.rest.core.PasswordReset;
@@ -27,9 +34,17 @@ public class MavibaseResource extends DialectResource {
         super(session);
     }
 
+    @Path("api-keys")
+    public MavibaseApiKeysResource apiKeys() {
+        return new MavibaseApiKeysResource(session);
+    }
+
+    @POST
+    @Path("auth/register")
+    @Consumes(MediaType.WILDCARD)
     public Response register(InputStream in) {
         return run(() -> {
-            Project project = auth.project(null, null, false);
+            Project project = projects.project(null, null, false);
             ObjectNode body = body(in);
             String email = text(body, "email");
             String password = text(body, "password");
@@ -47,23 +62,26 @@ public class MavibaseResource extends DialectResource {
                 first = name[0];
                 last = name[1];
             }
-            UserModel user = auth.signup(project, new AuthService.Signup(email.trim(), email.trim(), first, last,
+            UserModel user = signups.signup(project, new Signup(email.trim(), email.trim(), first, last,
                 password, null));
             ObjectNode out = object();
             out.put("success", true);
-            out.put("message", auth.realm().isVerifyEmail()
+            out.put("message", realm().isVerifyEmail()
                 ? "Registration successful. Please verify your email." : "Registration successful.");
-            out.set("user", user(auth.view(user), true));
+            out.set("user", user(AuthUser.of(user), true));
             return json(201, out);
         });
     }
 
+    @POST
+    @Path("auth/login")
+    @Consumes(MediaType.WILDCARD)
     public Response login(InputStream in) {
         return run(() -> {
-            Project project = auth.project(null, null, false);
+            Project project = projects.project(null, null, false);
             ObjectNode body = body(in);
             String email = text(body, "email");
-            AuthService.Login login = auth.login(project, email, text(body, "password"), null, true);
+            Login login = logins.login(project, email, text(body, "password"), null, true);
             if (login.secondFactorRequired()) {
                 ObjectNode out = object();
                 out.put("requires2FA", true);
@@ -74,22 +92,25 @@ public class MavibaseResource extends DialectResource {
         });
     }
 
-    private ObjectNode loggedIn(AuthService.Login login) {
+    private ObjectNode loggedIn(Login login) {
         ObjectNode out = object();
         out.put("success", true);
         out.put("token", login.tokens().accessToken());
         out.put("refreshToken", login.tokens().refreshToken());
         out.put("expiresIn", login.tokens().expiresIn());
-        out.set("user", user(auth.view(login.user()), false));
+        out.set("user", user(AuthUser.of(login.user()), false));
         return out;
     }
 
     // --- two-factor authentication (TOTP)
 
     /** {@code POST /2fa/setup}: a new secret for the caller, as Base32, otpauth URI and QR image. */
+    @POST
+    @Path("2fa/setup")
+    @Consumes(MediaType.WILDCARD)
     public Response twoFactorSetup() {
         return run(() -> {
-            UserModel user = auth.accountCaller(bearerToken()).user();
+            UserModel user = callers.accountCaller(bearerToken()).user();
             TotpEnrollment totp = new TotpEnrollment(session);
             if (totp.enrolled(user)) {
                 throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is already enabled");
@@ -104,9 +125,12 @@ public class MavibaseResource extends DialectResource {
     }
 
     /** {@code POST /2fa/setup/verify} {code}: turns the started setup on. */
+    @POST
+    @Path("2fa/setup/verify")
+    @Consumes(MediaType.WILDCARD)
     public Response twoFactorSetupVerify(InputStream in) {
         return run(() -> {
-            UserModel user = auth.accountCaller(bearerToken()).user();
+            UserModel user = callers.accountCaller(bearerToken()).user();
             String code = text(body(in), "code");
             confirmed(new TotpEnrollment(session).confirm(user, code), "No two-factor setup is in progress");
             ObjectNode out = object();
@@ -117,18 +141,24 @@ public class MavibaseResource extends DialectResource {
     }
 
     /** {@code POST /2fa/verify} {tempToken, code}: the second step of a login. */
+    @POST
+    @Path("2fa/verify")
+    @Consumes(MediaType.WILDCARD)
     public Response twoFactorVerify(InputStream in) {
         return run(() -> {
             ObjectNode body = body(in);
-            auth.project(null, null, false);
-            return json(200, loggedIn(auth.completeSecondFactor(text(body, "tempToken"), text(body, "code"))));
+            projects.project(null, null, false);
+            return json(200, loggedIn(logins.completeSecondFactor(text(body, "tempToken"), text(body, "code"))));
         });
     }
 
     /** {@code POST /2fa/disable}: asks for a code to confirm. */
+    @POST
+    @Path("2fa/disable")
+    @Consumes(MediaType.WILDCARD)
     public Response twoFactorDisable() {
         return run(() -> {
-            UserModel user = auth.accountCaller(bearerToken()).user();
+            UserModel user = callers.accountCaller(bearerToken()).user();
             if (!new TotpEnrollment(session).startDisable(user)) {
                 throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is not enabled");
             }
@@ -140,9 +170,12 @@ public class MavibaseResource extends DialectResource {
     }
 
     /** {@code POST /2fa/disable/confirm} {code}: removes the caller's TOTP. */
+    @POST
+    @Path("2fa/disable/confirm")
+    @Consumes(MediaType.WILDCARD)
     public Response twoFactorDisableConfirm(InputStream in) {
         return run(() -> {
-            UserModel user = auth.accountCaller(bearerToken()).user();
+            UserModel user = callers.accountCaller(bearerToken()).user();
             String code = text(body(in), "code");
             confirmed(new TotpEnrollment(session).confirmDisable(user, code), "No two-factor disable is in progress");
             ObjectNode out = object();
@@ -162,11 +195,14 @@ public class MavibaseResource extends DialectResource {
         }
     }
 
+    @POST
+    @Path("auth/refresh-token")
+    @Consumes(MediaType.WILDCARD)
     public Response refreshToken(InputStream in) {
         return run(() -> {
-            Project project = auth.project(null, null, false);
+            Project project = projects.project(null, null, false);
             ObjectNode body = body(in);
-            AuthService.Login login = auth.refresh(project, text(body, "refreshToken"));
+            Login login = logins.refresh(project, text(body, "refreshToken"));
             ObjectNode out = object();
             out.put("success", true);
             out.put("token", login.tokens().accessToken());
@@ -176,11 +212,14 @@ public class MavibaseResource extends DialectResource {
         });
     }
 
+    @POST
+    @Path("auth/logout")
+    @Consumes(MediaType.WILDCARD)
     public Response logout(InputStream in) {
         return run(() -> {
-            Project project = auth.project(null, null, false);
+            Project project = projects.project(null, null, false);
             ObjectNode body = body(in);
-            auth.logout(project, text(body, "refreshToken"), bearerToken());
+            logins.logout(project, text(body, "refreshToken"), bearerToken());
             ObjectNode out = object();
             out.put("success", true);
             out.put("message", "Logged out successfully");
@@ -189,7 +228,9 @@ public class MavibaseResource extends DialectResource {
     }
 
     /** {@code GET /auth/verify-email?token=}: the link of the verification mail. */
-    public Response verifyEmail(String token) {
+    @GET
+    @Path("auth/verify-email")
+    public Response verifyEmail(@QueryParam("token") String token) {
         return run(() -> {
             new EmailVerification(session).verify(token);
             ObjectNode out = object();
@@ -200,6 +241,9 @@ public class MavibaseResource extends DialectResource {
     }
 
     /** {@code POST /auth/resend-verification} {email}: the same answer whether or not the e-mail is known. */
+    @POST
+    @Path("auth/resend-verification")
+    @Consumes(MediaType.WILDCARD)
     public Response resendVerification(InputStream in) {
         return run(() -> {
             new EmailVerification(session).resend(text(body(in), "email"));
@@ -211,6 +255,9 @@ public class MavibaseResource extends DialectResource {
     }
 
     /** {@code POST /auth/password-reset/request} {email}: the same answer whether or not the e-mail is known. */
+    @POST
+    @Path("auth/password-reset/request")
+    @Consumes(MediaType.WILDCARD)
     public Response passwordResetRequest(InputStream in) {
         return run(() -> {
             new PasswordReset(session).request(text(body(in), "email"), null);
@@ -222,6 +269,9 @@ public class MavibaseResource extends DialectResource {
     }
 
     /** {@code POST /auth/password-reset/confirm} {token, password}. */
+    @POST
+    @Path("auth/password-reset/confirm")
+    @Consumes(MediaType.WILDCARD)
     public Response passwordResetConfirm(InputStream in) {
         return run(() -> {
             ObjectNode body = body(in);
@@ -233,12 +283,14 @@ public class MavibaseResource extends DialectResource {
         });
     }
 
+    @GET
+    @Path("users/me")
     public Response me() {
         return run(() -> {
-            UserModel user = auth.me(bearerToken());
+            UserModel user = callers.me(bearerToken());
             ObjectNode out = object();
             out.put("success", true);
-            ObjectNode u = user(auth.view(user), true);
+            ObjectNode u = user(AuthUser.of(user), true);
             if (user.getCreatedTimestamp() != null) {
                 u.put("createdAt", Instant.ofEpochMilli(user.getCreatedTimestamp()).toString());
             }

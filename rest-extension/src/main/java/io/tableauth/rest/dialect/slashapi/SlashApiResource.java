@@ -1,5 +1,14 @@
 package io.tableauth.rest.dialect.slashapi;
 
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Consumes;
+import io.tableauth.rest.core.Signup;
+import io.tableauth.rest.core.Login;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,14 +28,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.rest.core.AccountChanges;
 import io.tableauth.rest.core.AuthError;
-import io.tableauth.rest.core.AuthService;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.dialect.DialectResource;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.UserModel;
-import org.keycloak.storage.StorageId;
 
 /**
  * SlashApi: {@code POST /auth/{identifier}/{register,login,logout}}, {@code PATCH}/{@code DELETE
@@ -56,7 +63,7 @@ public class SlashApiResource extends DialectResource {
     }
 
     private Project project() {
-        return auth.project(null, identifier, true);
+        return projects.project(null, identifier, true);
     }
 
     /** The {@code data} object of a body, or the body itself when it has none (the documented login body). */
@@ -71,6 +78,9 @@ public class SlashApiResource extends DialectResource {
         return data;
     }
 
+    @POST
+    @Path("register")
+    @Consumes(MediaType.WILDCARD)
     public Response register(InputStream in) {
         return run(() -> {
             Project project = project();
@@ -80,10 +90,10 @@ public class SlashApiResource extends DialectResource {
             requireEmailAndPassword("data.", email, password, true);
             List<String> permissions = permissions(data);
             String custom = customAttributes(data);
-            if (permissions != null && !permissions.isEmpty() && !auth.canManageUsers(caller())) {
+            if (permissions != null && !permissions.isEmpty() && !callers.canManageUsers(caller())) {
                 throw new AuthError(AuthError.Kind.FORBIDDEN, NO_PERMISSION);
             }
-            UserModel user = auth.signup(project, new AuthService.Signup(email.trim(), email.trim(), null, null,
+            UserModel user = signups.signup(project, new Signup(email.trim(), email.trim(), null, null,
                 password, u -> {
                     u.setAttribute(PERMISSIONS_ATTRIBUTE, permissions == null ? List.of() : permissions);
                     if (custom != null) {
@@ -91,11 +101,14 @@ public class SlashApiResource extends DialectResource {
                     }
                 }));
             ObjectNode out = object();
-            out.set("data", userData(user, auth.view(user), null));
+            out.set("data", userData(user, AuthUser.of(user), null));
             return json(201, out);
         });
     }
 
+    @POST
+    @Path("login")
+    @Consumes(MediaType.WILDCARD)
     public Response login(InputStream in) {
         return run(() -> {
             dataKeys = false;
@@ -104,9 +117,9 @@ public class SlashApiResource extends DialectResource {
             String email = field(data, "email");
             String password = field(data, "password");
             requireEmailAndPassword("", email, password, false);
-            AuthService.Login login = auth.login(project, email, password, field(data, "otp"));
+            Login login = logins.login(project, email, password, field(data, "otp"));
             ObjectNode out = object();
-            ObjectNode d = userData(login.user(), auth.view(login.user()), null);
+            ObjectNode d = userData(login.user(), AuthUser.of(login.user()), null);
             d.remove("permissions");
             d.remove("updated_at");
             d.put("token", login.tokens().accessToken());
@@ -117,6 +130,8 @@ public class SlashApiResource extends DialectResource {
         });
     }
 
+    @POST
+    @Path("logout")
     public Response logout() {
         return run(() -> {
             Project project = project();
@@ -124,7 +139,7 @@ public class SlashApiResource extends DialectResource {
             if (token == null) {
                 throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid token");
             }
-            auth.logout(project, null, token);
+            logins.logout(project, null, token);
             ObjectNode out = object();
             out.put("message", "User logged out");
             return json(200, out);
@@ -136,11 +151,14 @@ public class SlashApiResource extends DialectResource {
      * {@code data.current_password} or a recent login) or a caller with manage-users. E-mail and password go through
      * Keycloak's user profile and password policy; {@code permissions} needs manage-users.
      */
-    public Response update(String id, InputStream in) {
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.WILDCARD)
+    public Response update(@PathParam("id") String id, InputStream in) {
         return run(() -> {
             Project project = project();
-            BearerAuth caller = auth.accountCaller(bearerToken());
-            boolean admin = auth.canManageUsers(caller);
+            BearerAuth caller = callers.accountCaller(bearerToken());
+            boolean admin = callers.canManageUsers(caller);
             UserModel user = target(project, id, caller, admin);
             boolean self = user.getId().equals(caller.user().getId());
             JsonNode data = data(body(in));
@@ -155,7 +173,7 @@ public class SlashApiResource extends DialectResource {
                 throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
                     Map.of("email", "The data.email must be a valid email address."));
             }
-            AccountChanges changes = new AccountChanges(session, auth);
+            AccountChanges changes = new AccountChanges(session);
             if (self && (email != null || password != null)) {
                 changes.requireStepUp(caller, field(data, "current_password"));
             }
@@ -180,22 +198,24 @@ public class SlashApiResource extends DialectResource {
                 throw new AuthError(AuthError.Kind.FORBIDDEN, e.getMessage() == null ? NO_PERMISSION : e.getMessage());
             }
             ObjectNode out = object();
-            out.set("data", userData(user, auth.view(user), Instant.now()));
+            out.set("data", userData(user, AuthUser.of(user), Instant.now()));
             return json(200, out);
         });
     }
 
-    public Response delete(String id) {
+    @DELETE
+    @Path("{id}")
+    public Response delete(@PathParam("id") String id) {
         return run(() -> {
             Project project = project();
-            BearerAuth caller = auth.accountCaller(bearerToken());
-            UserModel user = target(project, id, caller, auth.canManageUsers(caller));
+            BearerAuth caller = callers.accountCaller(bearerToken());
+            UserModel user = target(project, id, caller, callers.canManageUsers(caller));
             if (user.getId().equals(caller.user().getId())) {
-                new AccountChanges(session, auth).requireStepUp(caller, null);
+                new AccountChanges(session).requireStepUp(caller, null);
             }
             boolean removed;
             try {
-                removed = session.users().removeUser(auth.realm(), user);
+                removed = session.users().removeUser(realm(), user);
             } catch (ModelException e) {
                 removed = false;
             }
@@ -211,23 +231,13 @@ public class SlashApiResource extends DialectResource {
 
     private BearerAuth caller() {
         String token = bearerToken();
-        return token == null ? null : auth.bearer(token);
+        return token == null ? null : callers.bearer(token);
     }
 
-    /** The user {id} of this auth config that the caller may change: themself, or anyone for manage-users. */
+    /** The user {id} of this auth config that the caller may change, in SlashApi's words when refused. */
     private UserModel target(Project project, String id, BearerAuth caller, boolean admin) {
-        String keycloakId = id.startsWith("f:") || project.authConfig() == null ? id
-            : StorageId.keycloakId(project.authConfig(), id);
-        boolean self = caller.user().getId().equals(keycloakId) || caller.user().getId().equals(id);
-        if (!self && !admin) {
-            throw new AuthError(AuthError.Kind.FORBIDDEN, NO_PERMISSION);
-        }
-        UserModel user = session.users().getUserById(auth.realm(), keycloakId);
-        if (user == null && !keycloakId.equals(id)) {
-            user = session.users().getUserById(auth.realm(), id);
-        }
-        if (user == null || (project.authConfig() != null
-            && !project.authConfigId().equals(user.getFederationLink()))) {
+        UserModel user = new AccountChanges(session).userToChange(project, id, caller, admin, NO_PERMISSION);
+        if (user == null) {
             throw new AuthError(AuthError.Kind.NOT_FOUND, "User not found");
         }
         return user;

@@ -1,4 +1,4 @@
-package io.tableauth.rest.core;
+package io.tableauth.keycloak;
 
 import java.security.cert.X509Certificate;
 import java.util.Date;
@@ -21,7 +21,8 @@ import org.keycloak.http.HttpRequest;
  * (grant type, username, password, client id...) instead of the JSON body that arrived. Keycloak's direct-grant
  * authenticators and client authenticators read their input from the request's form, so installing this through
  * {@code KeycloakContext.setHttpRequest} runs them unchanged on a JSON API call. Headers, connection and URI stay
- * those of the real request.
+ * those of the real request, except {@code Origin}: the REST API checks the caller's origin against the realm's own
+ * list (tableauth settings), so the token endpoint must not judge it again by the client's web origins.
  */
 final class FormRequest implements HttpRequest {
 
@@ -78,10 +79,15 @@ final class FormRequest implements HttpRequest {
     /** The real headers, except that the body is declared a form. */
     private record FormHeaders(HttpHeaders real) implements HttpHeaders {
 
+        private static final String ORIGIN = "Origin";
+
         @Override
         public List<String> getRequestHeader(String name) {
             if (HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name)) {
                 return List.of(MediaType.APPLICATION_FORM_URLENCODED);
+            }
+            if (ORIGIN.equalsIgnoreCase(name)) {
+                return null;
             }
             return real.getRequestHeader(name);
         }
@@ -91,6 +97,9 @@ final class FormRequest implements HttpRequest {
             if (HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(name)) {
                 return MediaType.APPLICATION_FORM_URLENCODED;
             }
+            if (ORIGIN.equalsIgnoreCase(name)) {
+                return null;
+            }
             return real.getHeaderString(name);
         }
 
@@ -98,7 +107,8 @@ final class FormRequest implements HttpRequest {
         public MultivaluedMap<String, String> getRequestHeaders() {
             MultivaluedMap<String, String> copy = new MultivaluedHashMap<>();
             real.getRequestHeaders().forEach((k, v) -> {
-                if (!HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(k) && !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(k)) {
+                if (!HttpHeaders.CONTENT_TYPE.equalsIgnoreCase(k) && !HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(k)
+                    && !ORIGIN.equalsIgnoreCase(k)) {
                     copy.put(k, v);
                 }
             });

@@ -1,0 +1,18 @@
+package io.tableauth.rest.core;
+
+import org.keycloak.models.UserModel;
+
+/**
+ * A login that succeeded (Keycloak's tokens and the user they were issued to), or, for a two-step login of a user with
+ * TOTP, the temporary token that {@link LoginService#completeSecondFactor} takes with the code (tokens null).
+ */
+public record Login(TokenSet tokens, UserModel user, String tempToken) {
+
+    Login(TokenSet tokens, UserModel user) {
+        this(tokens, user, null);
+    }
+
+    public boolean secondFactorRequired() {
+        return tempToken != null;
+    }
+}
