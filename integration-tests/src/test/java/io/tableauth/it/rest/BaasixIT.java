@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
@@ -42,9 +44,21 @@ class BaasixIT extends RestFixture {
         assertEquals(email, text(json.get("user"), "email"));
         assertEquals("John", text(json.get("user"), "firstName"));
         assertEquals("Doe", text(json.get("user"), "lastName"));
-        assertNotNull(text(json.get("role"), "id"));
-        assertNotNull(text(json.get("role"), "name"));
-        assertTrue(json.get("permissions").isArray());
+        // The role shown is the user's first own realm role by name (as Keycloak stores the new user's mappings),
+        // else the realm's default role; the permissions are the user's effective realm roles by name.
+        var defaultRole = realm.admin().toRepresentation().getDefaultRole();
+        var user = realm.admin().users().get(realm.admin().users().search(email, true).get(0).getId());
+        var own = user.roles().realmLevel().listAll().stream()
+            .filter(role -> !role.getId().equals(defaultRole.getId()))
+            .sorted(java.util.Comparator.comparing(role -> role.getName().toLowerCase(java.util.Locale.ROOT)))
+            .toList();
+        var expectedRole = own.isEmpty() ? defaultRole : own.get(0);
+        assertEquals(expectedRole.getId(), text(json.get("role"), "id"));
+        assertEquals(expectedRole.getName(), text(json.get("role"), "name"));
+        assertEquals(user.roles().realmLevel().listEffective().stream().map(role -> role.getName())
+                .filter(n -> !n.equals(defaultRole.getName())).sorted().toList(),
+            java.util.stream.StreamSupport.stream(json.get("permissions").spliterator(), false)
+                .map(JsonNode::asText).toList(), "the effective realm roles, by name");
         assertTrue(json.get("tenant").isNull());
         assertEquals("John", column("members", email, "first_name"));
 

@@ -103,6 +103,8 @@ class DirectusIT extends RestFixture {
         assertNotNull(rotated);
         assertNotEquals(Http.cookieValue(cookie), Http.cookieValue(rotated));
         assertEquals(ORIGIN, ok.raw().headers().firstValue("access-control-allow-origin").orElse(null));
+        assertEquals("true", ok.raw().headers().firstValue("access-control-allow-credentials").orElse(null),
+            "a browser reads a credentialed answer only with this");
 
         String userId = Tokens.verifyAccessToken(realm, text(ok.json().get("data"), "access_token")).getSubject();
         assertEquals(1, sessionsOf(userId).size());
@@ -111,6 +113,53 @@ class DirectusIT extends RestFixture {
         assertEquals(204, out.status(), out.toString());
         assertTrue(Http.setCookies(out).get("directus_refresh_token").contains("Max-Age=0"));
         assertTrue(sessionsOf(userId).isEmpty());
+    }
+
+    /**
+     * Auth cookies: scoped to this realm's paths, alive exactly as long as the token they carry, with the realm's
+     * SameSite and Secure settings; a cookie-authenticated logout from another site is refused, and without Origin the
+     * Referer decides.
+     */
+    @Test
+    void authCookiesFollowTheRealmsSettingsAndCookieCallsCheckTheOrigin() throws Exception {
+        String email = unique("dk");
+        insert("members", email, true);
+        var rep = realm.admin().toRepresentation();
+        String refresh = Http.setCookies(login(email, TABLE_PASSWORD, "cookie")).get("directus_refresh_token");
+        assertTrue(refresh.contains("Path=/realms/" + realm.name() + "/"), refresh);
+        assertTrue(refresh.contains("Max-Age=" + rep.getSsoSessionIdleTimeout() + ";")
+            || refresh.endsWith("Max-Age=" + rep.getSsoSessionIdleTimeout()), "the refresh token's lifetime: " + refresh);
+        assertFalse(refresh.contains("Secure"), "this realm turns Secure off for plain http: " + refresh);
+        String session = Http.setCookies(login(email, TABLE_PASSWORD, "session")).get("directus_session_token");
+        assertTrue(session.contains("Max-Age=" + rep.getAccessTokenLifespan()), "the access token's lifetime: " + session);
+
+        setting("cookieSecure", "true");
+        setting("cookieSameSite", "Strict");
+        try {
+            String strict = Http.setCookies(login(email, TABLE_PASSWORD, "cookie")).get("directus_refresh_token");
+            assertTrue(strict.contains("SameSite=Strict") && strict.contains("Secure"), strict);
+            setting("cookieSameSite", "None");
+            String none = Http.setCookies(login(email, TABLE_PASSWORD, "cookie")).get("directus_refresh_token");
+            assertTrue(none.contains("SameSite=None") && none.contains("Secure"), none);
+        } finally {
+            setting("cookieSameSite", "Lax");
+            setting("cookieSecure", "false");
+        }
+
+        String cookie = "directus_refresh_token=" + Http.cookieValue(refresh);
+        String userId = realm.admin().users().search(email, true).get(0).getId();
+        int sessions = sessionsOf(userId).size();
+        Http.Response foreign = postJson(auth("logout"), body("mode", "cookie"), "Cookie", cookie,
+            "Origin", "http://evil.example.test");
+        assertEquals(403, foreign.status(), "a logout another site's page sends: " + foreign);
+        Http.Response foreignReferer = postJson(auth("logout"), body("mode", "cookie"), "Cookie", cookie,
+            "Referer", "http://evil.example.test/page");
+        assertEquals(403, foreignReferer.status(), "without Origin, the Referer decides: " + foreignReferer);
+        assertEquals(sessions, sessionsOf(userId).size(), "the refused logouts ended nothing");
+        Http.Response ownReferer = postJson(auth("logout"), body("mode", "cookie"), "Cookie", cookie,
+            "Referer", ORIGIN + "/account");
+        assertEquals(204, ownReferer.status(), "an allowed page's Referer: " + ownReferer);
+        assertEquals(sessions - 1, sessionsOf(userId).size(), "and that logout ended its session");
     }
 
     @Test

@@ -49,7 +49,15 @@ class MaskApiIT extends RestFixture {
         assertEquals(claims.getSubject(), text(json.get("user"), "id"));
         assertEquals(email, text(json.get("user"), "email"));
         assertEquals("Ada Lovelace", text(json.get("user"), "name"));
-        assertTrue(json.get("expiresIn").asLong() > 0);
+        // The lifetimes are the realm's (rest-realm.json keeps Keycloak's defaults: 300 s and 1800 s).
+        assertEquals(realm.admin().toRepresentation().getAccessTokenLifespan().longValue(),
+            json.get("expiresIn").asLong());
+        assertEquals(realm.admin().toRepresentation().getSsoSessionIdleTimeout().longValue(),
+            json.get("refreshExpiresIn").asLong());
+        assertEquals(java.util.Set.of("success", "accessToken", "refreshToken", "tokenType", "expiresIn",
+            "refreshExpiresIn", "user"), fieldNames(json), "the whole documented body");
+        assertEquals(java.util.Set.of("id", "credential", "email", "name", "emailVerified"),
+            fieldNames(json.get("user")));
         // The refresh token is Keycloak's: its own token endpoint takes it.
         Http.Response nativeRefresh = nativeRefresh("project-b", text(json, "refreshToken"));
         assertEquals(200, nativeRefresh.status(), nativeRefresh.toString());
@@ -248,5 +256,11 @@ class MaskApiIT extends RestFixture {
         Http.Response actualForeign = postJson(login, body("credential", "x@example.com", "password", "nope nope"),
             "Origin", "http://evil.example.test", "x-mapi-key", "project-b", "x-mapi-auth-config-id", membersId);
         assertTrue(actualForeign.raw().headers().firstValue("access-control-allow-origin").isEmpty());
+    }
+
+    static java.util.Set<String> fieldNames(JsonNode node) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

@@ -106,14 +106,15 @@ class PasswordResetIT extends RestFixture {
         String known = unique("known");
         insert("members", known, true);
         String unknown = unique("nobody");
-        Http.Response forKnown = mavibase("password-reset/request", body("email", known));
         Http.Response forUnknown = mavibase("password-reset/request", body("email", unknown));
-        assertEquals(forKnown.status(), forUnknown.status());
-        assertEquals(forKnown.body(), forUnknown.body());
         Http.Response directusUnknown = postJson(auth("password/request"), body("email", unknown));
         assertEquals(204, directusUnknown.status(), directusUnknown.toString());
+        Http.Response forKnown = mavibase("password-reset/request", body("email", known));
+        assertEquals(forKnown.status(), forUnknown.status());
+        assertEquals(forKnown.body(), forUnknown.body());
+        // Mails are handed to Keycloak's executor after each request, in order: once the known one's (asked for
+        // last) has arrived, an unknown one's would have too.
         link(known, 1);
-        Thread.sleep(1000); // the known one's mail came; the unknown one's would have by now
         assertEquals(0, mail.to(unknown).size());
     }
 

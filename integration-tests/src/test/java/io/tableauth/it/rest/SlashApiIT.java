@@ -85,6 +85,10 @@ class SlashApiIT extends RestFixture {
         String token = text(r.json().get("data"), "token");
         Tokens.verifyAccessToken(realm, token);
         assertEquals(email, text(r.json().get("data"), "email"));
+        assertEquals(realm.admin().toRepresentation().getAccessTokenLifespan().longValue(),
+            r.json().get("data").get("expires_in").asLong(), "the realm's access token lifespan");
+        Http.Response nativeRefresh = nativeRefresh("app", text(r.json().get("data"), "refresh_token"));
+        assertEquals(200, nativeRefresh.status(), "refresh_token is Keycloak's: " + nativeRefresh);
 
         Http.Response wrong = login(email, "not the password");
         assertEquals(422, wrong.status());
@@ -104,7 +108,8 @@ class SlashApiIT extends RestFixture {
     void usersUpdateThemselvesAndManagersUpdateAnyone() throws Exception {
         String email = unique("su");
         String rowId = insert("members", email, true);
-        String other = insert("members", unique("so"), true);
+        String otherEmail = unique("so");
+        String other = insert("members", otherEmail, true);
         String token = text(login(email, TABLE_PASSWORD).json().get("data"), "token");
         String oldHash = column("members", email, "password");
 
@@ -120,9 +125,17 @@ class SlashApiIT extends RestFixture {
             "Authorization", "Bearer " + token);
         assertEquals(403, foreign.status());
         assertEquals(NO_PERMISSION, foreign.body());
+        assertEquals(otherEmail, column("members", otherEmail, "email"), "the other user's row is unchanged");
+        assertNull(column("members", "x@example.com", "id"));
         Http.Response selfPermissions = Http.json("PATCH", auth("members/" + rowId),
-            "{\"data\":{\"permissions\":[\"*\"]}}", "Authorization", "Bearer " + token);
+            "{\"data\":{\"permissions\":[\"*\"],\"custom_attributes\":{\"plan\":\"enterprise\"}}}",
+            "Authorization", "Bearer " + token);
         assertEquals(403, selfPermissions.status(), "a user may not grant themself permissions");
+        var stored = realm.admin().users().search(email, true).get(0);
+        assertNull(stored.getAttributes() == null ? null : stored.getAttributes().get("permissions"),
+            "no permission was written");
+        assertTrue(stored.getAttributes().get("custom_attributes").get(0).contains("\"pro\""),
+            "nor the rest of the refused edit: " + stored.getAttributes());
 
         Http.Response managed = Http.json("PATCH", auth("members/" + other),
             "{\"data\":{\"permissions\":[\"posts:read\"]}}", "Authorization", "Bearer " + adminToken());

@@ -3,6 +3,7 @@ package io.tableauth.it.sql;
 import static io.tableauth.it.support.Http.body;
 import static io.tableauth.it.support.Http.postJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +25,7 @@ import java.util.function.Function;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
+import io.tableauth.it.support.FrameworkVerifier;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.KeycloakExtension;
 import io.tableauth.it.support.MailBox;
@@ -145,6 +147,13 @@ abstract class FrameworkPresetContract {
         return c;
     }
 
+    /** Changes settings of a saved config, as an admin does in the console (the masked password kept). */
+    void reconfigure(String id, Map<String, String> changes) {
+        ComponentRepresentation rep = realm.admin().components().component(id).toRepresentation();
+        changes.forEach(rep.getConfig()::putSingle);
+        realm.admin().components().component(id).update(rep);
+    }
+
     Map<String, List<String>> saved(String id) {
         ComponentRepresentation rep = realm.admin().components().component(id).toRepresentation();
         return rep.getConfig();
@@ -236,10 +245,26 @@ abstract class FrameworkPresetContract {
         assertTrue(row.get("password").toString().startsWith("$2y$12$"), row.toString());
         assertTrue(BCrypt.checkpw(PASSWORD, row.get("password").toString().replace("$2y$", "$2a$")),
             "an independent bcrypt verifies it");
+        assertTrue(FrameworkVerifier.php(PASSWORD, row.get("password").toString()),
+            "PHP's password_verify, as Laravel checks it");
+        assertFalse(FrameworkVerifier.php("not " + PASSWORD, row.get("password").toString()));
         assertRecent(row.get("created_at"), "created_at");
         assertRecent(row.get("updated_at"), "updated_at");
         assertNull(row.get("email_verified_at"), "not verified yet");
         logsInEverywhere(id, "laravel", "grace@laravel.test", "grace@laravel.test");
+
+        // Laravel's argon2id driver: with rehashOnLogin off a login leaves the row's bcrypt alone; on, the next
+        // login rewrites it as PHP's PASSWORD_ARGON2ID would, and PHP verifies it.
+        String bcrypt = row("users", "email", "grace@laravel.test").get("password").toString();
+        reconfigure(id, Map.of("hashTarget", "argon2id", "rehashOnLogin", "false"));
+        assertEquals(200, Tokens.passwordGrant(realm, "app", "grace@laravel.test", PASSWORD).status());
+        assertEquals(bcrypt, row("users", "email", "grace@laravel.test").get("password"), "rehashOnLogin off");
+        reconfigure(id, Map.of("rehashOnLogin", "true"));
+        assertEquals(200, Tokens.passwordGrant(realm, "app", "grace@laravel.test", PASSWORD).status());
+        String argon = row("users", "email", "grace@laravel.test").get("password").toString();
+        assertTrue(argon.startsWith("$argon2id$v=19$m=65536,t=4,p=1$"), "PHP's argon2id defaults: " + argon);
+        assertTrue(FrameworkVerifier.php(PASSWORD, argon), "PHP's password_verify takes tableauth's argon2id");
+        reconfigure(id, Map.of("hashTarget", "bcrypt-2y"));
 
         // A verified row logs in where the realm wants verified e-mail; an unverified one is told to verify; the
         // mailed link writes email_verified_at.
@@ -306,6 +331,8 @@ abstract class FrameworkPresetContract {
         String hash = row.get("password").toString();
         assertTrue(hash.startsWith("pbkdf2_sha256$1000000$"), hash);
         assertTrue(djangoVerifies(PASSWORD, hash), "the JDK's PBKDF2 verifies it as Django does");
+        assertTrue(FrameworkVerifier.django(PASSWORD, hash), "Python's hashlib, as Django's PBKDF2PasswordHasher");
+        assertFalse(FrameworkVerifier.django("not " + PASSWORD, hash));
         String username = row.get("username").toString();
         logsInEverywhere(id, "django", username, "grace@django.test");
         realm.admin().components().component(id).remove();
@@ -358,6 +385,8 @@ abstract class FrameworkPresetContract {
         String hash = row.get("password").toString();
         assertTrue(hash.startsWith("$2b$10$"), hash);
         assertTrue(BCrypt.checkpw(PASSWORD, hash.replace("$2b$", "$2a$")), "an independent bcrypt verifies it");
+        assertTrue(FrameworkVerifier.node(PASSWORD, hash), "Node's bcryptjs, as a Prisma app checks it");
+        assertFalse(FrameworkVerifier.node("not " + PASSWORD, hash));
         assertRecent(row.get("updatedat"), "updatedAt");
         assertRecent(row.get("createdat"), "createdAt");
         logsInEverywhere(id, "prisma", "grace@prisma.test", "grace@prisma.test");
@@ -395,6 +424,8 @@ abstract class FrameworkPresetContract {
         assertEquals("Grace", row.get("first_name"));
         assertTrue(row.get("password").toString().startsWith("$argon2id$v=19$m=65536,t=3,p=4$"),
             "node-argon2's defaults, as Directus writes: " + row.get("password"));
+        assertTrue(FrameworkVerifier.php(PASSWORD, row.get("password").toString()),
+            "argon2id with node-argon2's parameters is standard argon2id: PHP's password_verify takes it too");
         logsInEverywhere(id, "directus", "grace@directus.test", "grace@directus.test");
         realm.admin().components().component(id).remove();
     }

@@ -2,7 +2,6 @@ package io.tableauth.it.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -414,14 +413,150 @@ abstract class SqlAuthConfigContract {
 
         List<UserRepresentation> both = realm().admin().users().search(email, 0, 10, false);
         assertEquals(2, both.size(), "two users");
-        assertNotEquals(both.get(0).getId(), both.get(1).getId());
+        assertEquals(java.util.Set.of("f:" + mainId + ":" + idA, "f:" + secondId + ":" + idB),
+            java.util.Set.of(both.get(0).getId(), both.get(1).getId()), "one user per table, each its own row");
 
         Http.Response ok = login(email, a.password());
         assertEquals(200, ok.status(), ok.toString());
         assertEquals("f:" + mainId + ":" + idA,
             Tokens.verifyAccessToken(realm(), ok.json().get("access_token").asText()).getSubject());
         assertRefused(login(email, b.password()));
-        assertNotNull(idB);
+    }
+
+    // 4b. write-back joins Keycloak's transaction
+
+    /** Rows Keycloak keeps about the users of the MAIN config (federated storage), in Keycloak's own database. */
+    int keycloakRowsAboutMainUsers() throws SQLException {
+        int total = 0;
+        try (Connection c = realm().server().keycloakDatabase().connect()) {
+            for (String table : List.of("fed_user_attribute", "fed_user_required_action", "fed_user_role_mapping")) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table
+                    + " WHERE user_id LIKE ?")) {
+                    ps.setString(1, "f:" + mainId + ":%");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        total += rs.getInt(1);
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    static UserRepresentation newUser(String email, String password) {
+        UserRepresentation u = new UserRepresentation();
+        u.setUsername(email.substring(0, email.indexOf('@')));
+        u.setEmail(email);
+        u.setFirstName("Half");
+        u.setLastName("Way");
+        u.setEnabled(true);
+        u.setRequiredActions(List.of("CONFIGURE_TOTP"));
+        u.setAttributes(Map.of("nickname", List.of("halfway")));
+        CredentialRepresentation c = new CredentialRepresentation();
+        c.setType(CredentialRepresentation.PASSWORD);
+        c.setValue(password);
+        c.setTemporary(false);
+        u.setCredentials(List.of(c));
+        return u;
+    }
+
+    /**
+     * Keycloak fails after tableauth's INSERT: the admin API creates the user (the row is written), then the password
+     * breaks the realm's policy and Keycloak rolls its transaction back. The row goes with it.
+     */
+    @Test
+    void whenKeycloakFailsAfterTheInsertNoRowRemains() throws Exception {
+        String email = unique("halfway");
+        var rep = realm().admin().toRepresentation();
+        String policy = rep.getPasswordPolicy();
+        rep.setPasswordPolicy("length(40)");
+        realm().admin().update(rep);
+        int keycloakRows = keycloakRowsAboutMainUsers();
+        try {
+            try (Response r = realm().admin().users().create(newUser(email, "too short for this realm"))) {
+                assertEquals(400, r.getStatus(), r.readEntity(String.class));
+            }
+            assertEquals(null, column("users", email, "id"), "the INSERT went with Keycloak's rollback");
+            assertTrue(realm().admin().users().search(email, true).isEmpty());
+            assertEquals(keycloakRows, keycloakRowsAboutMainUsers(), "nor did Keycloak keep anything about it");
+            try (Response r = realm().admin().users().create(newUser(email,
+                "a password long enough for this realm's policy of forty characters"))) {
+                assertEquals(201, r.getStatus(), r.readEntity(String.class));
+            }
+            assertNotNull(column("users", email, "id"), "the same create with a valid password writes the row");
+        } finally {
+            rep.setPasswordPolicy(policy == null ? "" : policy); // null would mean "leave it as it is"
+            realm().admin().update(rep);
+        }
+    }
+
+    /**
+     * The application's schema refuses the DELETE (an order still points at the user): the delete fails, and the row
+     * and what Keycloak keeps about the user (a role, a required action, an attribute) are all still there.
+     */
+    @Test
+    void aDeleteTheApplicationsForeignKeyRefusesLeavesTheUserWhole() throws Exception {
+        String email = unique("owner");
+        String rowId = insert("users", email, "$2y$10$/zCaLd9jR3ldvYdXvS.PSOhSHGdCRp9lLArfOvgO7edNz.AagYOFi", true);
+        String idType = db().kind() == TestDatabase.Kind.MARIADB ? "BIGINT UNSIGNED" : "INTEGER";
+        String orders = "orders_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        execute("CREATE TABLE " + orders + " (id INTEGER PRIMARY KEY, user_id " + idType + " NOT NULL, "
+            + "FOREIGN KEY (user_id) REFERENCES users(id))");
+        try {
+            execute("INSERT INTO " + orders + " (id, user_id) VALUES (1, " + Long.parseLong(rowId) + ")");
+            String userId = "f:" + mainId + ":" + rowId;
+            var user = realm().admin().users().get(userId);
+            UserRepresentation rep = user.toRepresentation();
+            rep.setRequiredActions(List.of("UPDATE_PROFILE"));
+            user.update(rep);
+            String roleName = "auditor-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+            realm().admin().roles().create(new org.keycloak.representations.idm.RoleRepresentation(roleName, null,
+                false));
+            user.roles().realmLevel().add(List.of(realm().admin().roles().get(roleName).toRepresentation()));
+
+            try (Response r = realm().admin().users().delete(userId)) {
+                assertTrue(r.getStatus() >= 400, "the delete must fail: " + r.getStatus());
+            }
+            assertEquals(rowId, column("users", email, "id"), "the row is there");
+            UserRepresentation after = realm().admin().users().get(userId).toRepresentation();
+            assertEquals(List.of("UPDATE_PROFILE"), after.getRequiredActions(), "Keycloak's data about it too");
+            assertTrue(user.roles().realmLevel().listAll().stream()
+                .anyMatch(r -> r.getName().equals(roleName)), "and its role");
+        } finally {
+            execute("DROP TABLE " + orders);
+        }
+    }
+
+    /**
+     * The users table refuses the new row only at COMMIT (a deferred constraint, PostgreSQL): tableauth commits in
+     * Keycloak's prepare phase, so Keycloak's own transaction rolls back too, and the caller is told.
+     */
+    @Test
+    void aRowRefusedAtCommitLeavesNothingInKeycloakEither() throws Exception {
+        Assumptions.assumeTrue(db().kind() == TestDatabase.Kind.POSTGRESQL, "deferred constraints: PostgreSQL");
+        execute("CREATE OR REPLACE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            + "IF NEW.email LIKE 'refused-at-commit%' THEN RAISE EXCEPTION 'refused at commit'; END IF; "
+            + "RETURN NULL; END $$");
+        execute("CREATE CONSTRAINT TRIGGER users_refuse_at_commit AFTER INSERT OR UPDATE ON users "
+            + "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()");
+        try {
+            String email = unique("refused-at-commit");
+            int keycloakRows = keycloakRowsAboutMainUsers();
+            try (Response r = realm().admin().users().create(newUser(email, "a password long enough"))) {
+                assertTrue(r.getStatus() >= 500, "a failed commit is not a success: " + r.getStatus() + " "
+                    + r.readEntity(String.class));
+            }
+            assertEquals(null, column("users", email, "id"), "no row");
+            assertEquals(keycloakRows, keycloakRowsAboutMainUsers(), "Keycloak's transaction rolled back with it");
+            assertTrue(realm().admin().users().search(email, true).isEmpty());
+            assertRefused(login(email, "a password long enough"));
+        } finally {
+            execute("DROP TRIGGER users_refuse_at_commit ON users");
+        }
+        String email = unique("refused-at-commit");
+        try (Response r = realm().admin().users().create(newUser(email, "a password long enough"))) {
+            assertEquals(201, r.getStatus(), "without the trigger the same create works");
+        }
     }
 
     // 2. Keycloak's own login page

@@ -90,37 +90,7 @@ final class DistributionServer implements KeycloakServer {
             // Keycloak's own database is a fresh PostgreSQL database, as in production: tableauth's Liquibase
             // changelog runs on it, and tests read the rows Keycloak keeps (API keys) from it.
             TestDatabase database = TestDatabase.postgres().create();
-            int httpPort = freePort();
-            int managementPort = freePort();
-            List<String> args = new ArrayList<>(List.of("start-dev"));
-            // -Dtableauth.it.keycloak.db=dev-file: Keycloak's own dev database (H2), as a first-time user runs it
-            if ("dev-file".equals(System.getProperty("tableauth.it.keycloak.db"))) {
-                args.add("--db=dev-file");
-            } else {
-                args.add("--db=postgres");
-                args.addAll(databaseArgs(database));
-            }
-            args.addAll(List.of(
-                "--http-host=127.0.0.1",
-                "--http-port=" + httpPort,
-                "--http-management-port=" + managementPort,
-                "--health-enabled=true",
-                "--metrics-enabled=true",
-                // the admin console's extension tabs (tableauth settings, a user's API keys), as demo.sh runs it
-                "--features=declarative-ui"));
-            args.addAll(operatorOptions(work));
-            // e.g. -Dtableauth.it.keycloak.log=org.keycloak.services.managers.DefaultBruteForceProtector:debug
-            String log = System.getProperty("tableauth.it.keycloak.log", "");
-            if (!log.isBlank()) {
-                args.add("--log-level=INFO," + log);
-            }
-            // e.g. -Dtableauth.it.keycloak.args=--spi-brute-force-protector--provider=default-brute-force-detector
-            for (String extra : System.getProperty("tableauth.it.keycloak.args", "").trim().split("\\s+")) {
-                if (!extra.isEmpty()) {
-                    args.add(extra);
-                }
-            }
-            return launch(home, work, httpPort, managementPort, args, database, true);
+            return startOnFreePorts(home, work, database);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start Keycloak from " + home, e);
         }
@@ -150,6 +120,60 @@ final class DistributionServer implements KeycloakServer {
             args.add("--db-password=" + database.password());
         }
         return args;
+    }
+
+    /**
+     * Starts Keycloak on two ports the system reported free. Keycloak binds them itself, so another process could take
+     * one in between: a start that fails because a port is taken is tried again on new ports (three times at most).
+     */
+    private static DistributionServer startOnFreePorts(Path home, Path work, TestDatabase database) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            int httpPort = freePort();
+            int managementPort = freePort();
+            try {
+                return start(home, work, database, httpPort, managementPort);
+            } catch (IllegalStateException e) {
+                String why = String.valueOf(e.getMessage());
+                if (attempt >= 3 || !(why.contains("Address already in use") || why.contains("Port already bound")
+                    || why.contains("BindException"))) {
+                    throw e;
+                }
+                System.err.println("[tableauth-it] a port was taken before Keycloak bound it; starting again");
+            }
+        }
+    }
+
+    private static DistributionServer start(Path home, Path work, TestDatabase database, int httpPort,
+                                            int managementPort) throws IOException {
+        List<String> args = new ArrayList<>(List.of("start-dev"));
+        // -Dtableauth.it.keycloak.db=dev-file: Keycloak's own dev database (H2), as a first-time user runs it
+        if ("dev-file".equals(System.getProperty("tableauth.it.keycloak.db"))) {
+            args.add("--db=dev-file");
+        } else {
+            args.add("--db=postgres");
+            args.addAll(databaseArgs(database));
+        }
+        args.addAll(List.of(
+            "--http-host=127.0.0.1",
+            "--http-port=" + httpPort,
+            "--http-management-port=" + managementPort,
+            "--health-enabled=true",
+            "--metrics-enabled=true",
+            // the admin console's extension tabs (tableauth settings, a user's API keys), as demo.sh runs it
+            "--features=declarative-ui"));
+        args.addAll(operatorOptions(work));
+        // e.g. -Dtableauth.it.keycloak.log=org.keycloak.services.managers.DefaultBruteForceProtector:debug
+        String log = System.getProperty("tableauth.it.keycloak.log", "");
+        if (!log.isBlank()) {
+            args.add("--log-level=INFO," + log);
+        }
+        // e.g. -Dtableauth.it.keycloak.args=--spi-brute-force-protector--provider=default-brute-force-detector
+        for (String extra : System.getProperty("tableauth.it.keycloak.args", "").trim().split("\\s+")) {
+            if (!extra.isEmpty()) {
+                args.add(extra);
+            }
+        }
+        return launch(home, work, httpPort, managementPort, args, database, true);
     }
 
     /**

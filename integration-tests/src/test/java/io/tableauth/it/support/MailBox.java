@@ -34,9 +34,11 @@ public final class MailBox implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        port = DistributionServer.freePort();
-        server = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        // bound to a port the system picks, read back from the bound socket: no probe-then-bind race
+        server = new GreenMail(new ServerSetup(ServerSetup.PORT_SMTP, "127.0.0.1", ServerSetup.PROTOCOL_SMTP)
+            .dynamicPort());
         server.start();
+        port = server.getSmtp().getPort();
     }
 
     @Override
