@@ -19,14 +19,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.rest.apikey.ApiKeyEntity;
 import io.tableauth.rest.apikey.ApiKeyEvents;
+import io.tableauth.rest.apikey.ApiKeyRequest;
 import io.tableauth.rest.apikey.ApiKeyService;
+import io.tableauth.rest.apikey.ApiKeyView;
 import io.tableauth.rest.core.AuthError;
-import io.tableauth.rest.dialect.mavibase.MavibaseApiKeysResource;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.ClientModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.ErrorResponse;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
@@ -63,7 +64,7 @@ public class ApiKeysAdminResource {
     public Response list(@PathParam("userId") String userId) {
         UserModel owner = owner(userId, false);
         ArrayNode out = JSON.createArrayNode();
-        keys().list(owner).forEach(k -> out.add(MavibaseApiKeysResource.view(k, null)));
+        keys().list(owner).forEach(k -> out.add(ApiKeyView.of(k, null).toJsonTree()));
         return Response.ok(out.toString()).build();
     }
 
@@ -71,7 +72,7 @@ public class ApiKeysAdminResource {
     @Path("users/{userId}/keys/{keyId}")
     public Response get(@PathParam("userId") String userId, @PathParam("keyId") String keyId) {
         UserModel owner = owner(userId, false);
-        return call(() -> Response.ok(MavibaseApiKeysResource.view(keys().get(owner, keyId), null).toString()).build());
+        return call(() -> Response.ok(ApiKeyView.of(keys().get(owner, keyId), null).toJson()).build());
     }
 
     /** The scopes a key of this user may carry: the realm's, less those behind a realm role the user lacks. */
@@ -94,12 +95,11 @@ public class ApiKeysAdminResource {
         requireImpersonationForAdmins(owner);
         ObjectNode body = body(in);
         return call(() -> {
-            String name = body.hasNonNull("name") ? body.get("name").asText() : null;
-            String project = body.hasNonNull("projectId") ? body.get("projectId").asText() : null;
-            ApiKeyService.Issued issued = keys().create(owner, name, project,
-                MavibaseApiKeysResource.scopes(body), MavibaseApiKeysResource.expiry(body));
+            ApiKeyRequest request = ApiKeyRequest.from(body);
+            ApiKeyService.Issued issued = keys().create(owner, request.name(), request.projectId(), request.scopes(),
+                request.expiresAt());
             changed(owner, issued.key(), "created", OperationType.CREATE);
-            return Response.status(201).entity(MavibaseApiKeysResource.view(issued.key(), issued.secret()).toString())
+            return Response.status(201).entity(ApiKeyView.of(issued.key(), issued.secret()).toJson())
                 .build();
         });
     }
@@ -113,7 +113,7 @@ public class ApiKeysAdminResource {
         return call(() -> {
             ApiKeyService.Issued issued = keys().rotate(owner, keyId);
             changed(owner, issued.key(), "rotated", OperationType.ACTION);
-            return Response.ok(MavibaseApiKeysResource.view(issued.key(), issued.secret()).toString()).build();
+            return Response.ok(ApiKeyView.of(issued.key(), issued.secret()).toJson()).build();
         });
     }
 
@@ -125,7 +125,7 @@ public class ApiKeysAdminResource {
         return call(() -> {
             ApiKeyEntity key = keys().revoke(owner, keyId);
             changed(owner, key, "revoked", OperationType.ACTION);
-            return Response.ok(MavibaseApiKeysResource.view(key, null).toString()).build();
+            return Response.ok(ApiKeyView.of(key, null).toJson()).build();
         });
     }
 
@@ -166,7 +166,7 @@ public class ApiKeysAdminResource {
 
     private void changed(UserModel owner, ApiKeyEntity key, String action, OperationType operation) {
         ApiKeyEvents.changed(session, owner, key, action, auth.adminAuth().getUser().getUsername());
-        ObjectNode representation = MavibaseApiKeysResource.view(key, null).put("action", action);
+        ObjectNode representation = ApiKeyView.of(key, null).toJsonTree().put("action", action);
         adminEvent.operation(operation)
             .resourcePath("users", owner.getId(), "tableauth-api-keys", key.getId())
             .representation(representation)

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.rest.RestCors;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.Availability;
@@ -26,7 +27,6 @@ import io.tableauth.rest.core.LoginService;
 import io.tableauth.rest.core.ProjectService;
 import io.tableauth.rest.core.SignupService;
 import io.tableauth.rest.core.TableauthSettings;
-import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.storage.TableUnavailableException;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
@@ -81,20 +81,9 @@ public abstract class DialectResource {
     /** The dialect's documented error response for this error: the one place each dialect builds error bodies. */
     protected abstract Response error(AuthError e);
 
-    /**
-     * {@code {"success": false, "error": CODE, "message": "...", "fields": {...}}} with the error's usual status: the
-     * error shape of the dialects whose documents show success bodies only (MaskAPI, Mavibase).
-     */
+    /** The {@link SuccessFalse} error body with the error's usual status (MaskAPI, Mavibase). */
     protected static Response successFalse(AuthError e) {
-        ObjectNode out = object();
-        out.put("success", false);
-        out.put("error", e.kind().name());
-        out.put("message", e.message());
-        if (!e.fields().isEmpty()) {
-            ObjectNode fields = out.putObject("fields");
-            e.fields().forEach(fields::put);
-        }
-        return json(e.kind().status, out);
+        return json(e.kind().status, SuccessFalse.of(e));
     }
 
     /** A dialect call. */
@@ -200,16 +189,9 @@ public abstract class DialectResource {
         return new AuthError(AuthError.Kind.TOO_LARGE, "The request body is larger than " + MAX_BODY_BYTES + " bytes");
     }
 
-    /** A string field; null when absent or null; VALIDATION when present but not a string. */
-    protected static String text(JsonNode body, String field) {
-        JsonNode v = body == null ? null : body.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw AuthError.validation(field, "The " + field + " must be a string.");
-        }
-        return v.asText();
+    /** The request body as the dialect's record ({@link RequestBodies}); MALFORMED and the like as {@link #body}. */
+    protected <R extends Record> R read(InputStream in, Class<R> type) {
+        return RequestBodies.bind(body(in), type);
     }
 
     /** "John Smith" → first "John", last "Smith"; one word → first name only; null → both null. */
@@ -230,10 +212,6 @@ public abstract class DialectResource {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    protected static ObjectNode object() {
-        return JSON.createObjectNode();
     }
 
     protected String header(String name) {

@@ -1,18 +1,16 @@
 package io.tableauth.rest.dialect.baasix;
 
-import io.tableauth.rest.core.Signup;
-import io.tableauth.rest.core.Login;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.Project;
+import io.tableauth.rest.core.Signup;
 import io.tableauth.rest.core.TokenSet;
 import io.tableauth.rest.dialect.DialectResource;
 import io.tableauth.rest.dialect.directus.DirectusResource;
@@ -36,13 +34,13 @@ public class BaasixResource extends DialectResource {
     public Response register(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
-            ObjectNode body = body(in);
-            boolean cookieMode = cookieMode(text(body, "authMode"));
+            Baasix.RegisterRequest body = read(in, Baasix.RegisterRequest.class);
+            boolean cookieMode = cookieMode(body.authMode());
             if (cookieMode) {
                 requireAllowedOriginIfBrowser();
             }
-            String email = text(body, "email");
-            String password = text(body, "password");
+            String email = body.email();
+            String password = body.password();
             if (email == null || email.isBlank()) {
                 throw AuthError.validation("email", "Email is required");
             }
@@ -50,7 +48,7 @@ public class BaasixResource extends DialectResource {
                 throw AuthError.validation("password", "Password is required");
             }
             UserModel created = signups.signup(project, new Signup(email.trim(), email.trim(),
-                text(body, "firstName"), text(body, "lastName"), password, null));
+                body.firstName(), body.lastName(), password, null));
             Login login;
             try {
                 login = logins.login(project, email, password, null);
@@ -65,13 +63,12 @@ public class BaasixResource extends DialectResource {
     public Response login(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
-            ObjectNode body = body(in);
-            boolean cookieMode = cookieMode(text(body, "authMode"));
+            Baasix.LoginRequest body = read(in, Baasix.LoginRequest.class);
+            boolean cookieMode = cookieMode(body.authMode());
             if (cookieMode) {
                 requireAllowedOriginIfBrowser();
             }
-            Login login = logins.login(project, text(body, "email"), text(body, "password"),
-                text(body, "otp"));
+            Login login = logins.login(project, body.email(), body.password(), body.otp());
             return answer(login.user(), login.tokens(), cookieMode, null);
         });
     }
@@ -89,9 +86,7 @@ public class BaasixResource extends DialectResource {
                 throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Unauthorized");
             }
             UserModel user = callers.me(token);
-            ObjectNode out = object();
-            out.set("user", user(AuthUser.of(user)));
-            return json(200, out);
+            return json(200, new Baasix.Me(Baasix.User.of(AuthUser.of(user))));
         });
     }
 
@@ -107,24 +102,15 @@ public class BaasixResource extends DialectResource {
 
     /** The documented answer of register and login; without tokens (not signed in yet) "token" is null. */
     private Response answer(UserModel user, TokenSet tokens, boolean cookieMode, String message) {
-        ObjectNode out = object();
-        if (message != null) {
-            out.put("message", message);
-        }
-        if (tokens == null) {
-            out.putNull("token");
-        } else if (!cookieMode) {
-            out.put("token", tokens.accessToken());
-            out.put("refreshToken", tokens.refreshToken());
-            out.put("expiresIn", tokens.expiresIn());
-        }
-        out.put("authMode", cookieMode ? "cookie" : "jwt");
-        out.set("user", user(AuthUser.of(user)));
-        out.set("role", role(user));
-        ArrayNode permissions = out.putArray("permissions");
-        AuthUser.realmRoles(realm(), user).forEach(permissions::add);
-        out.putNull("tenant");
-        Response response = json(200, out);
+        Baasix.User u = Baasix.User.of(AuthUser.of(user));
+        Baasix.Role role = role(user);
+        List<String> permissions = AuthUser.realmRoles(realm(), user);
+        String mode = cookieMode ? "cookie" : "jwt";
+        Object body = tokens == null ? new Baasix.NotSignedIn(message, null, mode, u, role, permissions, null)
+            : cookieMode ? new Baasix.WithCookie(message, mode, u, role, permissions, null)
+            : new Baasix.WithTokens(message, tokens.accessToken(), tokens.refreshToken(), tokens.expiresIn(), mode, u,
+                role, permissions, null);
+        Response response = json(200, body);
         if (cookieMode && tokens != null) {
             response = withCookies(response, authCookie(TOKEN_COOKIE, tokens.accessToken(), tokens.expiresIn()));
         }
@@ -132,54 +118,31 @@ public class BaasixResource extends DialectResource {
     }
 
     /** The user's first own realm role by name, else the realm's default role. */
-    private ObjectNode role(UserModel user) {
+    private Baasix.Role role(UserModel user) {
         RoleModel defaultRole = realm().getDefaultRole();
         List<RoleModel> own = user.getRealmRoleMappingsStream()
             .filter(r -> !r.getId().equals(defaultRole.getId()))
             .sorted((a, b) -> a.getName().toLowerCase(Locale.ROOT).compareTo(b.getName().toLowerCase(Locale.ROOT)))
             .toList();
         RoleModel role = own.isEmpty() ? defaultRole : own.get(0);
-        ObjectNode out = object();
-        out.put("id", role.getId());
-        out.put("name", role.getName());
-        return out;
-    }
-
-    private static ObjectNode user(AuthUser u) {
-        ObjectNode out = object();
-        out.put("id", u.id());
-        out.put("email", u.email());
-        out.put("firstName", u.firstName());
-        out.put("lastName", u.lastName());
-        return out;
+        return new Baasix.Role(role.getId(), role.getName());
     }
 
     @Override
     protected Response error(AuthError e) {
-        ObjectNode out = object();
         int status = switch (e.kind()) {
-            // Documented: a wrong password is 400 "Incorrect password."; an unknown user must look the same.
-            case INVALID_CREDENTIALS -> {
-                out.put("message", "Incorrect password.");
-                yield 400;
-            }
-            case USER_EXISTS -> {
-                out.put("message", "User already exists");
-                yield 400;
-            }
-            case INVALID_TOKEN -> {
-                out.put("message", "Unauthorized");
-                yield 401;
-            }
-            case ACCOUNT_DISABLED, ACCOUNT_NOT_READY, EMAIL_NOT_VERIFIED, DENIED, VALIDATION -> {
-                out.put("message", e.message());
-                yield 400;
-            }
-            default -> {
-                out.put("message", e.message());
-                yield e.kind().status;
-            }
+            case INVALID_CREDENTIALS, USER_EXISTS, ACCOUNT_DISABLED, ACCOUNT_NOT_READY, EMAIL_NOT_VERIFIED, DENIED,
+                 VALIDATION -> 400;
+            case INVALID_TOKEN -> 401;
+            default -> e.kind().status;
         };
-        return json(status, out);
+        String message = switch (e.kind()) {
+            // Documented: a wrong password is 400 "Incorrect password."; an unknown user must look the same.
+            case INVALID_CREDENTIALS -> "Incorrect password.";
+            case USER_EXISTS -> "User already exists";
+            case INVALID_TOKEN -> "Unauthorized";
+            default -> e.message();
+        };
+        return json(status, new Baasix.Message(message));
     }
 }

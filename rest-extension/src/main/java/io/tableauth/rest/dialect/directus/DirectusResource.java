@@ -1,26 +1,25 @@
 package io.tableauth.rest.dialect.directus;
 
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.OPTIONS;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Consumes;
-import io.tableauth.rest.core.Login;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.OPTIONS;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.PasswordReset;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.ProviderLogin;
@@ -75,20 +74,20 @@ public class DirectusResource extends DialectResource {
     public Response login(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
-            ObjectNode body = body(in);
-            Mode mode = mode(text(body, "mode"));
+            Directus.LoginRequest body = read(in, Directus.LoginRequest.class);
+            Mode mode = mode(body.mode());
             if (mode != Mode.JSON) {
                 requireAllowedOriginIfBrowser();
             }
-            String email = text(body, "email");
-            String password = text(body, "password");
+            String email = body.email();
+            String password = body.password();
             if (email == null || email.isBlank()) {
                 throw AuthError.validation("email", "\"email\" is required");
             }
             if (password == null || password.isEmpty()) {
                 throw AuthError.validation("password", "\"password\" is required");
             }
-            Login login = logins.login(project, email, password, text(body, "otp"));
+            Login login = logins.login(project, email, password, body.otp());
             return tokens(login.tokens(), mode);
         });
     }
@@ -99,8 +98,8 @@ public class DirectusResource extends DialectResource {
     public Response refresh(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
-            ObjectNode body = body(in);
-            Mode mode = mode(text(body, "mode"));
+            Directus.RefreshRequest body = read(in, Directus.RefreshRequest.class);
+            Mode mode = mode(body.mode());
             String token = refreshToken(body);
             Login login = logins.refresh(project, token);
             return tokens(login.tokens(), mode);
@@ -113,8 +112,8 @@ public class DirectusResource extends DialectResource {
     public Response logout(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
-            ObjectNode body = body(in);
-            mode(text(body, "mode"));
+            Directus.RefreshRequest body = read(in, Directus.RefreshRequest.class);
+            mode(body.mode());
             String token = refreshToken(body);
             logins.logout(project, token, null);
             return withCookies(Response.noContent().build(), expiredCookie(REFRESH_COOKIE),
@@ -128,8 +127,8 @@ public class DirectusResource extends DialectResource {
     @Consumes(MediaType.WILDCARD)
     public Response passwordRequest(InputStream in) {
         return run(() -> {
-            ObjectNode body = body(in);
-            new PasswordReset(session).request(text(body, "email"), text(body, "reset_url"));
+            Directus.PasswordRequest body = read(in, Directus.PasswordRequest.class);
+            new PasswordReset(session).request(body.email(), body.reset_url());
             return Response.noContent().build();
         });
     }
@@ -140,8 +139,8 @@ public class DirectusResource extends DialectResource {
     @Consumes(MediaType.WILDCARD)
     public Response passwordReset(InputStream in) {
         return run(() -> {
-            ObjectNode body = body(in);
-            new PasswordReset(session).confirm(text(body, "token"), text(body, "password"));
+            Directus.PasswordReset body = read(in, Directus.PasswordReset.class);
+            new PasswordReset(session).confirm(body.token(), body.password());
             return Response.noContent().build();
         });
     }
@@ -151,10 +150,7 @@ public class DirectusResource extends DialectResource {
     @Path("oauth")
     public Response providers() {
         return run(() -> {
-            ObjectNode out = object();
-            out.put("public", true);
-            new ProviderLogin(session).providers().forEach(out.putArray("data")::add);
-            return json(200, out);
+            return json(200, new Directus.Providers(true, new ProviderLogin(session).providers()));
         });
     }
 
@@ -209,7 +205,7 @@ public class DirectusResource extends DialectResource {
                     return withCookies(error(e), forget);
                 }
                 // As Directus does: back to the app, with the error's code as ?reason=.
-                URI back = UriBuilder.fromUri(started.redirect()).replaceQueryParam("reason", map(e).code()).build();
+                URI back = UriBuilder.fromUri(started.redirect()).replaceQueryParam("reason", DirectusErrors.map(e).code()).build();
                 return withCookies(redirect(back), forget);
             }
         });
@@ -226,8 +222,8 @@ public class DirectusResource extends DialectResource {
     }
 
     /** The refresh token of the body, else of the cookie (then only from an allowed origin: CSRF). */
-    private String refreshToken(ObjectNode body) {
-        String token = text(body, "refresh_token");
+    private String refreshToken(Directus.RefreshRequest body) {
+        String token = body.refresh_token();
         if (token == null) {
             token = cookie(REFRESH_COOKIE);
             if (token != null) {
@@ -242,16 +238,9 @@ public class DirectusResource extends DialectResource {
     }
 
     private Response tokens(TokenSet t, Mode mode) {
-        ObjectNode data = object();
-        if (mode != Mode.SESSION) {
-            data.put("access_token", t.accessToken());
-        }
-        data.put("expires", t.expiresIn());
-        if (mode == Mode.JSON) {
-            data.put("refresh_token", t.refreshToken());
-        }
-        ObjectNode out = object();
-        out.set("data", data);
+        Directus.Data<Directus.Tokens> out = new Directus.Data<>(new Directus.Tokens(
+            mode == Mode.SESSION ? null : t.accessToken(), t.expiresIn(),
+            mode == Mode.JSON ? t.refreshToken() : null));
         Response response = json(200, out);
         List<NewCookie> cookies = new ArrayList<>();
         if (mode != Mode.JSON) {
@@ -263,83 +252,9 @@ public class DirectusResource extends DialectResource {
         return cookies.isEmpty() ? response : withCookies(response, cookies.toArray(NewCookie[]::new));
     }
 
-    /** Directus's status, error code and message for an error. */
-    private record Mapped(int status, String code, String message) {
-    }
-
     @Override
     protected Response error(AuthError e) {
-        Mapped m = map(e);
-        ObjectNode out = object();
-        ObjectNode err = out.putArray("errors").addObject();
-        err.put("message", m.message());
-        err.putObject("extensions").put("code", m.code());
-        return json(m.status(), out);
-    }
-
-    private static Mapped map(AuthError e) {
-        String code;
-        String message = e.message();
-        int status;
-        switch (e.kind()) {
-            case INVALID_CREDENTIALS, INVALID_TOKEN -> {
-                code = "INVALID_CREDENTIALS";
-                message = "Invalid user credentials.";
-                status = 401;
-            }
-            case OTP_REQUIRED -> {
-                code = "INVALID_OTP";
-                message = "\"otp\" is required";
-                status = 401;
-            }
-            case INVALID_OTP -> {
-                code = "INVALID_OTP";
-                message = "Invalid user OTP.";
-                status = 401;
-            }
-            case ACCOUNT_DISABLED -> {
-                code = "USER_SUSPENDED";
-                message = "User suspended.";
-                status = 401;
-            }
-            case ACCOUNT_NOT_READY, EMAIL_NOT_VERIFIED, DENIED, FORBIDDEN, CSRF -> {
-                code = "FORBIDDEN";
-                status = 403;
-            }
-            case VALIDATION, MALFORMED -> {
-                code = "INVALID_PAYLOAD";
-                message = e.kind() == AuthError.Kind.VALIDATION ? "Invalid payload. " + e.message() : e.message();
-                status = 400;
-            }
-            case TOO_LARGE -> {
-                code = "CONTENT_TOO_LARGE";
-                status = 413;
-            }
-            case UNSUPPORTED_MEDIA_TYPE -> {
-                code = "UNSUPPORTED_MEDIA_TYPE";
-                status = 415;
-            }
-            case UNAVAILABLE -> {
-                code = "SERVICE_UNAVAILABLE";
-                status = 503;
-            }
-            case USER_EXISTS -> {
-                code = "RECORD_NOT_UNIQUE";
-                status = 400;
-            }
-            case NOT_FOUND -> {
-                code = "ROUTE_NOT_FOUND";
-                status = 404;
-            }
-            case UNKNOWN_PROJECT -> {
-                code = "INVALID_CREDENTIALS";
-                status = 401;
-            }
-            default -> {
-                code = "INTERNAL_SERVER_ERROR";
-                status = e.kind().status;
-            }
-        }
-        return new Mapped(status, code, message);
+        DirectusErrors.Mapped m = DirectusErrors.map(e);
+        return json(m.status(), m.body());
     }
 }

@@ -1,27 +1,34 @@
 package io.tableauth.rest.dialect.maskapi;
 
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Consumes;
-import io.tableauth.rest.core.Signup;
-import io.tableauth.rest.core.Login;
 import java.io.InputStream;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.Project;
-import io.tableauth.rest.core.TokenSet;
+import io.tableauth.rest.core.Signup;
 import io.tableauth.rest.dialect.DialectResource;
+import io.tableauth.rest.dialect.SuccessMessage;
+import io.tableauth.rest.dialect.maskapi.MaskApi.LoggedIn;
+import io.tableauth.rest.dialect.maskapi.MaskApi.LoginRequest;
+import io.tableauth.rest.dialect.maskapi.MaskApi.RefreshRequest;
+import io.tableauth.rest.dialect.maskapi.MaskApi.Refreshed;
+import io.tableauth.rest.dialect.maskapi.MaskApi.SignedUp;
+import io.tableauth.rest.dialect.maskapi.MaskApi.SignupRequest;
+import io.tableauth.rest.dialect.maskapi.MaskApi.User;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 
 /**
  * MaskAPI: {@code POST /api/v1/auth/{login,signup,refresh,logout}} with the {@code x-mapi-key} (project = Keycloak
- * client id) and {@code x-mapi-auth-config-id} (auth config = component id) headers.
+ * client id) and {@code x-mapi-auth-config-id} (auth config = component id) headers. Bodies are {@link MaskApi}'s
+ * records; errors are {@link io.tableauth.rest.dialect.SuccessFalse}.
  */
 public class MaskApiResource extends DialectResource {
 
@@ -50,10 +57,9 @@ public class MaskApiResource extends DialectResource {
     public Response login(InputStream in) {
         return run(() -> {
             Project project = project();
-            ObjectNode body = body(in);
-            Login login = logins.login(project, text(body, "credential"), text(body, "password"),
-                text(body, "otp"));
-            return json(200, loggedIn(login));
+            LoginRequest body = read(in, LoginRequest.class);
+            Login login = logins.login(project, body.credential(), body.password(), body.otp());
+            return json(200, LoggedIn.of(login.tokens(), AuthUser.of(login.user())));
         });
     }
 
@@ -63,34 +69,26 @@ public class MaskApiResource extends DialectResource {
     public Response signup(InputStream in) {
         return run(() -> {
             Project project = project();
-            ObjectNode body = body(in);
-            String credential = text(body, "credential");
-            String password = text(body, "password");
-            String confirm = text(body, "confirmPassword");
+            SignupRequest body = read(in, SignupRequest.class);
+            String credential = body.credential();
             if (credential == null || credential.isBlank()) {
                 throw AuthError.validation("credential", "The credential is required.");
             }
-            if (confirm != null && !confirm.equals(password)) {
+            if (body.confirmPassword() != null && !body.confirmPassword().equals(body.password())) {
                 throw AuthError.validation("confirmPassword", "The passwords do not match.");
             }
-            String[] name = splitName(text(body, "name"));
+            String[] name = splitName(body.name());
             UserModel user = signups.signup(project, new Signup(credential.trim(),
-                credential.contains("@") ? credential.trim() : null, name[0], name[1], password, null));
-            return json(201, afterSignup(project, user, credential, password));
+                credential.contains("@") ? credential.trim() : null, name[0], name[1], body.password(), null));
+            try {
+                Login login = logins.login(project, credential, body.password(), null);
+                return json(201, LoggedIn.of(login.tokens(), AuthUser.of(login.user())));
+            } catch (AuthError e) {
+                // Created, but the realm wants something first (e.g. a verified e-mail): no tokens yet.
+                return json(201, new SignedUp(true, "Account created. " + e.message() + ".",
+                    User.of(AuthUser.of(user))));
+            }
         });
-    }
-
-    private ObjectNode afterSignup(Project project, UserModel user, String credential, String password) {
-        try {
-            return loggedIn(logins.login(project, credential, password, null));
-        } catch (AuthError e) {
-            // Created, but the realm wants something first (e.g. a verified e-mail): no tokens yet.
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", "Account created. " + e.message() + ".");
-            out.set("user", user(AuthUser.of(user)));
-            return out;
-        }
     }
 
     @POST
@@ -99,12 +97,8 @@ public class MaskApiResource extends DialectResource {
     public Response refresh(InputStream in) {
         return run(() -> {
             Project project = project();
-            ObjectNode body = body(in);
-            Login login = logins.refresh(project, text(body, "refreshToken"));
-            ObjectNode out = object();
-            out.put("success", true);
-            tokens(out, login.tokens());
-            return json(200, out);
+            Login login = logins.refresh(project, read(in, RefreshRequest.class).refreshToken());
+            return json(200, Refreshed.of(login.tokens()));
         });
     }
 
@@ -114,39 +108,9 @@ public class MaskApiResource extends DialectResource {
     public Response logout(InputStream in) {
         return run(() -> {
             Project project = project();
-            ObjectNode body = body(in);
-            logins.logout(project, text(body, "refreshToken"), bearerToken());
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", "Logged out");
-            return json(200, out);
+            logins.logout(project, read(in, RefreshRequest.class).refreshToken(), bearerToken());
+            return json(200, SuccessMessage.of("Logged out"));
         });
-    }
-
-    private ObjectNode loggedIn(Login login) {
-        ObjectNode out = object();
-        out.put("success", true);
-        tokens(out, login.tokens());
-        out.set("user", user(AuthUser.of(login.user())));
-        return out;
-    }
-
-    private static void tokens(ObjectNode out, TokenSet t) {
-        out.put("accessToken", t.accessToken());
-        out.put("refreshToken", t.refreshToken());
-        out.put("tokenType", "Bearer");
-        out.put("expiresIn", t.expiresIn());
-        out.put("refreshExpiresIn", t.refreshExpiresIn());
-    }
-
-    private static ObjectNode user(AuthUser u) {
-        ObjectNode out = object();
-        out.put("id", u.id());
-        out.put("credential", u.username());
-        out.put("email", u.email());
-        out.put("name", u.name());
-        out.put("emailVerified", u.emailVerified());
-        return out;
     }
 
     @Override

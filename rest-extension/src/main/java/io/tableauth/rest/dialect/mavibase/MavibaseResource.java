@@ -1,26 +1,39 @@
 package io.tableauth.rest.dialect.mavibase;
 
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Consumes;
-import io.tableauth.rest.core.Signup;
-import io.tableauth.rest.core.Login;
 import java.io.InputStream;
-import java.time.Instant;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.authenticator.TotpEnrollment;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.EmailVerification;
+import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.PasswordReset;
 import io.tableauth.rest.core.Project;
+import io.tableauth.rest.core.Signup;
 import io.tableauth.rest.dialect.DialectResource;
+import io.tableauth.rest.dialect.SuccessMessage;
+import io.tableauth.rest.dialect.mavibase.Mavibase.CodeRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.EmailRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.LoggedIn;
+import io.tableauth.rest.dialect.mavibase.Mavibase.LoginRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.Me;
+import io.tableauth.rest.dialect.mavibase.Mavibase.RefreshRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.Refreshed;
+import io.tableauth.rest.dialect.mavibase.Mavibase.RegisterRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.Registered;
+import io.tableauth.rest.dialect.mavibase.Mavibase.ResetRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.SecondFactorRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.SecondFactorRequired;
+import io.tableauth.rest.dialect.mavibase.Mavibase.TotpSetup;
+import io.tableauth.rest.dialect.mavibase.Mavibase.User;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 
@@ -45,31 +58,26 @@ public class MavibaseResource extends DialectResource {
     public Response register(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
-            ObjectNode body = body(in);
-            String email = text(body, "email");
-            String password = text(body, "password");
-            String confirm = text(body, "confirmPassword");
+            RegisterRequest body = read(in, RegisterRequest.class);
+            String email = body.email();
             if (email == null || email.isBlank()) {
                 throw AuthError.validation("email", "The email is required.");
             }
-            if (confirm != null && !confirm.equals(password)) {
+            if (body.confirmPassword() != null && !body.confirmPassword().equals(body.password())) {
                 throw AuthError.validation("confirmPassword", "The passwords do not match.");
             }
-            String first = text(body, "firstName");
-            String last = text(body, "lastName");
+            String first = body.firstName();
+            String last = body.lastName();
             if (first == null && last == null) {
-                String[] name = splitName(text(body, "name"));
+                String[] name = splitName(body.name());
                 first = name[0];
                 last = name[1];
             }
             UserModel user = signups.signup(project, new Signup(email.trim(), email.trim(), first, last,
-                password, null));
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", realm().isVerifyEmail()
-                ? "Registration successful. Please verify your email." : "Registration successful.");
-            out.set("user", user(AuthUser.of(user), true));
-            return json(201, out);
+                body.password(), null));
+            return json(201, new Registered(true, realm().isVerifyEmail()
+                ? "Registration successful. Please verify your email." : "Registration successful.",
+                User.verified(AuthUser.of(user))));
         });
     }
 
@@ -79,27 +87,13 @@ public class MavibaseResource extends DialectResource {
     public Response login(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
-            ObjectNode body = body(in);
-            String email = text(body, "email");
-            Login login = logins.login(project, email, text(body, "password"), null, true);
+            LoginRequest body = read(in, LoginRequest.class);
+            Login login = logins.login(project, body.email(), body.password(), null, true);
             if (login.secondFactorRequired()) {
-                ObjectNode out = object();
-                out.put("requires2FA", true);
-                out.put("tempToken", login.tempToken());
-                return json(200, out);
+                return json(200, new SecondFactorRequired(true, login.tempToken()));
             }
-            return json(200, loggedIn(login));
+            return json(200, LoggedIn.of(login.tokens(), AuthUser.of(login.user())));
         });
-    }
-
-    private ObjectNode loggedIn(Login login) {
-        ObjectNode out = object();
-        out.put("success", true);
-        out.put("token", login.tokens().accessToken());
-        out.put("refreshToken", login.tokens().refreshToken());
-        out.put("expiresIn", login.tokens().expiresIn());
-        out.set("user", user(AuthUser.of(login.user()), false));
-        return out;
     }
 
     // --- two-factor authentication (TOTP)
@@ -116,11 +110,8 @@ public class MavibaseResource extends DialectResource {
                 throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is already enabled");
             }
             TotpEnrollment.Setup setup = totp.start(user);
-            ObjectNode out = object();
-            out.put("secret", setup.secretBase32());
-            out.put("qrCode", setup.otpauthUri());
-            out.put("qrCodeImage", "data:image/png;base64," + setup.qrPngBase64());
-            return json(200, out);
+            return json(200, new TotpSetup(setup.secretBase32(), setup.otpauthUri(),
+                "data:image/png;base64," + setup.qrPngBase64()));
         });
     }
 
@@ -131,12 +122,9 @@ public class MavibaseResource extends DialectResource {
     public Response twoFactorSetupVerify(InputStream in) {
         return run(() -> {
             UserModel user = callers.accountCaller(bearerToken()).user();
-            String code = text(body(in), "code");
+            String code = read(in, CodeRequest.class).code();
             confirmed(new TotpEnrollment(session).confirm(user, code), "No two-factor setup is in progress");
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", "Two-factor authentication enabled");
-            return json(200, out);
+            return json(200, SuccessMessage.of("Two-factor authentication enabled"));
         });
     }
 
@@ -146,9 +134,10 @@ public class MavibaseResource extends DialectResource {
     @Consumes(MediaType.WILDCARD)
     public Response twoFactorVerify(InputStream in) {
         return run(() -> {
-            ObjectNode body = body(in);
+            SecondFactorRequest body = read(in, SecondFactorRequest.class);
             projects.project(null, null, false);
-            return json(200, loggedIn(logins.completeSecondFactor(text(body, "tempToken"), text(body, "code"))));
+            Login login = logins.completeSecondFactor(body.tempToken(), body.code());
+            return json(200, LoggedIn.of(login.tokens(), AuthUser.of(login.user())));
         });
     }
 
@@ -162,10 +151,7 @@ public class MavibaseResource extends DialectResource {
             if (!new TotpEnrollment(session).startDisable(user)) {
                 throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is not enabled");
             }
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", "Confirm with a code from your authenticator app");
-            return json(200, out);
+            return json(200, SuccessMessage.of("Confirm with a code from your authenticator app"));
         });
     }
 
@@ -176,12 +162,9 @@ public class MavibaseResource extends DialectResource {
     public Response twoFactorDisableConfirm(InputStream in) {
         return run(() -> {
             UserModel user = callers.accountCaller(bearerToken()).user();
-            String code = text(body(in), "code");
+            String code = read(in, CodeRequest.class).code();
             confirmed(new TotpEnrollment(session).confirmDisable(user, code), "No two-factor disable is in progress");
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", "Two-factor authentication disabled");
-            return json(200, out);
+            return json(200, SuccessMessage.of("Two-factor authentication disabled"));
         });
     }
 
@@ -201,14 +184,8 @@ public class MavibaseResource extends DialectResource {
     public Response refreshToken(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
-            ObjectNode body = body(in);
-            Login login = logins.refresh(project, text(body, "refreshToken"));
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("token", login.tokens().accessToken());
-            out.put("refreshToken", login.tokens().refreshToken());
-            out.put("expiresIn", login.tokens().expiresIn());
-            return json(200, out);
+            Login login = logins.refresh(project, read(in, RefreshRequest.class).refreshToken());
+            return json(200, Refreshed.of(login.tokens()));
         });
     }
 
@@ -218,12 +195,8 @@ public class MavibaseResource extends DialectResource {
     public Response logout(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
-            ObjectNode body = body(in);
-            logins.logout(project, text(body, "refreshToken"), bearerToken());
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", "Logged out successfully");
-            return json(200, out);
+            logins.logout(project, read(in, RefreshRequest.class).refreshToken(), bearerToken());
+            return json(200, SuccessMessage.of("Logged out successfully"));
         });
     }
 
@@ -233,10 +206,7 @@ public class MavibaseResource extends DialectResource {
     public Response verifyEmail(@QueryParam("token") String token) {
         return run(() -> {
             new EmailVerification(session).verify(token);
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", "Email verified successfully");
-            return json(200, out);
+            return json(200, SuccessMessage.of("Email verified successfully"));
         });
     }
 
@@ -246,11 +216,9 @@ public class MavibaseResource extends DialectResource {
     @Consumes(MediaType.WILDCARD)
     public Response resendVerification(InputStream in) {
         return run(() -> {
-            new EmailVerification(session).resend(text(body(in), "email"));
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", "If the account exists and is not verified yet, a verification e-mail has been sent");
-            return json(200, out);
+            new EmailVerification(session).resend(read(in, EmailRequest.class).email());
+            return json(200, SuccessMessage.of(
+                "If the account exists and is not verified yet, a verification e-mail has been sent"));
         });
     }
 
@@ -260,11 +228,9 @@ public class MavibaseResource extends DialectResource {
     @Consumes(MediaType.WILDCARD)
     public Response passwordResetRequest(InputStream in) {
         return run(() -> {
-            new PasswordReset(session).request(text(body(in), "email"), null);
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", "If an account with that e-mail exists, a password reset link has been sent");
-            return json(200, out);
+            new PasswordReset(session).request(read(in, EmailRequest.class).email(), null);
+            return json(200, SuccessMessage.of(
+                "If an account with that e-mail exists, a password reset link has been sent"));
         });
     }
 
@@ -274,12 +240,9 @@ public class MavibaseResource extends DialectResource {
     @Consumes(MediaType.WILDCARD)
     public Response passwordResetConfirm(InputStream in) {
         return run(() -> {
-            ObjectNode body = body(in);
-            new PasswordReset(session).confirm(text(body, "token"), text(body, "password"));
-            ObjectNode out = object();
-            out.put("success", true);
-            out.put("message", "Password has been reset");
-            return json(200, out);
+            ResetRequest body = read(in, ResetRequest.class);
+            new PasswordReset(session).confirm(body.token(), body.password());
+            return json(200, SuccessMessage.of("Password has been reset"));
         });
     }
 
@@ -288,26 +251,8 @@ public class MavibaseResource extends DialectResource {
     public Response me() {
         return run(() -> {
             UserModel user = callers.me(bearerToken());
-            ObjectNode out = object();
-            out.put("success", true);
-            ObjectNode u = user(AuthUser.of(user), true);
-            if (user.getCreatedTimestamp() != null) {
-                u.put("createdAt", Instant.ofEpochMilli(user.getCreatedTimestamp()).toString());
-            }
-            out.set("user", u);
-            return json(200, out);
+            return json(200, new Me(true, User.full(AuthUser.of(user))));
         });
-    }
-
-    private static ObjectNode user(AuthUser u, boolean withVerified) {
-        ObjectNode out = object();
-        out.put("id", u.id());
-        out.put("email", u.email());
-        out.put("name", u.name());
-        if (withVerified) {
-            out.put("emailVerified", u.emailVerified());
-        }
-        return out;
     }
 
     @Override

@@ -1,14 +1,5 @@
 package io.tableauth.rest.dialect.slashapi;
 
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Consumes;
-import io.tableauth.rest.core.Signup;
-import io.tableauth.rest.core.Login;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,17 +10,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.rest.core.AccountChanges;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.Project;
+import io.tableauth.rest.core.Signup;
 import io.tableauth.rest.dialect.DialectResource;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
@@ -47,7 +46,7 @@ public class SlashApiResource extends DialectResource {
     /** User attribute holding SlashApi custom attributes as a JSON object. */
     public static final String CUSTOM_ATTRIBUTES_ATTRIBUTE = "custom_attributes";
 
-    static final String INVALID = "The given data was invalid.";
+    static final String INVALID = SlashApiErrors.INVALID;
     static final String NO_PERMISSION = "You don't have permission to access this data.";
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final DateTimeFormatter LARAVEL_TIME =
@@ -100,9 +99,7 @@ public class SlashApiResource extends DialectResource {
                         u.setSingleAttribute(CUSTOM_ATTRIBUTES_ATTRIBUTE, custom);
                     }
                 }));
-            ObjectNode out = object();
-            out.set("data", userData(user, AuthUser.of(user), null));
-            return json(201, out);
+            return json(201, new SlashApi.Data<>(userData(user, AuthUser.of(user), null)));
         });
     }
 
@@ -118,15 +115,10 @@ public class SlashApiResource extends DialectResource {
             String password = field(data, "password");
             requireEmailAndPassword("", email, password, false);
             Login login = logins.login(project, email, password, field(data, "otp"));
-            ObjectNode out = object();
-            ObjectNode d = userData(login.user(), AuthUser.of(login.user()), null);
-            d.remove("permissions");
-            d.remove("updated_at");
-            d.put("token", login.tokens().accessToken());
-            d.put("refresh_token", login.tokens().refreshToken());
-            d.put("expires_in", login.tokens().expiresIn());
-            out.set("data", d);
-            return json(200, out);
+            SlashApi.User u = userData(login.user(), AuthUser.of(login.user()), null);
+            return json(200, new SlashApi.Data<>(new SlashApi.LoggedIn(u.id(), u.email(), u.custom_attributes(),
+                u.created_at(), login.tokens().accessToken(), login.tokens().refreshToken(),
+                login.tokens().expiresIn())));
         });
     }
 
@@ -140,9 +132,7 @@ public class SlashApiResource extends DialectResource {
                 throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid token");
             }
             logins.logout(project, null, token);
-            ObjectNode out = object();
-            out.put("message", "User logged out");
-            return json(200, out);
+            return json(200, SlashApi.Message.of("User logged out"));
         });
     }
 
@@ -197,9 +187,7 @@ public class SlashApiResource extends DialectResource {
                 session.getTransactionManager().setRollbackOnly();
                 throw new AuthError(AuthError.Kind.FORBIDDEN, e.getMessage() == null ? NO_PERMISSION : e.getMessage());
             }
-            ObjectNode out = object();
-            out.set("data", userData(user, AuthUser.of(user), Instant.now()));
-            return json(200, out);
+            return json(200, new SlashApi.Data<>(userData(user, AuthUser.of(user), Instant.now())));
         });
     }
 
@@ -223,9 +211,7 @@ public class SlashApiResource extends DialectResource {
                 session.getTransactionManager().setRollbackOnly();
                 throw new AuthError(AuthError.Kind.FORBIDDEN, "This user cannot be deleted here: the auth config is read-only.");
             }
-            ObjectNode out = object();
-            out.put("message", "User deleted");
-            return json(200, out);
+            return json(200, SlashApi.Message.of("User deleted"));
         });
     }
 
@@ -302,73 +288,25 @@ public class SlashApiResource extends DialectResource {
         return v.toString();
     }
 
-    private ObjectNode userData(UserModel model, AuthUser u, Instant updated) {
-        ObjectNode out = object();
-        out.put("id", u.id());
-        out.put("email", u.email());
-        ArrayNode permissions = out.putArray("permissions");
-        model.getAttributeStream(PERMISSIONS_ATTRIBUTE).forEach(permissions::add);
-        String custom = u.attribute(CUSTOM_ATTRIBUTES_ATTRIBUTE);
-        if (custom == null) {
-            out.putNull("custom_attributes");
-        } else {
+    private static SlashApi.User userData(UserModel model, AuthUser u, Instant updated) {
+        JsonNode custom = null;
+        String stored = u.attribute(CUSTOM_ATTRIBUTES_ATTRIBUTE);
+        if (stored != null) {
             try {
-                out.set("custom_attributes", JSON.readTree(custom));
+                custom = JSON.readTree(stored);
             } catch (JsonProcessingException e) {
-                out.putNull("custom_attributes");
+                custom = null;
             }
         }
         String created = u.createdTimestamp() == null ? null
             : LARAVEL_TIME.format(Instant.ofEpochMilli(u.createdTimestamp()));
-        out.put("created_at", created);
-        out.put("updated_at", updated != null ? LARAVEL_TIME.format(updated) : created);
-        return out;
+        return new SlashApi.User(u.id(), u.email(), model.getAttributeStream(PERMISSIONS_ATTRIBUTE).toList(), custom,
+            created, updated != null ? LARAVEL_TIME.format(updated) : created);
     }
 
     @Override
     protected Response error(AuthError e) {
-        ObjectNode out = object();
-        switch (e.kind()) {
-            case INVALID_CREDENTIALS, ACCOUNT_DISABLED, ACCOUNT_NOT_READY, EMAIL_NOT_VERIFIED, DENIED -> {
-                out.put("message", INVALID);
-                String text = e.kind() == AuthError.Kind.INVALID_CREDENTIALS
-                    ? "The provided credentials are incorrect." : e.message();
-                out.putObject("errors").putArray("email").add(text);
-                return json(422, out);
-            }
-            case VALIDATION -> {
-                out.put("message", INVALID);
-                ObjectNode errors = out.putObject("errors");
-                if (e.fields().isEmpty()) {
-                    errors.putArray("data").add(e.message());
-                }
-                e.fields().forEach((field, message) -> errors.putArray(
-                    !dataKeys || field.startsWith("data.") ? field : "data." + field).add(message));
-                return json(422, out);
-            }
-            case OTP_REQUIRED, INVALID_OTP -> {
-                out.put("message", INVALID);
-                out.putObject("errors").putArray("otp").add(e.kind() == AuthError.Kind.OTP_REQUIRED
-                    ? "The otp field is required." : "The provided one-time code is incorrect.");
-                return json(422, out);
-            }
-            case USER_EXISTS -> {
-                out.put("message", INVALID);
-                out.putObject("errors").putArray("data.email").add("The data.email has already been taken.");
-                return json(422, out);
-            }
-            case INVALID_TOKEN -> {
-                out.put("message", "Invalid token");
-                return json(401, out);
-            }
-            case FORBIDDEN -> {
-                out.put("message", e.message());
-                return json(403, out);
-            }
-            default -> {
-                out.put("message", e.message());
-                return json(e.kind().status, out);
-            }
-        }
+        SlashApiErrors.Mapped m = SlashApiErrors.map(e, dataKeys);
+        return json(m.status(), m.body());
     }
 }

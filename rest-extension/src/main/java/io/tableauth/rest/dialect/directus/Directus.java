@@ -1,0 +1,56 @@
+package io.tableauth.rest.dialect.directus;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** Directus's documented auth bodies, as records: what {@link DirectusResource} reads and answers. */
+public final class Directus {
+
+    private Directus() {
+    }
+
+    /** {@code POST /auth/login}: {@code mode} json (the default), cookie or session. */
+    public record LoginRequest(String email, String password, String otp, String mode) {
+    }
+
+    /** {@code POST /auth/refresh} and {@code /auth/logout}: the refresh token here or in its cookie. */
+    public record RefreshRequest(String refresh_token, String mode) {
+    }
+
+    /** {@code POST /auth/password/request}: {@code reset_url} must be on the realm's allow list. */
+    public record PasswordRequest(String email, String reset_url) {
+    }
+
+    /** {@code POST /auth/password/reset}. */
+    public record PasswordReset(String token, String password) {
+    }
+
+    /** Directus wraps every answer in {@code data}. */
+    public record Data<T>(T data) {
+    }
+
+    /**
+     * The tokens of a login or refresh: {@code access_token} but in session mode (then it is in the session cookie),
+     * {@code refresh_token} only in json mode (else it is in its cookie); {@code expires} is the access token's
+     * lifespan in seconds, as the reference shows it ({@code 900}).
+     */
+    public record Tokens(@JsonInclude(JsonInclude.Include.NON_NULL) String access_token, long expires,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String refresh_token) {
+    }
+
+    /** {@code GET /auth/oauth}: the identity providers' aliases. */
+    public record Providers(@JsonProperty("public") boolean isPublic, List<String> data) {
+    }
+
+    /** Directus's error body: {@code {"errors": [{"message", "extensions": {"code"}}]}}. */
+    public record Errors(List<Error> errors) {
+    }
+
+    public record Error(String message, Extensions extensions) {
+    }
+
+    public record Extensions(String code) {
+    }
+}
