@@ -1,5 +1,6 @@
 package io.tableauth.rest.apikey;
 
+import io.tableauth.rest.core.Events;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
@@ -23,7 +24,7 @@ public final class ApiKeyEvents {
 
     /** A key was created, rotated or revoked, by its owner or, with {@code byAdmin}, by an admin. */
     public static void changed(KeycloakSession session, UserModel owner, ApiKeyEntity key, String action, String byAdmin) {
-        EventBuilder event = new EventBuilder(session.getContext().getRealm(), session, session.getContext().getConnection())
+        EventBuilder event = Events.of(session)
             .event("revoked".equals(action) ? EventType.REMOVE_CREDENTIAL : EventType.UPDATE_CREDENTIAL)
             .user(owner)
             .detail("credential_type", CREDENTIAL_TYPE)

@@ -1,8 +1,5 @@
 package io.tableauth.rest.apikey;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -15,6 +12,7 @@ import jakarta.persistence.EntityManager;
 
 import io.tableauth.authenticator.Hooks;
 import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.Digests;
 import io.tableauth.rest.core.TableauthSettings;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -307,10 +305,6 @@ public final class ApiKeyService {
 
     /** SHA-256 of the whole key, hex. A key has 256 random bits, so an unsalted fast hash is enough to store it. */
     static String hash(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256Hex(key);
     }
 }

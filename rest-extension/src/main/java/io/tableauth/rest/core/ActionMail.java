@@ -57,7 +57,7 @@ final class ActionMail {
 
     /** An event of the realm for a mailed-link call, marked as coming from tableauth's REST API. */
     EventBuilder event(EventType type) {
-        return new EventBuilder(realm, session, session.getContext().getConnection()).event(type)
+        return Events.of(session).event(type)
             .detail(Details.REASON, "tableauth REST");
     }
 

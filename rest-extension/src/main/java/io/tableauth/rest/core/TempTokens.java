@@ -1,10 +1,6 @@
 package io.tableauth.rest.core;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 import org.keycloak.common.util.SecretGenerator;
@@ -49,13 +45,13 @@ final class TempTokens {
             notes.put("config", project.authConfigId());
         }
         int ttl = Math.max(30, Math.min(TEMP_TOKEN_SECONDS, realm.getAccessCodeLifespanLogin()));
-        session.singleUseObjects().put(TEMP_TOKEN_KEY + sha256(token), ttl, notes);
+        session.singleUseObjects().put(TEMP_TOKEN_KEY + Digests.sha256Hex(token), ttl, notes);
         return token;
     }
 
     /** Takes the token (it works once, on any node); INVALID_TOKEN when it is unknown, used or its session gone. */
     Waiting redeem(String tempToken) {
-        Map<String, String> notes = session.singleUseObjects().remove(TEMP_TOKEN_KEY + sha256(tempToken.trim()));
+        Map<String, String> notes = session.singleUseObjects().remove(TEMP_TOKEN_KEY + Digests.sha256Hex(tempToken.trim()));
         if (notes == null) {
             throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired temporary token");
         }
@@ -68,14 +64,5 @@ final class TempTokens {
         }
         ComponentModel config = notes.get("config") == null ? null : realm.getComponent(notes.get("config"));
         return new Waiting(client, authSession, user, config);
-    }
-
-    static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -25,13 +25,13 @@ import io.tableauth.rest.apikey.ApiKeyEvents;
 import io.tableauth.rest.apikey.ApiKeyGrantType;
 import io.tableauth.rest.apikey.ApiKeyService;
 import io.tableauth.rest.core.CallerService;
+import io.tableauth.rest.core.Events;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.TableauthSettings;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
 import io.tableauth.storage.TableUnavailableException;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
-import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -193,8 +193,7 @@ public class ForwardAuthResource {
                 ApiKeyService.Use use = new ApiKeyService(session).authenticate(key.trim());
                 return new Caller(use.user(), use.scopes(), "api-key", use.key().getId(), use.key().getProjectId());
             } catch (ApiKeyService.Refused refused) {
-                ApiKeyEvents.refused(new EventBuilder(realm, session, session.getContext().getConnection())
-                    .event(EventType.INTROSPECT_TOKEN), refused);
+                ApiKeyEvents.refused(Events.of(session).event(EventType.INTROSPECT_TOKEN), refused);
                 return null;
             }
         }
