@@ -1,5 +1,6 @@
 package io.tableauth.rest;
 
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -7,6 +8,8 @@ import jakarta.ws.rs.core.Response;
 import io.tableauth.rest.dialect.maskapi.MaskApiResource;
 import io.tableauth.rest.dialect.mavibase.MavibaseResource;
 import io.tableauth.rest.gateway.ForwardAuthResource;
+import io.tableauth.rest.openapi.OpenApiDocuments;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.keycloak.models.KeycloakSession;
 
 /**
@@ -38,9 +41,18 @@ public class ApiRootResource {
         return new ForwardAuthResource(session);
     }
 
+    /** This mount's OpenAPI 3.1 document. */
+    @GET
+    @Path("openapi.json")
+    @Operation(hidden = true)
+    public Response openApi() {
+        return OpenApiDocuments.serve(OpenApiDocuments.API);
+    }
+
     /** A preflight for a path no dialect serves: answered as for the others (403 for an origin not allowed). */
     @OPTIONS
     @Path("{any:.*}")
+    @Operation(hidden = true)
     public Response preflight() {
         return RestCors.preflight(session);
     }

@@ -15,7 +15,10 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Plain HTTP calls as an API client makes them, with the response body parsed as JSON. */
+/**
+ * Plain HTTP calls as an API client makes them, with the response body parsed as JSON. Every answer of tableauth's
+ * REST mounts is checked against the OpenAPI document the server serves ({@link Contract}).
+ */
 public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
@@ -114,6 +117,7 @@ public final class Http {
     private static Response send(HttpRequest request) {
         try {
             HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+            Contract.check(request.method(), request.uri(), response.statusCode(), response.body());
             return new Response(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);

@@ -23,6 +23,14 @@ import io.tableauth.rest.apikey.ApiKeyRequest;
 import io.tableauth.rest.apikey.ApiKeyService;
 import io.tableauth.rest.apikey.ApiKeyView;
 import io.tableauth.rest.core.AuthError;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.ClientModel;
@@ -42,6 +50,15 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
  * event of the owner.
  */
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Admin API keys",
+    description = "A user's API keys, for realm admins (view-users to read, manage-users to change)")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "default",
+    description = "An error, as Keycloak's admin API answers it: 400 invalid, 401 no admin token, 403 not allowed, "
+        + "404 no such user or key",
+    content = @Content(mediaType = "application/json", schema = @Schema(name = "AdminError", type = SchemaType.OBJECT,
+        properties = {@SchemaProperty(name = "error", type = SchemaType.STRING),
+            @SchemaProperty(name = "errorMessage", type = SchemaType.STRING)})))
 public class ApiKeysAdminResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +78,9 @@ public class ApiKeysAdminResource {
 
     @GET
     @Path("users/{userId}/keys")
+    @APIResponse(responseCode = "200", description = "The user's keys, without their secrets",
+        content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY,
+            implementation = ApiKeyView.class)))
     public Response list(@PathParam("userId") String userId) {
         UserModel owner = owner(userId, false);
         ArrayNode out = JSON.createArrayNode();
@@ -70,6 +90,8 @@ public class ApiKeysAdminResource {
 
     @GET
     @Path("users/{userId}/keys/{keyId}")
+    @APIResponse(responseCode = "200", description = "One key, without its secret",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiKeyView.class)))
     public Response get(@PathParam("userId") String userId, @PathParam("keyId") String keyId) {
         UserModel owner = owner(userId, false);
         return call(() -> Response.ok(ApiKeyView.of(keys().get(owner, keyId), null).toJson()).build());
@@ -78,6 +100,9 @@ public class ApiKeysAdminResource {
     /** The scopes a key of this user may carry: the realm's, less those behind a realm role the user lacks. */
     @GET
     @Path("users/{userId}/scopes")
+    @APIResponse(responseCode = "200", description = "Scope names",
+        content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.ARRAY,
+            implementation = String.class)))
     public Response scopes(@PathParam("userId") String userId) {
         UserModel owner = owner(userId, false);
         ApiKeyService keys = keys();
@@ -90,6 +115,9 @@ public class ApiKeysAdminResource {
     @POST
     @Path("users/{userId}/keys")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(ApiKeyRequest.class)
+    @APIResponse(responseCode = "201", description = "The new key; its secret is shown this once",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiKeyView.class)))
     public Response create(@PathParam("userId") String userId, InputStream in) {
         UserModel owner = owner(userId, true);
         requireImpersonationForAdmins(owner);
@@ -107,6 +135,8 @@ public class ApiKeysAdminResource {
     @POST
     @Path("users/{userId}/keys/{keyId}/rotate")
     @Consumes(MediaType.WILDCARD)
+    @APIResponse(responseCode = "200", description = "A new secret, shown this once",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiKeyView.class)))
     public Response rotate(@PathParam("userId") String userId, @PathParam("keyId") String keyId) {
         UserModel owner = owner(userId, true);
         requireImpersonationForAdmins(owner);
@@ -120,6 +150,8 @@ public class ApiKeysAdminResource {
     @POST
     @Path("users/{userId}/keys/{keyId}/revoke")
     @Consumes(MediaType.WILDCARD)
+    @APIResponse(responseCode = "200", description = "Revoked",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiKeyView.class)))
     public Response revoke(@PathParam("userId") String userId, @PathParam("keyId") String keyId) {
         UserModel owner = owner(userId, true);
         return call(() -> {

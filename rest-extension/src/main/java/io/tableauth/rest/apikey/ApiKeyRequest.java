@@ -7,6 +7,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.rest.core.AuthError;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.keycloak.common.util.Time;
 
 /**
@@ -14,6 +15,7 @@ import org.keycloak.common.util.Time;
  * or the caller's own label), {@code scopes} (an array of strings), and {@code expiresAt} (ISO-8601) or
  * {@code expiresInDays} (1-3650); no expiry when neither is given.
  */
+@Schema(name = "ApiKeyRequest")
 public record ApiKeyRequest(String name, String projectId, List<String> scopes, Long expiresAt) {
 
     public static ApiKeyRequest from(JsonNode body) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.keycloak.common.util.Time;
 
 /**
@@ -14,9 +15,13 @@ import org.keycloak.common.util.Time;
  * apart). {@code key} only in the answer that made it (create, rotate), {@code previousKeyValidUntil} only in a
  * rotation's answer while the old secret still works.
  */
+@Schema(name = "ApiKey", requiredProperties = {"id", "name", "prefix", "projectId", "scopes", "status", "createdAt",
+    "rotatedAt", "expiresAt", "revokedAt", "lastUsedAt"})
 public record ApiKeyView(String id, @JsonInclude(JsonInclude.Include.NON_NULL) String key, String name, String prefix,
-                         String projectId, List<String> scopes, String status, String createdAt, String rotatedAt,
-                         String expiresAt, String revokedAt, String lastUsedAt,
+                         String projectId, List<String> scopes, String status, String createdAt,
+                             @Schema(nullable = true) String rotatedAt,
+                         @Schema(nullable = true) String expiresAt, @Schema(nullable = true) String revokedAt,
+                             @Schema(nullable = true) String lastUsedAt,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String previousKeyValidUntil) {
 
     private static final ObjectMapper JSON = new ObjectMapper();

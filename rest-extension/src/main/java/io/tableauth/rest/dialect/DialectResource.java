@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -28,6 +26,7 @@ import io.tableauth.rest.core.ProjectService;
 import io.tableauth.rest.core.SignupService;
 import io.tableauth.rest.core.TableauthSettings;
 import io.tableauth.storage.TableUnavailableException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -63,6 +62,11 @@ public abstract class DialectResource {
         return session.getContext().getRealm();
     }
 
+    /** The request's cookies, and the ones an answer sets, as the realm's settings say. */
+    protected AuthCookies cookies() {
+        return new AuthCookies(session, settings());
+    }
+
     /** The realm's tableauth settings. */
     protected TableauthSettings settings() {
         return TableauthSettings.of(session);
@@ -74,6 +78,7 @@ public abstract class DialectResource {
      */
     @OPTIONS
     @Path("{any:.*}")
+    @Operation(hidden = true) // CORS preflight, answered for every path
     public Response preflight() {
         return RestCors.preflight(session);
     }
@@ -228,12 +233,6 @@ public abstract class DialectResource {
         return parts.length == 2 && parts[0].equalsIgnoreCase("Bearer") && !parts[1].isBlank() ? parts[1].trim() : null;
     }
 
-    protected String cookie(String name) {
-        Map<String, Cookie> cookies = session.getContext().getRequestHeaders().getCookies();
-        Cookie c = cookies == null ? null : cookies.get(name);
-        return c == null || c.getValue() == null || c.getValue().isBlank() ? null : c.getValue();
-    }
-
     /**
      * Guards a state-changing call that a cookie authenticated: a browser sends cookies on cross-site requests too,
      * so the call must come from this server's own origin or an allowed one (Origin header, else Referer).
@@ -278,44 +277,5 @@ public abstract class DialectResource {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** An HttpOnly auth cookie with the realm's SameSite and Secure settings, scoped to this realm's paths. */
-    protected NewCookie authCookie(String name, String value, long maxAgeSeconds) {
-        return httpOnlyCookie(name, value, cookiePath(), realmSameSite(),
-            maxAgeSeconds > 0 && maxAgeSeconds < Integer.MAX_VALUE ? (int) maxAgeSeconds : NewCookie.DEFAULT_MAX_AGE);
-    }
-
-    /** A cookie that makes the browser forget one of ours. */
-    protected NewCookie expiredCookie(String name) {
-        return httpOnlyCookie(name, "", cookiePath(), realmSameSite(), 0);
-    }
-
-    /**
-     * An HttpOnly cookie, Secure as the realm's settings say; {@code maxAge} 0 expires it (with a past date too, for
-     * browsers that read only Expires).
-     */
-    protected NewCookie httpOnlyCookie(String name, String value, String path, NewCookie.SameSite sameSite,
-                                       int maxAge) {
-        NewCookie.Builder b = new NewCookie.Builder(name).value(value).path(path).httpOnly(true)
-            .secure(settings().cookieSecure()).sameSite(sameSite).maxAge(maxAge);
-        if (maxAge == 0) {
-            b.expiry(new java.util.Date(0));
-        }
-        return b.build();
-    }
-
-    private NewCookie.SameSite realmSameSite() {
-        return NewCookie.SameSite.valueOf(settings().cookieSameSite().toUpperCase(java.util.Locale.ROOT));
-    }
-
-    private String cookiePath() {
-        return "/realms/" + realm().getName() + "/";
-    }
-
-    protected static Response withCookies(Response response, NewCookie... cookies) {
-        Response.ResponseBuilder b = Response.fromResponse(response);
-        b.cookie(cookies);
-        return b.build();
     }
 }

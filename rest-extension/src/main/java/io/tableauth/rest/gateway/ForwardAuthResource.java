@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.rest.apikey.ApiKeyEvents;
@@ -30,6 +29,12 @@ import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.TableauthSettings;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
 import io.tableauth.storage.TableUnavailableException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.events.EventType;
@@ -45,6 +50,17 @@ import org.keycloak.representations.AccessToken;
  * {@code X-API-Key}. Answers 200 with identity headers, 401 without a valid credential, 403 when the path is protected
  * by an auth config the caller does not belong to (or the credential is for another project).
  */
+@Tag(name = "Forward-auth",
+    description = "For gateways: one check per request through a protected API. {path} is empty or the original "
+        + "request's path (Envoy).")
+@SecurityRequirement(name = "bearer")
+@SecurityRequirement(name = "apiKey")
+@APIResponse(responseCode = "200", description = "Allowed: the caller's identity, in the X-Auth-* headers too",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ForwardAuth.Identity.class)))
+@APIResponse(responseCode = "default",
+    description = "Refused: 401 without a valid credential, 403 a path or project the caller may not use, 503 "
+        + "unavailable",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = ForwardAuth.Refusal.class)))
 public class ForwardAuthResource {
 
     public static final String USER_ID = "X-Auth-User-Id";
@@ -72,6 +88,8 @@ public class ForwardAuthResource {
 
     @GET
     @Path("{path:.*}")
+    @Operation(summary = "Whether the caller may make the gateway's request (nginx, Traefik: the original method and "
+        + "path in headers; Envoy: this method, the original path after this one)")
     public Response get(@PathParam("path") String path) {
         return check("GET", path);
     }
@@ -146,12 +164,9 @@ public class ForwardAuthResource {
             if (owner != null && !owner.getId().equals(callerConfig)) {
                 return refuse(403, "forbidden", "This API is protected by another auth configuration");
             }
-            ObjectNode identity = JSON.createObjectNode().put("userId", caller.user().getId())
-                .put("username", caller.user().getUsername()).put("authConfig", callerConfig)
-                .put("method", caller.method()).put("apiKeyId", caller.apiKeyId());
-            com.fasterxml.jackson.databind.node.ArrayNode scopeList = identity.putArray("scopes");
-            caller.scopes().forEach(scopeList::add);
-            Response.ResponseBuilder ok = Response.ok(identity.toString(), MediaType.APPLICATION_JSON_TYPE)
+            ForwardAuth.Identity identity = new ForwardAuth.Identity(caller.user().getId(),
+                caller.user().getUsername(), callerConfig, caller.method(), caller.apiKeyId(), caller.scopes());
+            Response.ResponseBuilder ok = Response.ok(json(identity), MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "no-store")
                 .header(USER_ID, headerValue(caller.user().getId()))
                 .header(USERNAME, headerValue(caller.user().getUsername()))
@@ -245,9 +260,8 @@ public class ForwardAuthResource {
     }
 
     private Response refuse(int status, String error, String message) {
-        ObjectNode body = JSON.createObjectNode().put("error", error).put("message", message);
         Response.ResponseBuilder out = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-            .header("Cache-Control", "no-store").entity(body.toString());
+            .header("Cache-Control", "no-store").entity(json(new ForwardAuth.Refusal(error, message)));
         if (status == 401) {
             out.header("WWW-Authenticate", "Bearer realm=\"" + realm.getName().replace("\"", "") + "\"");
         }
@@ -255,6 +269,14 @@ public class ForwardAuthResource {
             out.header("Retry-After", TableUnavailableException.RETRY_AFTER_SECONDS);
         }
         return out.build();
+    }
+
+    private static String json(Record body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String firstHeader(String... names) {

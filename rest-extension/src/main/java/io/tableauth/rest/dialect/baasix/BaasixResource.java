@@ -12,8 +12,8 @@ import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.Signup;
 import io.tableauth.rest.core.TokenSet;
+import io.tableauth.rest.dialect.AuthCookies;
 import io.tableauth.rest.dialect.DialectResource;
-import io.tableauth.rest.dialect.directus.DirectusResource;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
@@ -25,7 +25,7 @@ import org.keycloak.models.UserModel;
 public class BaasixResource extends DialectResource {
 
     /** Cookie holding the access token in cookie mode; {@code /auth/me} reads it. */
-    public static final String TOKEN_COOKIE = "token";
+    public static final String TOKEN_COOKIE = AuthCookies.BAASIX_TOKEN;
 
     public BaasixResource(KeycloakSession session) {
         super(session);
@@ -77,10 +77,7 @@ public class BaasixResource extends DialectResource {
         return run(() -> {
             String token = bearerToken();
             if (token == null) {
-                token = cookie(TOKEN_COOKIE);
-            }
-            if (token == null) {
-                token = cookie(DirectusResource.SESSION_COOKIE); // a Directus session-mode login
+                token = cookies().accessToken(); // Baasix's cookie mode, or a Directus session-mode login
             }
             if (token == null) {
                 throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Unauthorized");
@@ -112,7 +109,8 @@ public class BaasixResource extends DialectResource {
                 role, permissions, null);
         Response response = json(200, body);
         if (cookieMode && tokens != null) {
-            response = withCookies(response, authCookie(TOKEN_COOKIE, tokens.accessToken(), tokens.expiresIn()));
+            response = AuthCookies.with(response, cookies().auth(TOKEN_COOKIE, tokens.accessToken(),
+                tokens.expiresIn()));
         }
         return response;
     }

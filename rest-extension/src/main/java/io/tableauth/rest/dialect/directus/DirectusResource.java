@@ -24,7 +24,14 @@ import io.tableauth.rest.core.PasswordReset;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.ProviderLogin;
 import io.tableauth.rest.core.TokenSet;
+import io.tableauth.rest.dialect.AuthCookies;
 import io.tableauth.rest.dialect.DialectResource;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.keycloak.models.KeycloakSession;
 
 /**
@@ -34,10 +41,16 @@ import org.keycloak.models.KeycloakSession;
  * {@code GET /auth/oauth} and {@code GET /auth/oauth/{provider}} over the realm's identity providers; and {@code POST
  * /auth/password/request|reset}.
  */
+@Tag(name = "Directus", description = "Directus's auth calls: json, cookie or session mode")
 public class DirectusResource extends DialectResource {
 
-    public static final String REFRESH_COOKIE = "directus_refresh_token";
-    public static final String SESSION_COOKIE = "directus_session_token";
+    /** What the error answers of Directus's calls say in the OpenAPI document. */
+    public static final String ERRORS = "An error in Directus's shape: 400 invalid payload, 401 invalid credentials "
+        + "or token, "
+        + "403 forbidden, 503 unavailable";
+
+    public static final String REFRESH_COOKIE = AuthCookies.DIRECTUS_REFRESH;
+    public static final String SESSION_COOKIE = AuthCookies.DIRECTUS_SESSION;
 
     enum Mode { JSON, COOKIE, SESSION }
 
@@ -63,6 +76,7 @@ public class DirectusResource extends DialectResource {
      */
     @Override
     @OPTIONS
+    @Operation(hidden = true)
     @Path("{path: login|register|me|refresh|logout|password/request|password/reset|oauth|oauth/.+}")
     public Response preflight() {
         return super.preflight();
@@ -95,6 +109,12 @@ public class DirectusResource extends DialectResource {
     @POST
     @Path("refresh")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(Directus.RefreshRequest.class)
+    @APIResponse(responseCode = "200", description = "New tokens",
+        content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Directus.TokensData.class)))
+    @APIResponse(responseCode = "default", description = DirectusResource.ERRORS,
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Directus.Errors.class)))
     public Response refresh(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
@@ -109,6 +129,10 @@ public class DirectusResource extends DialectResource {
     @POST
     @Path("logout")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(Directus.RefreshRequest.class)
+    @APIResponse(responseCode = "204", description = "Logged out; the cookies are cleared")
+    @APIResponse(responseCode = "default", description = DirectusResource.ERRORS,
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Directus.Errors.class)))
     public Response logout(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
@@ -116,8 +140,8 @@ public class DirectusResource extends DialectResource {
             mode(body.mode());
             String token = refreshToken(body);
             logins.logout(project, token, null);
-            return withCookies(Response.noContent().build(), expiredCookie(REFRESH_COOKIE),
-                expiredCookie(SESSION_COOKIE));
+            return AuthCookies.with(Response.noContent().build(), cookies().expired(REFRESH_COOKIE),
+                cookies().expired(SESSION_COOKIE));
         });
     }
 
@@ -125,6 +149,10 @@ public class DirectusResource extends DialectResource {
     @POST
     @Path("password/request")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(Directus.PasswordRequest.class)
+    @APIResponse(responseCode = "204", description = "Sent if the address is known: the same answer for every address")
+    @APIResponse(responseCode = "default", description = DirectusResource.ERRORS,
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Directus.Errors.class)))
     public Response passwordRequest(InputStream in) {
         return run(() -> {
             Directus.PasswordRequest body = read(in, Directus.PasswordRequest.class);
@@ -137,6 +165,10 @@ public class DirectusResource extends DialectResource {
     @POST
     @Path("password/reset")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(Directus.PasswordReset.class)
+    @APIResponse(responseCode = "204", description = "Password reset")
+    @APIResponse(responseCode = "default", description = DirectusResource.ERRORS,
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Directus.Errors.class)))
     public Response passwordReset(InputStream in) {
         return run(() -> {
             Directus.PasswordReset body = read(in, Directus.PasswordReset.class);
@@ -148,6 +180,10 @@ public class DirectusResource extends DialectResource {
     /** {@code GET /auth/oauth}: the aliases of the realm's identity providers a user can log in with. */
     @GET
     @Path("oauth")
+    @APIResponse(responseCode = "200", description = "The realm's identity providers",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Directus.Providers.class)))
+    @APIResponse(responseCode = "default", description = DirectusResource.ERRORS,
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Directus.Errors.class)))
     public Response providers() {
         return run(() -> {
             return json(200, new Directus.Providers(true, new ProviderLogin(session).providers()));
@@ -161,6 +197,9 @@ public class DirectusResource extends DialectResource {
      */
     @GET
     @Path("oauth/{provider}")
+    @APIResponse(responseCode = "302", description = "To the identity provider's login")
+    @APIResponse(responseCode = "default", description = DirectusResource.ERRORS,
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Directus.Errors.class)))
     public Response oauthStart(@PathParam("provider") String provider, @QueryParam("redirect") String redirect,
                                @QueryParam("mode") String mode) {
         return run(() -> {
@@ -173,18 +212,26 @@ public class DirectusResource extends DialectResource {
             }
             String chosen = (!toApp ? Mode.JSON : m == Mode.JSON ? Mode.COOKIE : m).name();
             ProviderLogin.Start start = new ProviderLogin(session).start(project, provider, redirect, chosen);
-            return withCookies(redirect(start.location()), stateCookie(start.stateCookie(), start.cookieSeconds()));
+            return AuthCookies.with(redirect(start.location()), stateCookie(start.stateCookie(),
+                start.cookieSeconds()));
         });
     }
 
     /** {@code GET /auth/oauth/{provider}/callback}: where Keycloak sends the browser back with the login's code. */
     @GET
     @Path("oauth/{provider}/callback")
+    @APIResponse(responseCode = "302",
+        description = "Back to the redirect given at the start, with the session or (on failure) ?reason=")
+    @APIResponse(responseCode = "200", description = "Logged in (a start without a redirect)",
+        content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = Directus.TokensData.class)))
+    @APIResponse(responseCode = "default", description = DirectusResource.ERRORS,
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Directus.Errors.class)))
     public Response oauthCallback(@PathParam("provider") String provider, @QueryParam("code") String code,
                                   @QueryParam("state") String state, @QueryParam("error") String error) {
         return run(() -> {
             ProviderLogin login = new ProviderLogin(session);
-            ProviderLogin.State started = login.state(provider, cookie(ProviderLogin.STATE_COOKIE), state);
+            ProviderLogin.State started = login.state(provider, cookies().read(ProviderLogin.STATE_COOKIE), state);
             NewCookie forget = stateCookie("", 0);
             try {
                 if (error != null) {
@@ -194,7 +241,7 @@ public class DirectusResource extends DialectResource {
                 Login done = login.finish(projects.project(null, null, false), started, code);
                 Response tokens = tokens(done.tokens(), Mode.valueOf(started.mode()));
                 if (started.redirect() == null) {
-                    return withCookies(tokens, forget);
+                    return AuthCookies.with(tokens, forget);
                 }
                 Response.ResponseBuilder b = Response.fromResponse(redirect(URI.create(started.redirect())));
                 b.cookie(forget);
@@ -202,11 +249,12 @@ public class DirectusResource extends DialectResource {
                 return b.build();
             } catch (AuthError e) {
                 if (started.redirect() == null) {
-                    return withCookies(error(e), forget);
+                    return AuthCookies.with(error(e), forget);
                 }
                 // As Directus does: back to the app, with the error's code as ?reason=.
-                URI back = UriBuilder.fromUri(started.redirect()).replaceQueryParam("reason", DirectusErrors.map(e).code()).build();
-                return withCookies(redirect(back), forget);
+                URI back = UriBuilder.fromUri(started.redirect()).replaceQueryParam("reason",
+                    DirectusErrors.map(e).code()).build();
+                return AuthCookies.with(redirect(back), forget);
             }
         });
     }
@@ -217,7 +265,7 @@ public class DirectusResource extends DialectResource {
 
     /** The provider login's state: HttpOnly, only sent to the callback, Lax so the redirect back carries it. */
     private NewCookie stateCookie(String value, int maxAge) {
-        return httpOnlyCookie(ProviderLogin.STATE_COOKIE, value, "/realms/" + realm().getName() + "/auth/oauth/",
+        return cookies().httpOnly(ProviderLogin.STATE_COOKIE, value, "/realms/" + realm().getName() + "/auth/oauth/",
             NewCookie.SameSite.LAX, maxAge);
     }
 
@@ -225,7 +273,7 @@ public class DirectusResource extends DialectResource {
     private String refreshToken(Directus.RefreshRequest body) {
         String token = body.refresh_token();
         if (token == null) {
-            token = cookie(REFRESH_COOKIE);
+            token = cookies().read(REFRESH_COOKIE);
             if (token != null) {
                 requireAllowedOrigin();
             }
@@ -238,18 +286,18 @@ public class DirectusResource extends DialectResource {
     }
 
     private Response tokens(TokenSet t, Mode mode) {
-        Directus.Data<Directus.Tokens> out = new Directus.Data<>(new Directus.Tokens(
+        Directus.TokensData out = new Directus.TokensData(new Directus.Tokens(
             mode == Mode.SESSION ? null : t.accessToken(), t.expiresIn(),
             mode == Mode.JSON ? t.refreshToken() : null));
         Response response = json(200, out);
         List<NewCookie> cookies = new ArrayList<>();
         if (mode != Mode.JSON) {
-            cookies.add(authCookie(REFRESH_COOKIE, t.refreshToken(), t.refreshExpiresIn()));
+            cookies.add(cookies().auth(REFRESH_COOKIE, t.refreshToken(), t.refreshExpiresIn()));
         }
         if (mode == Mode.SESSION) {
-            cookies.add(authCookie(SESSION_COOKIE, t.accessToken(), t.expiresIn()));
+            cookies.add(cookies().auth(SESSION_COOKIE, t.accessToken(), t.expiresIn()));
         }
-        return cookies.isEmpty() ? response : withCookies(response, cookies.toArray(NewCookie[]::new));
+        return cookies.isEmpty() ? response : AuthCookies.with(response, cookies.toArray(NewCookie[]::new));
     }
 
     @Override

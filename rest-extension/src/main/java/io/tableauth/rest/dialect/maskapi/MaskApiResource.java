@@ -14,6 +14,7 @@ import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.Signup;
 import io.tableauth.rest.dialect.DialectResource;
+import io.tableauth.rest.dialect.SuccessFalse;
 import io.tableauth.rest.dialect.SuccessMessage;
 import io.tableauth.rest.dialect.maskapi.MaskApi.LoggedIn;
 import io.tableauth.rest.dialect.maskapi.MaskApi.LoginRequest;
@@ -22,6 +23,14 @@ import io.tableauth.rest.dialect.maskapi.MaskApi.Refreshed;
 import io.tableauth.rest.dialect.maskapi.MaskApi.SignedUp;
 import io.tableauth.rest.dialect.maskapi.MaskApi.SignupRequest;
 import io.tableauth.rest.dialect.maskapi.MaskApi.User;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 
@@ -30,6 +39,10 @@ import org.keycloak.models.UserModel;
  * client id) and {@code x-mapi-auth-config-id} (auth config = component id) headers. Bodies are {@link MaskApi}'s
  * records; errors are {@link io.tableauth.rest.dialect.SuccessFalse}.
  */
+@Tag(name = "MaskAPI",
+    description = "MaskAPI's auth calls: the project in x-mapi-key, the auth config in x-mapi-auth-config-id")
+@APIResponse(responseCode = "default", description = SuccessFalse.ERRORS,
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessFalse.class)))
 public class MaskApiResource extends DialectResource {
 
     public static final String PROJECT_HEADER = Project.HEADER;
@@ -54,6 +67,13 @@ public class MaskApiResource extends DialectResource {
     @POST
     @Path("login")
     @Consumes(MediaType.WILDCARD)
+    @Parameter(name = PROJECT_HEADER, in = ParameterIn.HEADER, required = true,
+        schema = @Schema(type = SchemaType.STRING), description = "The project: a client id of the realm")
+    @Parameter(name = AUTH_CONFIG_HEADER, in = ParameterIn.HEADER, required = true,
+        schema = @Schema(type = SchemaType.STRING), description = "The auth config: a user federation component id")
+    @RequestBodySchema(LoginRequest.class)
+    @APIResponse(responseCode = "200", description = "Logged in",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = LoggedIn.class)))
     public Response login(InputStream in) {
         return run(() -> {
             Project project = project();
@@ -66,6 +86,15 @@ public class MaskApiResource extends DialectResource {
     @POST
     @Path("signup")
     @Consumes(MediaType.WILDCARD)
+    @Parameter(name = PROJECT_HEADER, in = ParameterIn.HEADER, required = true,
+        schema = @Schema(type = SchemaType.STRING), description = "The project: a client id of the realm")
+    @Parameter(name = AUTH_CONFIG_HEADER, in = ParameterIn.HEADER, required = true,
+        schema = @Schema(type = SchemaType.STRING), description = "The auth config: a user federation component id")
+    @RequestBodySchema(SignupRequest.class)
+    @APIResponse(responseCode = "201",
+        description = "Signed up: logged in, or (when the realm wants something first, e.g. a verified e-mail) "
+            + "without tokens",
+        content = @Content(mediaType = "application/json", schema = @Schema(oneOf = {LoggedIn.class, SignedUp.class})))
     public Response signup(InputStream in) {
         return run(() -> {
             Project project = project();
@@ -94,6 +123,13 @@ public class MaskApiResource extends DialectResource {
     @POST
     @Path("refresh")
     @Consumes(MediaType.WILDCARD)
+    @Parameter(name = PROJECT_HEADER, in = ParameterIn.HEADER, required = true,
+        schema = @Schema(type = SchemaType.STRING), description = "The project: a client id of the realm")
+    @Parameter(name = AUTH_CONFIG_HEADER, in = ParameterIn.HEADER, required = true,
+        schema = @Schema(type = SchemaType.STRING), description = "The auth config: a user federation component id")
+    @RequestBodySchema(RefreshRequest.class)
+    @APIResponse(responseCode = "200", description = "New tokens",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Refreshed.class)))
     public Response refresh(InputStream in) {
         return run(() -> {
             Project project = project();
@@ -105,6 +141,13 @@ public class MaskApiResource extends DialectResource {
     @POST
     @Path("logout")
     @Consumes(MediaType.WILDCARD)
+    @Parameter(name = PROJECT_HEADER, in = ParameterIn.HEADER, required = true,
+        schema = @Schema(type = SchemaType.STRING), description = "The project: a client id of the realm")
+    @Parameter(name = AUTH_CONFIG_HEADER, in = ParameterIn.HEADER, required = true,
+        schema = @Schema(type = SchemaType.STRING), description = "The auth config: a user federation component id")
+    @RequestBodySchema(RefreshRequest.class)
+    @APIResponse(responseCode = "200", description = "Logged out",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
     public Response logout(InputStream in) {
         return run(() -> {
             Project project = project();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tableauth.rest.apikey.ApiKeyView;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.TokenSet;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Mavibase's documented platform-auth bodies, as records: what {@link MavibaseResource} reads and answers. */
 public final class Mavibase {
@@ -15,31 +16,38 @@ public final class Mavibase {
     }
 
     /** {@code POST auth/register}: {@code name} is used when neither first nor last name is given. */
+    @Schema(name = "MavibaseRegisterRequest")
     public record RegisterRequest(String email, String password, String confirmPassword, String firstName,
                                   String lastName, String name) {
     }
 
     /** {@code POST auth/login}. */
+    @Schema(name = "MavibaseLoginRequest")
     public record LoginRequest(String email, String password) {
     }
 
     /** {@code POST auth/refresh-token} and {@code POST auth/logout}. */
+    @Schema(name = "MavibaseRefreshRequest")
     public record RefreshRequest(String refreshToken) {
     }
 
     /** {@code POST auth/resend-verification} and {@code POST auth/password-reset/request}. */
+    @Schema(name = "MavibaseEmailRequest")
     public record EmailRequest(String email) {
     }
 
     /** {@code POST auth/password-reset/confirm}. */
+    @Schema(name = "MavibaseResetRequest")
     public record ResetRequest(String token, String password) {
     }
 
     /** {@code POST 2fa/setup/verify} and {@code POST 2fa/disable/confirm}. */
+    @Schema(name = "MavibaseCodeRequest")
     public record CodeRequest(String code) {
     }
 
     /** {@code POST 2fa/verify}: the second step of a login. */
+    @Schema(name = "MavibaseSecondFactorRequest")
     public record SecondFactorRequest(String tempToken, String code) {
     }
 
@@ -47,7 +55,8 @@ public final class Mavibase {
      * The user of an answer. {@code emailVerified} is shown by register and {@code users/me}, {@code createdAt} by
      * {@code users/me} when Keycloak knows it; the login answer shows neither.
      */
-    public record User(String id, String email, String name,
+    @Schema(name = "MavibaseUser", requiredProperties = {"id", "email", "name"})
+    public record User(String id, @Schema(nullable = true) String email, @Schema(nullable = true) String name,
                        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean emailVerified,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String createdAt) {
 
@@ -65,10 +74,13 @@ public final class Mavibase {
         }
     }
 
+    @Schema(name = "MavibaseRegistered", requiredProperties = {"success", "message", "user"})
     public record Registered(boolean success, String message, User user) {
     }
 
-    public record LoggedIn(boolean success, String token, String refreshToken, long expiresIn, User user) {
+    @Schema(name = "MavibaseLoggedIn", requiredProperties = {"success", "token", "refreshToken", "expiresIn", "user"})
+    public record LoggedIn(boolean success, String token, @Schema(nullable = true) String refreshToken,
+                           long expiresIn, User user) {
 
         static LoggedIn of(TokenSet t, AuthUser u) {
             return new LoggedIn(true, t.accessToken(), t.refreshToken(), t.expiresIn(), User.brief(u));
@@ -76,10 +88,13 @@ public final class Mavibase {
     }
 
     /** A login of a user with TOTP: the code goes to {@code 2fa/verify} with this token. */
+    @Schema(name = "MavibaseSecondFactorRequired", requiredProperties = {"requires2FA", "tempToken"})
     public record SecondFactorRequired(boolean requires2FA, String tempToken) {
     }
 
-    public record Refreshed(boolean success, String token, String refreshToken, long expiresIn) {
+    @Schema(name = "MavibaseRefreshed", requiredProperties = {"success", "token", "refreshToken", "expiresIn"})
+    public record Refreshed(boolean success, String token, @Schema(nullable = true) String refreshToken,
+                            long expiresIn) {
 
         static Refreshed of(TokenSet t) {
             return new Refreshed(true, t.accessToken(), t.refreshToken(), t.expiresIn());
@@ -87,21 +102,26 @@ public final class Mavibase {
     }
 
     /** {@code POST 2fa/setup}: the secret as Base32, its otpauth URI, and that URI as a QR code image. */
+    @Schema(name = "MavibaseTotpSetup", requiredProperties = {"secret", "qrCode", "qrCodeImage"})
     public record TotpSetup(String secret, String qrCode, String qrCodeImage) {
     }
 
+    @Schema(name = "MavibaseMe", requiredProperties = {"success", "user"})
     public record Me(boolean success, User user) {
     }
 
     /** One API key: create, get, rotate. */
+    @Schema(name = "MavibaseKey", requiredProperties = {"success", "apiKey"})
     public record Key(boolean success, ApiKeyView apiKey) {
     }
 
     /** {@code GET api-keys}. */
+    @Schema(name = "MavibaseKeys", requiredProperties = {"success", "apiKeys"})
     public record Keys(boolean success, List<ApiKeyView> apiKeys) {
     }
 
     /** {@code POST api-keys/{id}/revoke}. */
+    @Schema(name = "MavibaseRevoked", requiredProperties = {"success", "message", "apiKey"})
     public record Revoked(boolean success, String message, ApiKeyView apiKey) {
     }
 }

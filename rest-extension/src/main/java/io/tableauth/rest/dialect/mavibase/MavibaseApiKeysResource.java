@@ -17,6 +17,13 @@ import io.tableauth.rest.apikey.ApiKeyService;
 import io.tableauth.rest.apikey.ApiKeyView;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.dialect.DialectResource;
+import io.tableauth.rest.dialect.SuccessFalse;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 
@@ -24,6 +31,10 @@ import org.keycloak.models.UserModel;
  * Mavibase API keys, {@code /api/v1/platform/api-keys[/{id}[/rotate|/revoke]]}, for the caller of a Bearer access
  * token. The full key is in the answers of create and rotate only.
  */
+@Tag(name = "Mavibase API keys",
+    description = "The caller's own API keys (a Bearer token of a login, not of an API key)")
+@APIResponse(responseCode = "default", description = SuccessFalse.ERRORS,
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessFalse.class)))
 public class MavibaseApiKeysResource extends DialectResource {
 
     public MavibaseApiKeysResource(KeycloakSession session) {
@@ -33,6 +44,10 @@ public class MavibaseApiKeysResource extends DialectResource {
     /** {@code POST /api-keys} {name, projectId, scopes, expiresAt?}: 201 with the key, shown this once. */
     @POST
     @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(ApiKeyRequest.class)
+    @APIResponse(responseCode = "201", description = "The new key; its secret is shown this once",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Mavibase.Key.class)))
     public Response create(InputStream in) {
         return run(() -> {
             UserModel owner = owner();
@@ -46,6 +61,9 @@ public class MavibaseApiKeysResource extends DialectResource {
 
     /** {@code GET /api-keys}: the caller's keys, without secrets. */
     @GET
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "The caller's keys",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Mavibase.Keys.class)))
     public Response list() {
         return run(() -> {
             UserModel owner = owner();
@@ -57,6 +75,9 @@ public class MavibaseApiKeysResource extends DialectResource {
     /** {@code GET /api-keys/{id}}. */
     @GET
     @Path("{id}")
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "One key, without its secret",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Mavibase.Key.class)))
     public Response get(@PathParam("id") String id) {
         return run(() -> {
             UserModel owner = owner();
@@ -68,6 +89,10 @@ public class MavibaseApiKeysResource extends DialectResource {
     @POST
     @Path("{id}/rotate")
     @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200",
+        description = "A new secret, shown this once; the old one works until previousKeyValidUntil",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Mavibase.Key.class)))
     public Response rotate(@PathParam("id") String id) {
         return run(() -> {
             UserModel owner = owner();
@@ -81,6 +106,9 @@ public class MavibaseApiKeysResource extends DialectResource {
     @POST
     @Path("{id}/revoke")
     @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "Revoked",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Mavibase.Revoked.class)))
     public Response revoke(@PathParam("id") String id) {
         return run(() -> {
             UserModel owner = owner();

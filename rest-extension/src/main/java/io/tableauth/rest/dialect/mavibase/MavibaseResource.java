@@ -10,7 +10,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.tableauth.authenticator.TotpEnrollment;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.EmailVerification;
@@ -19,8 +18,8 @@ import io.tableauth.rest.core.PasswordReset;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.Signup;
 import io.tableauth.rest.dialect.DialectResource;
+import io.tableauth.rest.dialect.SuccessFalse;
 import io.tableauth.rest.dialect.SuccessMessage;
-import io.tableauth.rest.dialect.mavibase.Mavibase.CodeRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.EmailRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.LoggedIn;
 import io.tableauth.rest.dialect.mavibase.Mavibase.LoginRequest;
@@ -30,10 +29,14 @@ import io.tableauth.rest.dialect.mavibase.Mavibase.Refreshed;
 import io.tableauth.rest.dialect.mavibase.Mavibase.RegisterRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.Registered;
 import io.tableauth.rest.dialect.mavibase.Mavibase.ResetRequest;
-import io.tableauth.rest.dialect.mavibase.Mavibase.SecondFactorRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.SecondFactorRequired;
-import io.tableauth.rest.dialect.mavibase.Mavibase.TotpSetup;
 import io.tableauth.rest.dialect.mavibase.Mavibase.User;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.UserModel;
 
@@ -41,6 +44,9 @@ import org.keycloak.models.UserModel;
  * Mavibase platform auth: {@code /api/v1/platform/auth/{register,login,refresh-token,logout}} and
  * {@code GET /api/v1/platform/users/me}, on the realm's default client.
  */
+@Tag(name = "Mavibase", description = "Mavibase's platform auth, on the realm's default client")
+@APIResponse(responseCode = "default", description = SuccessFalse.ERRORS,
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessFalse.class)))
 public class MavibaseResource extends DialectResource {
 
     public MavibaseResource(KeycloakSession session) {
@@ -52,9 +58,18 @@ public class MavibaseResource extends DialectResource {
         return new MavibaseApiKeysResource(session);
     }
 
+    @Path("2fa")
+    public MavibaseTwoFactorResource twoFactor() {
+        return new MavibaseTwoFactorResource(session);
+    }
+
     @POST
     @Path("auth/register")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(RegisterRequest.class)
+    @APIResponse(responseCode = "201",
+        description = "Registered; a verification mail is sent when the realm verifies e-mail",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Registered.class)))
     public Response register(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
@@ -84,6 +99,11 @@ public class MavibaseResource extends DialectResource {
     @POST
     @Path("auth/login")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(LoginRequest.class)
+    @APIResponse(responseCode = "200",
+        description = "Logged in, or (a user with TOTP) the token for the second step at 2fa/verify",
+        content = @Content(mediaType = "application/json", schema = @Schema(oneOf = {LoggedIn.class,
+            SecondFactorRequired.class})))
     public Response login(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
@@ -96,91 +116,12 @@ public class MavibaseResource extends DialectResource {
         });
     }
 
-    // --- two-factor authentication (TOTP)
-
-    /** {@code POST /2fa/setup}: a new secret for the caller, as Base32, otpauth URI and QR image. */
-    @POST
-    @Path("2fa/setup")
-    @Consumes(MediaType.WILDCARD)
-    public Response twoFactorSetup() {
-        return run(() -> {
-            UserModel user = callers.accountCaller(bearerToken()).user();
-            TotpEnrollment totp = new TotpEnrollment(session);
-            if (totp.enrolled(user)) {
-                throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is already enabled");
-            }
-            TotpEnrollment.Setup setup = totp.start(user);
-            return json(200, new TotpSetup(setup.secretBase32(), setup.otpauthUri(),
-                "data:image/png;base64," + setup.qrPngBase64()));
-        });
-    }
-
-    /** {@code POST /2fa/setup/verify} {code}: turns the started setup on. */
-    @POST
-    @Path("2fa/setup/verify")
-    @Consumes(MediaType.WILDCARD)
-    public Response twoFactorSetupVerify(InputStream in) {
-        return run(() -> {
-            UserModel user = callers.accountCaller(bearerToken()).user();
-            String code = read(in, CodeRequest.class).code();
-            confirmed(new TotpEnrollment(session).confirm(user, code), "No two-factor setup is in progress");
-            return json(200, SuccessMessage.of("Two-factor authentication enabled"));
-        });
-    }
-
-    /** {@code POST /2fa/verify} {tempToken, code}: the second step of a login. */
-    @POST
-    @Path("2fa/verify")
-    @Consumes(MediaType.WILDCARD)
-    public Response twoFactorVerify(InputStream in) {
-        return run(() -> {
-            SecondFactorRequest body = read(in, SecondFactorRequest.class);
-            projects.project(null, null, false);
-            Login login = logins.completeSecondFactor(body.tempToken(), body.code());
-            return json(200, LoggedIn.of(login.tokens(), AuthUser.of(login.user())));
-        });
-    }
-
-    /** {@code POST /2fa/disable}: asks for a code to confirm. */
-    @POST
-    @Path("2fa/disable")
-    @Consumes(MediaType.WILDCARD)
-    public Response twoFactorDisable() {
-        return run(() -> {
-            UserModel user = callers.accountCaller(bearerToken()).user();
-            if (!new TotpEnrollment(session).startDisable(user)) {
-                throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is not enabled");
-            }
-            return json(200, SuccessMessage.of("Confirm with a code from your authenticator app"));
-        });
-    }
-
-    /** {@code POST /2fa/disable/confirm} {code}: removes the caller's TOTP. */
-    @POST
-    @Path("2fa/disable/confirm")
-    @Consumes(MediaType.WILDCARD)
-    public Response twoFactorDisableConfirm(InputStream in) {
-        return run(() -> {
-            UserModel user = callers.accountCaller(bearerToken()).user();
-            String code = read(in, CodeRequest.class).code();
-            confirmed(new TotpEnrollment(session).confirmDisable(user, code), "No two-factor disable is in progress");
-            return json(200, SuccessMessage.of("Two-factor authentication disabled"));
-        });
-    }
-
-    private static void confirmed(TotpEnrollment.Result result, String nothingPending) {
-        switch (result) {
-            case DONE -> { }
-            case NOTHING_PENDING -> throw new AuthError(AuthError.Kind.VALIDATION, nothingPending);
-            case WRONG_CODE -> throw new AuthError(AuthError.Kind.INVALID_OTP, "Invalid code");
-            case USED_UP -> throw new AuthError(AuthError.Kind.INVALID_OTP,
-                "Too many wrong codes: the request was cancelled. Start it again.");
-        }
-    }
-
     @POST
     @Path("auth/refresh-token")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(RefreshRequest.class)
+    @APIResponse(responseCode = "200", description = "New tokens",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Refreshed.class)))
     public Response refreshToken(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
@@ -192,6 +133,10 @@ public class MavibaseResource extends DialectResource {
     @POST
     @Path("auth/logout")
     @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(RefreshRequest.class)
+    @APIResponse(responseCode = "200", description = "Logged out",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
     public Response logout(InputStream in) {
         return run(() -> {
             Project project = projects.project(null, null, false);
@@ -203,6 +148,8 @@ public class MavibaseResource extends DialectResource {
     /** {@code GET /auth/verify-email?token=}: the link of the verification mail. */
     @GET
     @Path("auth/verify-email")
+    @APIResponse(responseCode = "200", description = "E-mail verified",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
     public Response verifyEmail(@QueryParam("token") String token) {
         return run(() -> {
             new EmailVerification(session).verify(token);
@@ -214,6 +161,9 @@ public class MavibaseResource extends DialectResource {
     @POST
     @Path("auth/resend-verification")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(EmailRequest.class)
+    @APIResponse(responseCode = "200", description = "Sent if the address needs it: the same answer for every address",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
     public Response resendVerification(InputStream in) {
         return run(() -> {
             new EmailVerification(session).resend(read(in, EmailRequest.class).email());
@@ -226,6 +176,9 @@ public class MavibaseResource extends DialectResource {
     @POST
     @Path("auth/password-reset/request")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(EmailRequest.class)
+    @APIResponse(responseCode = "200", description = "Sent if the address is known: the same answer for every address",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
     public Response passwordResetRequest(InputStream in) {
         return run(() -> {
             new PasswordReset(session).request(read(in, EmailRequest.class).email(), null);
@@ -238,6 +191,9 @@ public class MavibaseResource extends DialectResource {
     @POST
     @Path("auth/password-reset/confirm")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(ResetRequest.class)
+    @APIResponse(responseCode = "200", description = "Password reset",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
     public Response passwordResetConfirm(InputStream in) {
         return run(() -> {
             ResetRequest body = read(in, ResetRequest.class);
@@ -248,6 +204,9 @@ public class MavibaseResource extends DialectResource {
 
     @GET
     @Path("users/me")
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "The caller",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Me.class)))
     public Response me() {
         return run(() -> {
             UserModel user = callers.me(bearerToken());

@@ -4,11 +4,8 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -21,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.rest.core.AccountChanges;
 import io.tableauth.rest.core.AuthError;
@@ -30,6 +26,13 @@ import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.Project;
 import io.tableauth.rest.core.Signup;
 import io.tableauth.rest.dialect.DialectResource;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.UserModel;
@@ -39,6 +42,11 @@ import org.keycloak.models.UserModel;
  * /auth/{identifier}/{id}}; {@code identifier} is the auth config's name. Bodies are {@code {"data":{...}}};
  * validation errors are Laravel's 422 {@code {"message","errors"}}.
  */
+@Tag(name = "SlashApi", description = "SlashApi's auth calls: one auth config per identifier")
+@APIResponse(responseCode = "default",
+    description = "An error in Laravel's shape: 401 unauthenticated or invalid credentials, 403 forbidden, 404 not "
+        + "found, 422 validation (errors by field), 503 unavailable",
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = SlashApi.Message.class)))
 public class SlashApiResource extends DialectResource {
 
     /** User attribute holding SlashApi permissions (multi-valued). */
@@ -48,7 +56,6 @@ public class SlashApiResource extends DialectResource {
 
     static final String INVALID = SlashApiErrors.INVALID;
     static final String NO_PERMISSION = "You don't have permission to access this data.";
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final DateTimeFormatter LARAVEL_TIME =
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -65,30 +72,21 @@ public class SlashApiResource extends DialectResource {
         return projects.project(null, identifier, true);
     }
 
-    /** The {@code data} object of a body, or the body itself when it has none (the documented login body). */
-    private static JsonNode data(ObjectNode body) {
-        JsonNode data = body.get("data");
-        if (data == null || data.isNull()) {
-            return body;
-        }
-        if (!data.isObject()) {
-            throw AuthError.validation("data", "The data must be an object.");
-        }
-        return data;
-    }
-
     @POST
     @Path("register")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(SlashApi.Request.class)
+    @APIResponse(responseCode = "201", description = "Registered",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SlashApi.UserData.class)))
     public Response register(InputStream in) {
         return run(() -> {
             Project project = project();
-            JsonNode data = data(body(in));
-            String email = field(data, "email");
-            String password = field(data, "password");
-            requireEmailAndPassword("data.", email, password, true);
-            List<String> permissions = permissions(data);
-            String custom = customAttributes(data);
+            JsonNode data = SlashApiFields.data(body(in));
+            String email = SlashApiFields.field(data, "email");
+            String password = SlashApiFields.field(data, "password");
+            SlashApiFields.requireEmailAndPassword("data.", email, password, true);
+            List<String> permissions = SlashApiFields.permissions(data);
+            String custom = SlashApiFields.customAttributes(data);
             if (permissions != null && !permissions.isEmpty() && !callers.canManageUsers(caller())) {
                 throw new AuthError(AuthError.Kind.FORBIDDEN, NO_PERMISSION);
             }
@@ -99,24 +97,28 @@ public class SlashApiResource extends DialectResource {
                         u.setSingleAttribute(CUSTOM_ATTRIBUTES_ATTRIBUTE, custom);
                     }
                 }));
-            return json(201, new SlashApi.Data<>(userData(user, AuthUser.of(user), null)));
+            return json(201, new SlashApi.UserData(userData(user, AuthUser.of(user), null)));
         });
     }
 
     @POST
     @Path("login")
     @Consumes(MediaType.WILDCARD)
+    @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(oneOf = {SlashApi.Request.class,
+        SlashApi.Fields.class})))
+    @APIResponse(responseCode = "200", description = "Logged in",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SlashApi.LoginData.class)))
     public Response login(InputStream in) {
         return run(() -> {
             dataKeys = false;
             Project project = project();
-            JsonNode data = data(body(in));
-            String email = field(data, "email");
-            String password = field(data, "password");
-            requireEmailAndPassword("", email, password, false);
-            Login login = logins.login(project, email, password, field(data, "otp"));
+            JsonNode data = SlashApiFields.data(body(in));
+            String email = SlashApiFields.field(data, "email");
+            String password = SlashApiFields.field(data, "password");
+            SlashApiFields.requireEmailAndPassword("", email, password, false);
+            Login login = logins.login(project, email, password, SlashApiFields.field(data, "otp"));
             SlashApi.User u = userData(login.user(), AuthUser.of(login.user()), null);
-            return json(200, new SlashApi.Data<>(new SlashApi.LoggedIn(u.id(), u.email(), u.custom_attributes(),
+            return json(200, new SlashApi.LoginData(new SlashApi.LoggedIn(u.id(), u.email(), u.custom_attributes(),
                 u.created_at(), login.tokens().accessToken(), login.tokens().refreshToken(),
                 login.tokens().expiresIn())));
         });
@@ -124,6 +126,9 @@ public class SlashApiResource extends DialectResource {
 
     @POST
     @Path("logout")
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "Logged out",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SlashApi.Message.class)))
     public Response logout() {
         return run(() -> {
             Project project = project();
@@ -144,6 +149,10 @@ public class SlashApiResource extends DialectResource {
     @PATCH
     @Path("{id}")
     @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(SlashApi.Request.class)
+    @APIResponse(responseCode = "200", description = "Updated",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SlashApi.UserData.class)))
     public Response update(@PathParam("id") String id, InputStream in) {
         return run(() -> {
             Project project = project();
@@ -151,21 +160,21 @@ public class SlashApiResource extends DialectResource {
             boolean admin = callers.canManageUsers(caller);
             UserModel user = target(project, id, caller, admin);
             boolean self = user.getId().equals(caller.user().getId());
-            JsonNode data = data(body(in));
-            String email = field(data, "email");
-            String password = field(data, "password");
-            List<String> permissions = permissions(data);
-            String custom = customAttributes(data);
+            JsonNode data = SlashApiFields.data(body(in));
+            String email = SlashApiFields.field(data, "email");
+            String password = SlashApiFields.field(data, "password");
+            List<String> permissions = SlashApiFields.permissions(data);
+            String custom = SlashApiFields.customAttributes(data);
             if (permissions != null && !admin) {
                 throw new AuthError(AuthError.Kind.FORBIDDEN, NO_PERMISSION);
             }
-            if (email != null && !EMAIL.matcher(email.trim()).matches()) {
+            if (email != null && !SlashApiFields.EMAIL.matcher(email.trim()).matches()) {
                 throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
                     Map.of("email", "The data.email must be a valid email address."));
             }
             AccountChanges changes = new AccountChanges(session);
             if (self && (email != null || password != null)) {
-                changes.requireStepUp(caller, field(data, "current_password"));
+                changes.requireStepUp(caller, SlashApiFields.field(data, "current_password"));
             }
             try {
                 if (email != null) {
@@ -187,12 +196,15 @@ public class SlashApiResource extends DialectResource {
                 session.getTransactionManager().setRollbackOnly();
                 throw new AuthError(AuthError.Kind.FORBIDDEN, e.getMessage() == null ? NO_PERMISSION : e.getMessage());
             }
-            return json(200, new SlashApi.Data<>(userData(user, AuthUser.of(user), Instant.now())));
+            return json(200, new SlashApi.UserData(userData(user, AuthUser.of(user), Instant.now())));
         });
     }
 
     @DELETE
     @Path("{id}")
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "Deleted",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SlashApi.Message.class)))
     public Response delete(@PathParam("id") String id) {
         return run(() -> {
             Project project = project();
@@ -209,7 +221,8 @@ public class SlashApiResource extends DialectResource {
             }
             if (!removed) {
                 session.getTransactionManager().setRollbackOnly();
-                throw new AuthError(AuthError.Kind.FORBIDDEN, "This user cannot be deleted here: the auth config is read-only.");
+                throw new AuthError(AuthError.Kind.FORBIDDEN,
+                    "This user cannot be deleted here: the auth config is read-only.");
             }
             return json(200, SlashApi.Message.of("User deleted"));
         });
@@ -227,65 +240,6 @@ public class SlashApiResource extends DialectResource {
             throw new AuthError(AuthError.Kind.NOT_FOUND, "User not found");
         }
         return user;
-    }
-
-    /** Laravel's required (and, for new users, email) rules on the two fields; the messages name them as sent. */
-    private static void requireEmailAndPassword(String prefix, String email, String password, boolean emailFormat) {
-        Map<String, String> errors = new LinkedHashMap<>();
-        if (email == null || email.isBlank()) {
-            errors.put("email", "The " + prefix + "email field is required.");
-        } else if (emailFormat && !EMAIL.matcher(email.trim()).matches()) {
-            errors.put("email", "The " + prefix + "email must be a valid email address.");
-        }
-        if (password == null || password.isEmpty()) {
-            errors.put("password", "The " + prefix + "password field is required.");
-        }
-        if (!errors.isEmpty()) {
-            throw new AuthError(AuthError.Kind.VALIDATION, INVALID, errors);
-        }
-    }
-
-    private static String field(JsonNode data, String name) {
-        JsonNode v = data.get(name);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new AuthError(AuthError.Kind.VALIDATION, INVALID, Map.of(name, "The " + name + " must be a string."));
-        }
-        return v.asText();
-    }
-
-    private static List<String> permissions(JsonNode data) {
-        JsonNode v = data.get("permissions");
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isArray()) {
-            throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
-                Map.of("permissions", "The data.permissions must be an array."));
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode p : v) {
-            if (!p.isTextual()) {
-                throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
-                    Map.of("permissions", "The data.permissions must be an array of strings."));
-            }
-            out.add(p.asText());
-        }
-        return out;
-    }
-
-    private static String customAttributes(JsonNode data) {
-        JsonNode v = data.get("custom_attributes");
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isObject()) {
-            throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
-                Map.of("custom_attributes", "The data.custom_attributes must be an object."));
-        }
-        return v.toString();
     }
 
     private static SlashApi.User userData(UserModel model, AuthUser u, Instant updated) {

@@ -16,11 +16,11 @@ class DirectusTest {
     @Test
     void tokensShowWhatEachModeKeepsOutOfCookies() throws Exception {
         assertEquals("{\"data\":{\"access_token\":\"a\",\"expires\":900,\"refresh_token\":\"r\"}}",
-            JSON.writeValueAsString(new Directus.Data<>(new Directus.Tokens("a", 900, "r"))), "json mode");
+            JSON.writeValueAsString(new Directus.TokensData(new Directus.Tokens("a", 900, "r"))), "json mode");
         assertEquals("{\"data\":{\"access_token\":\"a\",\"expires\":900}}",
-            JSON.writeValueAsString(new Directus.Data<>(new Directus.Tokens("a", 900, null))), "cookie mode");
+            JSON.writeValueAsString(new Directus.TokensData(new Directus.Tokens("a", 900, null))), "cookie mode");
         assertEquals("{\"data\":{\"expires\":900}}",
-            JSON.writeValueAsString(new Directus.Data<>(new Directus.Tokens(null, 900, null))), "session mode");
+            JSON.writeValueAsString(new Directus.TokensData(new Directus.Tokens(null, 900, null))), "session mode");
     }
 
     @Test

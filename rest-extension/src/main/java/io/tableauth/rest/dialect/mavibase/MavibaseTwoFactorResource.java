@@ -1,0 +1,145 @@
+package io.tableauth.rest.dialect.mavibase;
+
+import java.io.InputStream;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.tableauth.authenticator.TotpEnrollment;
+import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.Login;
+import io.tableauth.rest.dialect.DialectResource;
+import io.tableauth.rest.dialect.SuccessFalse;
+import io.tableauth.rest.dialect.SuccessMessage;
+import io.tableauth.rest.dialect.mavibase.Mavibase.CodeRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.LoggedIn;
+import io.tableauth.rest.dialect.mavibase.Mavibase.SecondFactorRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.TotpSetup;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBodySchema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+
+/**
+ * Mavibase's two-factor calls, {@code /api/v1/platform/2fa/...}: TOTP setup and removal for the caller of a Bearer
+ * token (each confirmed by a code), and the second step of a login.
+ */
+@Tag(name = "Mavibase", description = "Mavibase's platform auth, on the realm's default client")
+@APIResponse(responseCode = "default", description = SuccessFalse.ERRORS,
+    content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessFalse.class)))
+public class MavibaseTwoFactorResource extends DialectResource {
+
+    public MavibaseTwoFactorResource(KeycloakSession session) {
+        super(session);
+    }
+
+    /** {@code POST /2fa/setup}: a new secret for the caller, as Base32, otpauth URI and QR image. */
+    @POST
+    @Path("setup")
+    @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "A new TOTP secret, confirmed by 2fa/setup/verify",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = TotpSetup.class)))
+    public Response twoFactorSetup() {
+        return run(() -> {
+            UserModel user = callers.accountCaller(bearerToken()).user();
+            TotpEnrollment totp = new TotpEnrollment(session);
+            if (totp.enrolled(user)) {
+                throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is already enabled");
+            }
+            TotpEnrollment.Setup setup = totp.start(user);
+            return json(200, new TotpSetup(setup.secretBase32(), setup.otpauthUri(),
+                "data:image/png;base64," + setup.qrPngBase64()));
+        });
+    }
+
+    /** {@code POST /2fa/setup/verify} {code}: turns the started setup on. */
+    @POST
+    @Path("setup/verify")
+    @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(CodeRequest.class)
+    @APIResponse(responseCode = "200", description = "Two-factor authentication enabled",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
+    public Response twoFactorSetupVerify(InputStream in) {
+        return run(() -> {
+            UserModel user = callers.accountCaller(bearerToken()).user();
+            String code = read(in, CodeRequest.class).code();
+            confirmed(new TotpEnrollment(session).confirm(user, code), "No two-factor setup is in progress");
+            return json(200, SuccessMessage.of("Two-factor authentication enabled"));
+        });
+    }
+
+    /** {@code POST /2fa/verify} {tempToken, code}: the second step of a login. */
+    @POST
+    @Path("verify")
+    @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(SecondFactorRequest.class)
+    @APIResponse(responseCode = "200", description = "Logged in",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = LoggedIn.class)))
+    public Response twoFactorVerify(InputStream in) {
+        return run(() -> {
+            SecondFactorRequest body = read(in, SecondFactorRequest.class);
+            projects.project(null, null, false);
+            Login login = logins.completeSecondFactor(body.tempToken(), body.code());
+            return json(200, LoggedIn.of(login.tokens(), AuthUser.of(login.user())));
+        });
+    }
+
+    /** {@code POST /2fa/disable}: asks for a code to confirm. */
+    @POST
+    @Path("disable")
+    @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "Confirm with a code at 2fa/disable/confirm",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
+    public Response twoFactorDisable() {
+        return run(() -> {
+            UserModel user = callers.accountCaller(bearerToken()).user();
+            if (!new TotpEnrollment(session).startDisable(user)) {
+                throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is not enabled");
+            }
+            return json(200, SuccessMessage.of("Confirm with a code from your authenticator app"));
+        });
+    }
+
+    /** {@code POST /2fa/disable/confirm} {code}: removes the caller's TOTP. */
+    @POST
+    @Path("disable/confirm")
+    @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(CodeRequest.class)
+    @APIResponse(responseCode = "200", description = "Two-factor authentication disabled",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
+    public Response twoFactorDisableConfirm(InputStream in) {
+        return run(() -> {
+            UserModel user = callers.accountCaller(bearerToken()).user();
+            String code = read(in, CodeRequest.class).code();
+            confirmed(new TotpEnrollment(session).confirmDisable(user, code), "No two-factor disable is in progress");
+            return json(200, SuccessMessage.of("Two-factor authentication disabled"));
+        });
+    }
+
+    private static void confirmed(TotpEnrollment.Result result, String nothingPending) {
+        switch (result) {
+            case DONE -> { }
+            case NOTHING_PENDING -> throw new AuthError(AuthError.Kind.VALIDATION, nothingPending);
+            case WRONG_CODE -> throw new AuthError(AuthError.Kind.INVALID_OTP, "Invalid code");
+            case USED_UP -> throw new AuthError(AuthError.Kind.INVALID_OTP,
+                "Too many wrong codes: the request was cancelled. Start it again.");
+        }
+    }
+
+    @Override
+    protected Response error(AuthError e) {
+        return successFalse(e);
+    }
+}
