@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,15 +18,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.ws.rs.BadRequestException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
-import jakarta.ws.rs.BadRequestException;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ComponentRepresentation;
 
@@ -70,14 +70,30 @@ class GatewayIT extends RestFixture {
         if (!Files.isExecutable(nginxBinary)) {
             fail("nginx is not installed: apt-get install -y nginx-light (.ci/run does this)");
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
         nginxDir = Files.createTempDirectory("tableauth-nginx");
         URI keycloak = realm.server().baseUri();
         String forwardAuth = "http://" + keycloak.getHost() + ":" + keycloak.getPort() + "/realms/" + realm.name()
             + "/api/v1/forward-auth";
+        // nginx binds the port itself, so another process may take it between our probe and nginx's bind: a start that
+        // loses the port is tried again on a new one (three times at most).
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            if (startNginx(nginxBinary, port, forwardAuth)) {
+                gateway = URI.create("http://127.0.0.1:" + port);
+                return;
+            }
+            if (attempt >= 3) {
+                fail("nginx could not bind a free port three times: " + nginxLog());
+            }
+            System.err.println("[tableauth-it] nginx's port was taken before it bound it; starting again");
+        }
+    }
+
+    /** Starts nginx on {@code port}; false when the port was taken, a failure for anything else. */
+    private boolean startNginx(Path nginxBinary, int port, String forwardAuth) throws Exception {
         String conf = """
             daemon off;
             worker_processes 1;
@@ -122,22 +138,39 @@ class GatewayIT extends RestFixture {
             }
             """.formatted(nginxDir, port, upstream.getAddress().getPort(), forwardAuth, GATEWAY_SECRET);
         Files.writeString(nginxDir.resolve("nginx.conf"), conf);
+        Files.deleteIfExists(nginxDir.resolve("nginx.pid"));
+        Files.deleteIfExists(nginxDir.resolve("error.log"));
         nginx = new ProcessBuilder(nginxBinary.toString(), "-p", nginxDir.toString(), "-c",
             nginxDir.resolve("nginx.conf").toString()).redirectErrorStream(true)
             .redirectOutput(nginxDir.resolve("stdout.log").toFile()).start();
-        gateway = URI.create("http://127.0.0.1:" + port);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
-                break;
-            } catch (IOException notYet) {
-                if (!nginx.isAlive() || System.nanoTime() > deadline) {
-                    fail("nginx did not start: " + Files.readString(nginxDir.resolve("stdout.log"))
-                        + (Files.exists(nginxDir.resolve("error.log")) ? Files.readString(nginxDir.resolve("error.log")) : ""));
+        // nginx writes its pid file once it holds its listening socket: only then is the port nginx's
+        while (!Files.exists(nginxDir.resolve("nginx.pid")) || !accepts(port)) {
+            if (!nginx.isAlive()) {
+                if (nginxLog().contains("Address already in use")) {
+                    return false;
                 }
-                Thread.sleep(100);
+                fail("nginx did not start: " + nginxLog());
             }
+            if (System.nanoTime() > deadline) {
+                fail("nginx did not start within 20 s: " + nginxLog());
+            }
+            Thread.sleep(100);
         }
+        return true;
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    private String nginxLog() throws IOException {
+        return Files.readString(nginxDir.resolve("stdout.log"))
+            + (Files.exists(nginxDir.resolve("error.log")) ? Files.readString(nginxDir.resolve("error.log")) : "");
     }
 
     @AfterAll

@@ -63,30 +63,26 @@ public final class ClusterServer implements KeycloakServer {
                 "--db=postgres", "--health-enabled=true", "--metrics-enabled=true", "--features=declarative-ui");
 
             database = TestDatabase.postgres().create();
-            int frontPort = DistributionServer.freePort();
+            int frontPort = 0;
             for (int i = 0; i < NODES; i++) {
                 Path home = work.resolve("home-" + i);
                 run(work.resolve("copy.log"), Duration.ofMinutes(1), "cp", "-al", base.toString(), home.toString());
-                int httpPort = i == 0 ? frontPort : DistributionServer.freePort();
-                int managementPort = DistributionServer.freePort();
-                List<String> args = new ArrayList<>(List.of("start", "--optimized"));
-                args.addAll(DistributionServer.databaseArgs(database));
-                args.addAll(List.of(
-                    "--http-enabled=true",
-                    "--http-host=127.0.0.1",
-                    "--http-port=" + httpPort,
-                    "--http-management-port=" + managementPort,
-                    "--hostname=http://127.0.0.1:" + frontPort,
-                    "--cache-embedded-network-bind-address=127.0.0.1",
-                    "--cache-embedded-network-bind-port=" + DistributionServer.freePort()));
-                // Each node resolves USERS_DB_HOST to its own loopback address (127.0.0.2, 127.0.0.3), so a test can
-                // cut one node's path to a users database (a FaultProxy listening on both) and not the other's.
-                Path hosts = Files.createDirectories(work.resolve("node-" + i)).resolve("hosts");
-                Files.writeString(hosts, "127.0.0.1 localhost " + java.net.InetAddress.getLocalHost().getHostName()
-                    + "\n::1 localhost ip6-localhost\n" + nodeAddress(i) + " " + USERS_DB_HOST + "\n");
-                // one after the other: the first runs the database migrations (Keycloak's and tableauth's)
-                started.add(DistributionServer.launch(home, work.resolve("node-" + i), httpPort, managementPort, args,
-                    database, false, Map.of("JAVA_OPTS_APPEND", "-Djdk.net.hosts.file=" + hosts.toAbsolutePath())));
+                // Keycloak binds its three ports itself, so another process may take one between our probe and its
+                // bind: a node that loses a port is started again on new ones (three times at most).
+                for (int attempt = 1; ; attempt++) {
+                    if (i == 0) {
+                        frontPort = DistributionServer.freePort();
+                    }
+                    try {
+                        started.add(startNode(work, home, i, frontPort, database));
+                        break;
+                    } catch (IllegalStateException e) {
+                        if (attempt >= 3 || !DistributionServer.lostAPort(e)) {
+                            throw e;
+                        }
+                        System.err.println("[tableauth-it] a port of node " + i + " was taken; starting it again");
+                    }
+                }
             }
             ClusterServer cluster = new ClusterServer(List.copyOf(started), database);
             cluster.awaitClusterOf(NODES);
@@ -99,6 +95,31 @@ public final class ClusterServer implements KeycloakServer {
             throw e instanceof IOException io ? new UncheckedIOException("Could not start the cluster", io)
                 : (RuntimeException) e;
         }
+    }
+
+    /** Starts node {@code i} on new ports; the first node's HTTP port is the front one (the hostname). */
+    private static DistributionServer startNode(Path work, Path home, int i, int frontPort, TestDatabase database)
+        throws IOException {
+        int httpPort = i == 0 ? frontPort : DistributionServer.freePort();
+        int managementPort = DistributionServer.freePort();
+        List<String> args = new ArrayList<>(List.of("start", "--optimized"));
+        args.addAll(DistributionServer.databaseArgs(database));
+        args.addAll(List.of(
+            "--http-enabled=true",
+            "--http-host=127.0.0.1",
+            "--http-port=" + httpPort,
+            "--http-management-port=" + managementPort,
+            "--hostname=http://127.0.0.1:" + frontPort,
+            "--cache-embedded-network-bind-address=127.0.0.1",
+            "--cache-embedded-network-bind-port=" + DistributionServer.freePort()));
+        // Each node resolves USERS_DB_HOST to its own loopback address (127.0.0.2, 127.0.0.3), so a test can
+        // cut one node's path to a users database (a FaultProxy listening on both) and not the other's.
+        Path hosts = Files.createDirectories(work.resolve("node-" + i)).resolve("hosts");
+        Files.writeString(hosts, "127.0.0.1 localhost " + java.net.InetAddress.getLocalHost().getHostName()
+            + "\n::1 localhost ip6-localhost\n" + nodeAddress(i) + " " + USERS_DB_HOST + "\n");
+        // one after the other: the first runs the database migrations (Keycloak's and tableauth's)
+        return DistributionServer.launch(home, work.resolve("node-" + i), httpPort, managementPort, args,
+            database, false, Map.of("JAVA_OPTS_APPEND", "-Djdk.net.hosts.file=" + hosts.toAbsolutePath()));
     }
 
     /** Waits until every node's log shows a cluster view of {@code size} members. */

@@ -133,14 +133,19 @@ final class DistributionServer implements KeycloakServer {
             try {
                 return start(home, work, database, httpPort, managementPort);
             } catch (IllegalStateException e) {
-                String why = String.valueOf(e.getMessage());
-                if (attempt >= 3 || !(why.contains("Address already in use") || why.contains("Port already bound")
-                    || why.contains("BindException"))) {
+                if (attempt >= 3 || !lostAPort(e)) {
                     throw e;
                 }
                 System.err.println("[tableauth-it] a port was taken before Keycloak bound it; starting again");
             }
         }
+    }
+
+    /** Whether a start failed because a port it was given was taken by then (its log says so). */
+    static boolean lostAPort(IllegalStateException e) {
+        String why = String.valueOf(e.getMessage());
+        return why.contains("Address already in use") || why.contains("Port already bound")
+            || why.contains("BindException");
     }
 
     private static DistributionServer start(Path home, Path work, TestDatabase database, int httpPort,
