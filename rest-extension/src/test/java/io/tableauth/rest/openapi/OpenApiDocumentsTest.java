@@ -80,6 +80,7 @@ class OpenApiDocumentsTest {
         Map<String, JsonNode> auth = operations(document("auth"));
         Set<String> apiServed = served(MaskApiResource.class, MavibaseResource.class, MavibaseApiKeysResource.class,
             io.tableauth.rest.dialect.mavibase.MavibaseTwoFactorResource.class,
+            io.tableauth.rest.dialect.mavibase.MavibaseSessionsResource.class,
             ForwardAuthResource.class, ApiKeysAdminResource.class);
         // Directus's calls are served by the mount's root, which extends DirectusResource
         Set<String> authServed = new HashSet<>(served(SlashApiResource.class));

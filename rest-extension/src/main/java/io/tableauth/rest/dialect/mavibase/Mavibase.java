@@ -6,6 +6,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tableauth.rest.apikey.ApiKeyView;
 import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.SessionService;
 import io.tableauth.rest.core.TokenSet;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -108,6 +109,28 @@ public final class Mavibase {
 
     @Schema(name = "MavibaseMe", requiredProperties = {"success", "user"})
     public record Me(boolean success, User user) {
+    }
+
+    /** One of the caller's sessions: times in ISO-8601; {@code current} is the session of the calling token. */
+    @Schema(name = "MavibaseSession", requiredProperties = {"id", "startedAt", "lastAccessAt", "ipAddress", "clients",
+        "current", "offline"})
+    public record Session(String id, String startedAt, String lastAccessAt, @Schema(nullable = true) String ipAddress,
+                          List<String> clients, boolean current, boolean offline) {
+
+        static Session of(SessionService.Session s) {
+            return new Session(s.id(), Instant.ofEpochSecond(s.started()).toString(),
+                Instant.ofEpochSecond(s.lastAccess()).toString(), s.ipAddress(), s.clients(), s.current(), s.offline());
+        }
+    }
+
+    /** {@code GET auth/sessions}. */
+    @Schema(name = "MavibaseSessions", requiredProperties = {"success", "sessions"})
+    public record Sessions(boolean success, List<Session> sessions) {
+    }
+
+    /** {@code POST auth/sessions/revoke-others}: how many sessions ended. */
+    @Schema(name = "MavibaseRevokedSessions", requiredProperties = {"success", "message", "revoked"})
+    public record RevokedSessions(boolean success, String message, int revoked) {
     }
 
     /** One API key: create, get, rotate. */

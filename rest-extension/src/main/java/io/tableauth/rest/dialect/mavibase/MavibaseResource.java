@@ -63,6 +63,11 @@ public class MavibaseResource extends DialectResource {
         return new MavibaseTwoFactorResource(session);
     }
 
+    @Path("auth/sessions")
+    public MavibaseSessionsResource sessions() {
+        return new MavibaseSessionsResource(session);
+    }
+
     @POST
     @Path("auth/register")
     @Consumes(MediaType.WILDCARD)
