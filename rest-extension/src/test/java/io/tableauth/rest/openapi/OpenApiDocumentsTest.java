@@ -105,6 +105,13 @@ class OpenApiDocumentsTest {
                 if (!responses.has("default")) {
                     faults.add(id + ": no error shape (default response)");
                 }
+                boolean success = false;
+                for (var codes = responses.fieldNames(); codes.hasNext(); ) {
+                    success |= codes.next().matches("[23]\\d\\d");
+                }
+                if (!success) {
+                    faults.add(id + ": no success answer documented");
+                }
                 responses.fields().forEachRemaining(r -> {
                     boolean bodyless = r.getKey().equals("204") || r.getKey().equals("302");
                     boolean hasSchema = r.getValue().path("content").path("application/json").has("schema");
