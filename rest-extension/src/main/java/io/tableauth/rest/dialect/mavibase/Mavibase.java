@@ -47,6 +47,11 @@ public final class Mavibase {
     public record CodeRequest(String code) {
     }
 
+    /** {@code POST auth/change-password}. */
+    @Schema(name = "MavibaseChangePasswordRequest")
+    public record ChangePasswordRequest(String currentPassword, String newPassword) {
+    }
+
     /** {@code POST 2fa/verify}: the second step of a login. */
     @Schema(name = "MavibaseSecondFactorRequest")
     public record SecondFactorRequest(String tempToken, String code) {

@@ -10,6 +10,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.tableauth.keycloak.BearerAuth;
+import io.tableauth.rest.core.AccountChanges;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.EmailVerification;
@@ -20,6 +22,7 @@ import io.tableauth.rest.core.Signup;
 import io.tableauth.rest.dialect.DialectResource;
 import io.tableauth.rest.dialect.SuccessFalse;
 import io.tableauth.rest.dialect.SuccessMessage;
+import io.tableauth.rest.dialect.mavibase.Mavibase.ChangePasswordRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.EmailRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.LoggedIn;
 import io.tableauth.rest.dialect.mavibase.Mavibase.LoginRequest;
@@ -204,6 +207,35 @@ public class MavibaseResource extends DialectResource {
             ResetRequest body = read(in, ResetRequest.class);
             new PasswordReset(session).confirm(body.token(), body.password());
             return json(200, SuccessMessage.of("Password has been reset"));
+        });
+    }
+
+    /**
+     * {@code POST auth/change-password} {currentPassword, newPassword}: the realm's password policy, the auth config's
+     * hash written into the table, and every other session of the user ended. A wrong current password is a failed
+     * login for brute-force detection.
+     */
+    @POST
+    @Path("auth/change-password")
+    @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(ChangePasswordRequest.class)
+    @APIResponse(responseCode = "200", description = "Password changed; the caller's other sessions ended",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
+    public Response changePassword(InputStream in) {
+        return run(() -> {
+            BearerAuth caller = callers.accountCaller(bearerToken());
+            ChangePasswordRequest body = read(in, ChangePasswordRequest.class);
+            if (body.currentPassword() == null || body.currentPassword().isEmpty()) {
+                throw AuthError.validation("currentPassword", "The current password is required.");
+            }
+            if (body.newPassword() == null || body.newPassword().isEmpty()) {
+                throw AuthError.validation("newPassword", "The new password is required.");
+            }
+            AccountChanges changes = new AccountChanges(session);
+            changes.requireStepUp(caller, body.currentPassword());
+            changes.changePassword(caller.user(), body.newPassword(), caller.session());
+            return json(200, SuccessMessage.of("Password changed"));
         });
     }
 
