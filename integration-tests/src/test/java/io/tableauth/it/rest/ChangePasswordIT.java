@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
 import org.junit.jupiter.api.Test;
@@ -84,14 +81,7 @@ class ChangePasswordIT extends RestFixture {
             body("currentPassword", TABLE_PASSWORD, "newPassword", NEW_PASSWORD));
         assertEquals(401, anonymous.status(), anonymous.toString());
 
-        Http.Response key = postJson(api("v1/platform/api-keys"), "{\"name\":\"ci\",\"scopes\":[\"databases:read\"]}",
-            "Authorization", "Bearer " + token);
-        assertEquals(201, key.status(), key.toString());
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", ApiKeyIT.GRANT);
-        form.put("client_id", "app");
-        form.put("api_key", text(key.json().get("apiKey"), "key"));
-        String keyToken = text(Http.postForm(realm.uri("/protocol/openid-connect/token"), form).json(), "access_token");
+        String keyToken = apiKeyTokenOf(token);
         Http.Response byKey = change(keyToken, TABLE_PASSWORD, NEW_PASSWORD);
         assertEquals(403, byKey.status(), "a key holder, even knowing the password: " + byKey);
         assertEquals(before, column("members", email, "password"));

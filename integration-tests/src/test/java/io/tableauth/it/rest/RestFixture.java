@@ -125,6 +125,23 @@ public abstract class RestFixture {
         return realm.uri("/auth/" + path);
     }
 
+    /**
+     * An access token exchanged for a new API key of the user of {@code loginToken} (scope databases:read, the app
+     * client): what a key holder has.
+     */
+    public String apiKeyTokenOf(String loginToken) {
+        Http.Response key = Http.postJson(api("v1/platform/api-keys"),
+            "{\"name\":\"key holder\",\"scopes\":[\"databases:read\"]}", "Authorization", "Bearer " + loginToken);
+        if (key.status() != 201) {
+            throw new AssertionError("could not make an API key: " + key);
+        }
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        form.put("grant_type", ApiKeyIT.GRANT);
+        form.put("client_id", "app");
+        form.put("api_key", text(key.json().get("apiKey"), "key"));
+        return text(Http.postForm(realm.uri("/protocol/openid-connect/token"), form).json(), "access_token");
+    }
+
     /** The ids of the user's Keycloak sessions, as the admin console's Sessions tab lists them. */
     public List<String> sessionsOf(String userId) {
         return realm.admin().users().get(userId).getUserSessions().stream().map(s -> s.getId()).toList();

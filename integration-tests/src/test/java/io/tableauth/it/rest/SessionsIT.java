@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.it.support.Http;
@@ -133,14 +131,7 @@ class SessionsIT extends RestFixture {
         assertEquals(401, Http.get(api("v1/platform/auth/sessions")).status(), "no token");
 
         // A token exchanged for the victim's own API key may not read or end the account's sessions.
-        Http.Response key = postJson(api("v1/platform/api-keys"), "{\"name\":\"ci\",\"scopes\":[\"databases:read\"]}",
-            "Authorization", "Bearer " + victim.token());
-        assertEquals(201, key.status(), key.toString());
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", ApiKeyIT.GRANT);
-        form.put("client_id", "app");
-        form.put("api_key", text(key.json().get("apiKey"), "key"));
-        String keyToken = text(Http.postForm(realm.uri("/protocol/openid-connect/token"), form).json(), "access_token");
+        String keyToken = apiKeyTokenOf(victim.token());
         Http.Response keyList = sessions("GET", "", keyToken);
         assertEquals(403, keyList.status(), keyList.toString());
         Http.Response keyRevoke = postJson(api("v1/platform/auth/sessions/revoke-others"), null,
