@@ -34,6 +34,9 @@ import org.keycloak.models.KeycloakSession;
  */
 public class AuthRootResource extends DirectusResource {
 
+    private static final String BAASIX_ERRORS = "An error in Baasix's shape: 400 invalid input or credentials, "
+        + "401 unauthorized, 503 unavailable";
+
     public AuthRootResource(KeycloakSession session) {
         super(session);
     }
@@ -71,7 +74,7 @@ public class AuthRootResource extends DirectusResource {
         content = @Content(mediaType = "application/json", schema = @Schema(anyOf = {Baasix.WithTokens.class,
             Baasix.WithCookie.class, Baasix.NotSignedIn.class})))
     @APIResponse(responseCode = "default",
-        description = "An error in Baasix's shape: 400 invalid input or credentials, 401 unauthorized, 503 unavailable",
+        description = BAASIX_ERRORS,
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = Baasix.Message.class)))
     public Response baasixRegister(InputStream body) {
         return new BaasixResource(session).register(body);
@@ -85,7 +88,7 @@ public class AuthRootResource extends DirectusResource {
         description = "The caller (Bearer token, or the token or Directus session cookie)",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = Baasix.Me.class)))
     @APIResponse(responseCode = "default",
-        description = "An error in Baasix's shape: 400 invalid input or credentials, 401 unauthorized, 503 unavailable",
+        description = BAASIX_ERRORS,
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = Baasix.Message.class)))
     public Response baasixMe() {
         return new BaasixResource(session).me();

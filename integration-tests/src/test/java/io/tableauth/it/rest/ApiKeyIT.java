@@ -40,7 +40,6 @@ import org.keycloak.representations.idm.UserRepresentation;
 @Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class ApiKeyIT extends RestFixture {
 
-    static final String GRANT = "urn:tableauth:params:oauth:grant-type:api-key";
 
     String login(String email, String password) {
         Http.Response r = postJson(api("v1/platform/auth/login"), Http.body("email", email, "password", password));
@@ -64,19 +63,6 @@ class ApiKeyIT extends RestFixture {
 
     Http.Response forwardAuth(String... headers) {
         return Http.get(api("v1/forward-auth"), headers);
-    }
-
-    Http.Response exchange(String clientId, String key, String scope) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", GRANT);
-        form.put("client_id", clientId);
-        if (key != null) {
-            form.put("api_key", key);
-        }
-        if (scope != null) {
-            form.put("scope", scope);
-        }
-        return Http.postForm(realm.uri("/protocol/openid-connect/token"), form);
     }
 
     static String sha256(String s) throws Exception {

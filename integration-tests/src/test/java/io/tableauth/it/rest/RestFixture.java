@@ -125,6 +125,23 @@ public abstract class RestFixture {
         return realm.uri("/auth/" + path);
     }
 
+    /** tableauth's API key grant at Keycloak's token endpoint. */
+    public static final String API_KEY_GRANT = "urn:tableauth:params:oauth:grant-type:api-key";
+
+    /** An API key exchanged for tokens by {@code clientId}; {@code key} and {@code scope} are left out when null. */
+    public Http.Response exchange(String clientId, String key, String scope) {
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        form.put("grant_type", API_KEY_GRANT);
+        form.put("client_id", clientId);
+        if (key != null) {
+            form.put("api_key", key);
+        }
+        if (scope != null) {
+            form.put("scope", scope);
+        }
+        return Http.postForm(realm.uri("/protocol/openid-connect/token"), form);
+    }
+
     /**
      * An access token exchanged for a new API key of the user of {@code loginToken} (scope databases:read, the app
      * client): what a key holder has.
@@ -135,11 +152,7 @@ public abstract class RestFixture {
         if (key.status() != 201) {
             throw new AssertionError("could not make an API key: " + key);
         }
-        Map<String, String> form = new java.util.LinkedHashMap<>();
-        form.put("grant_type", ApiKeyIT.GRANT);
-        form.put("client_id", "app");
-        form.put("api_key", text(key.json().get("apiKey"), "key"));
-        return text(Http.postForm(realm.uri("/protocol/openid-connect/token"), form).json(), "access_token");
+        return text(exchange("app", text(key.json().get("apiKey"), "key"), null).json(), "access_token");
     }
 
     /** The ids of the user's Keycloak sessions, as the admin console's Sessions tab lists them. */

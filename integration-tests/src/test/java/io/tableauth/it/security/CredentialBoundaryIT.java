@@ -35,7 +35,6 @@ import org.keycloak.representations.userprofile.config.UPConfig;
  */
 class CredentialBoundaryIT extends RestFixture {
 
-    static final String GRANT = "urn:tableauth:params:oauth:grant-type:api-key";
 
     @RegisterExtension
     final MailBox mail = new MailBox();
@@ -78,8 +77,7 @@ class CredentialBoundaryIT extends RestFixture {
     }
 
     Http.Response exchange(String key) {
-        return Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of("grant_type", GRANT,
-            "client_id", "app", "api_key", key));
+        return exchange("app", key, null);
     }
 
     String keyToken(String key) {

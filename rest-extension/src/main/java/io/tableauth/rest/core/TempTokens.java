@@ -51,7 +51,8 @@ final class TempTokens {
 
     /** Takes the token (it works once, on any node); INVALID_TOKEN when it is unknown, used or its session gone. */
     Waiting redeem(String tempToken) {
-        Map<String, String> notes = session.singleUseObjects().remove(TEMP_TOKEN_KEY + Digests.sha256Hex(tempToken.trim()));
+        Map<String, String> notes = session.singleUseObjects()
+            .remove(TEMP_TOKEN_KEY + Digests.sha256Hex(tempToken.trim()));
         if (notes == null) {
             throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired temporary token");
         }

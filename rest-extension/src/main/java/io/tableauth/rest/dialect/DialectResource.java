@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 
 import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
