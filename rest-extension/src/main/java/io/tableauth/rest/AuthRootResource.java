@@ -35,7 +35,7 @@ import org.keycloak.models.KeycloakSession;
 public class AuthRootResource extends DirectusResource {
 
     private static final String BAASIX_ERRORS = "An error in Baasix's shape: 400 invalid input or credentials, "
-        + "401 unauthorized, 503 unavailable";
+        + "401 unauthorized, 429 too many requests (Retry-After), 503 unavailable";
 
     public AuthRootResource(KeycloakSession session) {
         super(session);

@@ -205,6 +205,43 @@ class ClusterIT extends RestFixture {
     }
 
     /**
+     * The rate limits are one count for the cluster: calls alternate between the nodes, and the first call past the
+     * limit is refused on whichever node it reaches; counting on one node only would allow twice as many.
+     */
+    @Test
+    @Order(5)
+    void theRateLimitsCountTheCallsOfBothNodesTogether() throws Exception {
+        setting("rateLimitPerIp", "4");
+        setting("rateLimitPerIdentifier", "0");
+        setting("rateLimitWindowSeconds", "3600");
+        long left = 3600 - System.currentTimeMillis() / 1000 % 3600;
+        if (left < 30) {
+            Thread.sleep(left * 1000 + 1500); // the count starts again with the window: not in the middle of this test
+        }
+        try {
+            String email = member();
+            String client = "198.51.100." + (1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(254));
+            for (int node : new int[] {A, B, A, B}) {
+                Http.Response r = postJson(api(node, "v1/platform/auth/login"),
+                    body("email", email, "password", TABLE_PASSWORD), "X-Forwarded-For", client);
+                assertEquals(200, r.status(), "call on node " + node + ": " + r);
+            }
+            for (int node : new int[] {A, B}) {
+                Http.Response r = postJson(api(node, "v1/platform/auth/login"),
+                    body("email", email, "password", TABLE_PASSWORD), "X-Forwarded-For", client);
+                assertEquals(429, r.status(), "the fifth call and after, on node " + node + ": " + r);
+                assertTrue(r.raw().headers().firstValue("Retry-After").isPresent());
+            }
+            assertEquals(200, postJson(api(B, "v1/platform/auth/login"), body("email", email, "password", TABLE_PASSWORD),
+                "X-Forwarded-For", "198.51.100.255").status(), "another client goes on");
+        } finally {
+            setting("rateLimitPerIp", "1000000");
+            setting("rateLimitPerIdentifier", "1000000");
+            setting("rateLimitWindowSeconds", "");
+        }
+    }
+
+    /**
      * One node loses its path to a users database (a proxy in the test JVM refuses that node's connections only:
      * each node resolves the database's host name to its own loopback address). That node answers 503 at once for
      * the table's users and reports the config unavailable on its /metrics; the other node goes on logging them in.

@@ -110,6 +110,8 @@ public final class ClusterServer implements KeycloakServer {
             "--http-port=" + httpPort,
             "--http-management-port=" + managementPort,
             "--hostname=http://127.0.0.1:" + frontPort,
+            "--proxy-headers=xforwarded", // as the single node: X-Forwarded-For from loopback names the client
+            "--proxy-trusted-addresses=127.0.0.1",
             "--cache-embedded-network-bind-address=127.0.0.1",
             "--cache-embedded-network-bind-port=" + DistributionServer.freePort()));
         // Each node resolves USERS_DB_HOST to its own loopback address (127.0.0.2, 127.0.0.3), so a test can

@@ -165,7 +165,11 @@ final class DistributionServer implements KeycloakServer {
             "--health-enabled=true",
             "--metrics-enabled=true",
             // the admin console's extension tabs (tableauth settings, a user's API keys), as demo.sh runs it
-            "--features=declarative-ui"));
+            "--features=declarative-ui",
+            // as behind a reverse proxy on the same host: X-Forwarded-For from loopback names the client, which is
+            // how the rate-limit tests and benchmarks act as many clients
+            "--proxy-headers=xforwarded",
+            "--proxy-trusted-addresses=127.0.0.1"));
         args.addAll(operatorOptions(work));
         // e.g. -Dtableauth.it.keycloak.log=org.keycloak.services.managers.DefaultBruteForceProtector:debug
         String log = System.getProperty("tableauth.it.keycloak.log", "");

@@ -21,6 +21,7 @@ import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.representations.AccessTokenResponse;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.services.CorsErrorResponseException;
 import org.keycloak.services.Urls;
 import org.keycloak.services.managers.AuthenticationManager;
@@ -29,6 +30,8 @@ import org.keycloak.services.managers.UserSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
 import io.tableauth.keycloak.KeycloakInternals;
+import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.RateLimits;
 import io.tableauth.rest.core.TableauthSettings;
 
 /**
@@ -46,10 +49,20 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
     public static final String AUTH_CONFIG_CLAIM = "auth_config";
     public static final String KEY_PARAM = "api_key";
     public static final String KEY_HEADER = "X-API-Key";
+    /** OAuth error (and event error) of a grant refused by a rate limit, with status 429 and Retry-After. */
+    public static final String RATE_LIMITED = "too_many_requests";
 
     @Override
     public Response process(Context context) {
         setContext(context);
+        try {
+            new RateLimits(session).check(); // before the key is looked up
+        } catch (AuthError limited) {
+            event.error(RATE_LIMITED);
+            OAuth2ErrorRepresentation body = new OAuth2ErrorRepresentation(RATE_LIMITED, limited.message());
+            return cors.add(Response.status(429).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Retry-After", limited.retryAfterSeconds()).entity(body));
+        }
         String presented = formParams.getFirst(KEY_PARAM);
         if (presented == null) {
             presented = headers.getHeaderString(KEY_HEADER);
@@ -128,7 +141,9 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
     /** The key's lifespan, scopes, confinement and claims on the access token, before it is signed. */
     private void shape(AccessToken token, UserModel user, ApiKeyService.Use use, List<String> keyScopes) {
         long lifespan = TableauthSettings.of(session).apiKeyTokenSeconds();
-        long exp = Time.currentTime() + lifespan;
+        // From the token's own issue time: a second that ticks between issuing and shaping must not lengthen it.
+        long issued = token.getIat() != null ? token.getIat() : Time.currentTime();
+        long exp = issued + lifespan;
         if (token.getExp() == null || token.getExp() > exp) {
             token.exp(exp);
         }

@@ -39,6 +39,8 @@ public final class AuthError extends RuntimeException {
         NOT_FOUND(404),
         /** Unknown or unusable project (client) or auth config. */
         UNKNOWN_PROJECT(401),
+        /** Too many calls from this address or for this identifier: try again after Retry-After. */
+        RATE_LIMITED(429),
         /** Cookie-authenticated call from an origin that is not allowed. */
         CSRF(403),
         /** Body is not JSON or not an object. */
@@ -90,6 +92,12 @@ public final class AuthError extends RuntimeException {
             Map.of(), retryAfterSeconds);
     }
 
+    /** Over a rate limit ({@link RateLimits}): try again in {@code retryAfterSeconds}. */
+    public static AuthError rateLimited(int retryAfterSeconds) {
+        return new AuthError(Kind.RATE_LIMITED, "Too many requests. Please try again in " + retryAfterSeconds
+            + " seconds.", Map.of(), retryAfterSeconds);
+    }
+
     /**
      * tableauth cannot run on this Keycloak (an unsupported release, or internals not as expected): 503 with the
      * message, and no Retry-After, because trying again will not help.
@@ -98,7 +106,7 @@ public final class AuthError extends RuntimeException {
         return new AuthError(Kind.UNAVAILABLE, message, Map.of(), 0);
     }
 
-    /** For {@link Kind#UNAVAILABLE}: the seconds a client should wait before it tries again; 0: do not. */
+    /** For {@link Kind#UNAVAILABLE} and {@link Kind#RATE_LIMITED}: the seconds a client should wait before it tries again; 0: do not. */
     public int retryAfterSeconds() {
         return retryAfterSeconds;
     }

@@ -51,6 +51,7 @@ public final class EmailVerification {
 
     /** Mails the link again to the unverified user with this e-mail, if any: the caller cannot tell. */
     public void resend(String email) {
+        new RateLimits(session).check(email);
         if (email == null || email.isBlank()) {
             throw AuthError.validation("email", "The e-mail is required.");
         }
@@ -68,6 +69,7 @@ public final class EmailVerification {
 
     /** Marks the token's user's e-mail verified; the token is then used up. */
     public UserModel verify(String token) {
+        new RateLimits(session).check();
         ActionMail.Checked checked = mail.check(token, TOKEN_TYPE, INVALID);
         mail.useUp(checked, INVALID);
         UserModel user = checked.user();

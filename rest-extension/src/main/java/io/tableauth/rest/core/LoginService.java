@@ -58,6 +58,7 @@ public final class LoginService {
      * (Mavibase's {@code requires2FA}), and the Keycloak authentication session waits for the code.
      */
     public Login login(Project project, String credential, String password, String otp, boolean twoStep) {
+        new RateLimits(session).check(credential);
         if (credential == null || credential.isBlank()) {
             throw AuthError.validation("credential", "The credential is required.");
         }
@@ -134,6 +135,7 @@ public final class LoginService {
      * Keycloak authentication session the first step left waiting. A wrong code uses the token up.
      */
     public Login completeSecondFactor(String tempToken, String code) {
+        new RateLimits(session).check();
         if (tempToken == null || tempToken.isBlank()) {
             throw AuthError.validation("tempToken", "The tempToken is required.");
         }
@@ -165,6 +167,7 @@ public final class LoginService {
 
     /** Rotates a refresh token at Keycloak's token endpoint (the realm's reuse rules apply). */
     public Login refresh(Project project, String refreshToken) {
+        new RateLimits(session).check();
         if (refreshToken == null || refreshToken.isBlank()) {
             throw AuthError.validation("refreshToken", "The refresh token is required.");
         }
@@ -182,6 +185,7 @@ public final class LoginService {
      * verifier checked there): the tokens of a login that ran in the browser, e.g. through an identity provider.
      */
     public Login exchangeCode(Project project, String code, String redirectUri, String codeVerifier) {
+        new RateLimits(session).check();
         Map<String, String> form = new LinkedHashMap<>();
         form.put(OAuth2Constants.GRANT_TYPE, OAuth2Constants.AUTHORIZATION_CODE);
         form.put(OAuth2Constants.CLIENT_ID, project.client().getClientId());

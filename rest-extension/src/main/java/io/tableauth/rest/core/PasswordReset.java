@@ -45,6 +45,7 @@ public final class PasswordReset {
      * {@code token}); it must be on the realm's allow list. Null: the list's first entry.
      */
     public void request(String email, String resetUrl) {
+        new RateLimits(session).check(email);
         String page = resetPage(resetUrl);
         if (email == null || email.isBlank()) {
             throw AuthError.validation("email", "The e-mail is required.");
@@ -73,6 +74,7 @@ public final class PasswordReset {
      * password must pass the realm's policy. Ends every session of the user.
      */
     public UserModel confirm(String token, String password) {
+        new RateLimits(session).check();
         if (password == null || password.isEmpty()) {
             throw AuthError.validation("password", "The password is required.");
         }

@@ -49,6 +49,7 @@ public final class SignupService {
      * table", or Keycloak itself). Either everything is written or, on any error, nothing.
      */
     public UserModel signup(Project project, Signup request) {
+        new RateLimits(session).check(request.email() != null ? request.email() : request.username());
         if (!realm.isRegistrationAllowed()) {
             throw new AuthError(AuthError.Kind.FORBIDDEN, "Sign-up is switched off for this realm");
         }

@@ -29,11 +29,15 @@ import org.keycloak.models.RealmModel;
  * @param forwardAuthSecret  when set, forward-auth answers only requests carrying it (from the gateway)
  * @param stepUpMinutes      how recent a login must be for a user to change their password or e-mail without
  *                           typing the current password
+ * @param rateLimitPerIp     unauthenticated calls one client address may make per window (0: no limit)
+ * @param rateLimitPerIdentifier  calls naming one e-mail or username allowed per window (0: no limit)
+ * @param rateLimitWindowSeconds  the window both rate limits count in
  */
 public record TableauthSettings(String defaultClient, String loginOwner, boolean cookieSecure, String cookieSameSite,
                                 List<String> allowedOrigins, List<String> apiKeyScopes, int apiKeyGraceSeconds,
                                 int apiKeyTokenSeconds, List<String> passwordResetUrls, String forwardAuthGateway,
-                                String forwardAuthSecret, int stepUpMinutes) {
+                                String forwardAuthSecret, int stepUpMinutes, int rateLimitPerIp,
+                                int rateLimitPerIdentifier, int rateLimitWindowSeconds) {
 
     public static final String DEFAULT_CLIENT = "defaultClient";
     public static final String LOGIN_OWNER = "loginOwner";
@@ -48,6 +52,14 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     public static final String FORWARD_AUTH_SECRET = "forwardAuthSecret";
     public static final List<String> GATEWAYS = List.of("auto", "nginx", "traefik", "envoy");
     public static final String STEP_UP_MINUTES = "stepUpMinutes";
+    public static final String RATE_LIMIT_PER_IP = "rateLimitPerIp";
+    public static final String RATE_LIMIT_PER_IDENTIFIER = "rateLimitPerIdentifier";
+    public static final String RATE_LIMIT_WINDOW = "rateLimitWindowSeconds";
+    /** Unauthenticated calls per client address and window: one a second, about a bcrypt hash in 40 per core. */
+    public static final int DEFAULT_RATE_LIMIT_PER_IP = 60;
+    /** Calls naming one account per window: far above what a person mistyping needs. */
+    public static final int DEFAULT_RATE_LIMIT_PER_IDENTIFIER = 10;
+    public static final int DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60;
     /** As Keycloak's own console asks for a fresh login before a password change (its max age, 5 minutes). */
     public static final int DEFAULT_STEP_UP_MINUTES = 5;
     public static final int DEFAULT_API_KEY_TOKEN_SECONDS = 300;
@@ -61,7 +73,8 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     /** What a realm without the settings component gets. */
     public static final TableauthSettings DEFAULTS =
         new TableauthSettings(null, OWNER_DIRECTUS, true, "Lax", List.of(), List.of(), 0, DEFAULT_API_KEY_TOKEN_SECONDS,
-            List.of(), "auto", null, DEFAULT_STEP_UP_MINUTES);
+            List.of(), "auto", null, DEFAULT_STEP_UP_MINUTES, DEFAULT_RATE_LIMIT_PER_IP,
+            DEFAULT_RATE_LIMIT_PER_IDENTIFIER, DEFAULT_RATE_LIMIT_WINDOW_SECONDS);
 
     /** The current realm's settings, read once per request (CORS, routing and the dialect all ask). */
     public static TableauthSettings of(KeycloakSession session) {
@@ -93,7 +106,10 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
             list(model, PASSWORD_RESET_URLS).stream().map(TableauthSettings::normaliseResetUrl).toList(),
             Objects.requireNonNullElse(blankToNull(model.get(FORWARD_AUTH_GATEWAY)), "auto").toLowerCase(Locale.ROOT),
             blankToNull(model.get(FORWARD_AUTH_SECRET)),
-            seconds(model, STEP_UP_MINUTES, DEFAULT_STEP_UP_MINUTES));
+            seconds(model, STEP_UP_MINUTES, DEFAULT_STEP_UP_MINUTES),
+            seconds(model, RATE_LIMIT_PER_IP, DEFAULT_RATE_LIMIT_PER_IP),
+            seconds(model, RATE_LIMIT_PER_IDENTIFIER, DEFAULT_RATE_LIMIT_PER_IDENTIFIER),
+            seconds(model, RATE_LIMIT_WINDOW, DEFAULT_RATE_LIMIT_WINDOW_SECONDS));
     }
 
     /** A multivalued setting, each value also split at commas and white space. */
@@ -105,7 +121,7 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
                 .map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
     }
 
-    /** A whole number of seconds, or -1 when the value is not one (the settings tab refuses that on save). */
+    /** A whole number (of seconds, minutes, calls), or -1 when the value is not one (the settings tab refuses it). */
     static int seconds(ComponentModel model, String key, int fallback) {
         String value = blankToNull(model.get(key));
         if (value == null) {

@@ -84,6 +84,25 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
         .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(TableauthSettings.DEFAULT_STEP_UP_MINUTES))
         .helpText("A user changing their own password or e-mail over REST must send their current password, unless "
             + "they logged in (typed a password) at most this many minutes ago. 0 always asks for it.").add()
+        .property().name(TableauthSettings.RATE_LIMIT_PER_IP).label("Rate limit per client address")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .defaultValue(Integer.toString(TableauthSettings.DEFAULT_RATE_LIMIT_PER_IP))
+        .helpText("Unauthenticated calls (login, sign-up, refresh, 2FA step, password reset and e-mail verification, "
+            + "the API key grant, refused API keys at forward-auth) one client address may make per window; more "
+            + "are answered 429 with Retry-After, before any password is hashed. The address is Keycloak's own: behind "
+            + "a proxy, start Keycloak with --proxy-headers and --proxy-trusted-addresses so it is the client's, not "
+            + "the proxy's. IPv6 addresses count per /64. 0 turns the limit off.").add()
+        .property().name(TableauthSettings.RATE_LIMIT_PER_IDENTIFIER).label("Rate limit per e-mail or username")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .defaultValue(Integer.toString(TableauthSettings.DEFAULT_RATE_LIMIT_PER_IDENTIFIER))
+        .helpText("Logins, sign-ups, reset and verification mails naming one e-mail or username (trimmed, any case) "
+            + "allowed per window, from all addresses together. Keycloak's brute-force detection still locks the "
+            + "user after failures; this limit also holds for names that are no one's. 0 turns the limit off.").add()
+        .property().name(TableauthSettings.RATE_LIMIT_WINDOW).label("Rate limit window (seconds)")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .defaultValue(Integer.toString(TableauthSettings.DEFAULT_RATE_LIMIT_WINDOW_SECONDS))
+        .helpText("The window both rate limits count in, from 1 to 3600 seconds. Counts are shared by every "
+            + "Keycloak node and start again with each window.").add()
         .property().name(Branding.LOGO_URL).label("Login page logo")
         .type(ProviderConfigProperty.STRING_TYPE)
         .helpText("URL of a logo (https://, e.g. your app's own logo; or a path on this Keycloak server) that the "
@@ -201,6 +220,17 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
         }
         if (s.stepUpMinutes() < 0 || s.stepUpMinutes() > 1440) {
             throw new ComponentValidationException("Step-up age must be a number of minutes from 0 to 1440.");
+        }
+        if (s.rateLimitPerIp() < 0 || s.rateLimitPerIp() > 1_000_000) {
+            throw new ComponentValidationException("Rate limit per client address must be a number of calls from 0 "
+                + "to 1000000.");
+        }
+        if (s.rateLimitPerIdentifier() < 0 || s.rateLimitPerIdentifier() > 1_000_000) {
+            throw new ComponentValidationException("Rate limit per e-mail or username must be a number of calls from 0 "
+                + "to 1000000.");
+        }
+        if (s.rateLimitWindowSeconds() < 1 || s.rateLimitWindowSeconds() > 3600) {
+            throw new ComponentValidationException("Rate limit window must be a number of seconds from 1 to 3600.");
         }
         if (!TableauthSettings.GATEWAYS.contains(s.forwardAuthGateway())) {
             throw new ComponentValidationException("Forward-auth gateway must be auto, nginx, traefik or envoy.");

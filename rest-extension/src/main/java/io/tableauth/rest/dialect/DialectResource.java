@@ -124,7 +124,8 @@ public abstract class DialectResource {
 
     private Response answer(AuthError e) {
         Response response = error(e);
-        return e.kind() == AuthError.Kind.UNAVAILABLE && e.retryAfterSeconds() > 0
+        return (e.kind() == AuthError.Kind.UNAVAILABLE || e.kind() == AuthError.Kind.RATE_LIMITED)
+            && e.retryAfterSeconds() > 0
             ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build()
             : response;
     }

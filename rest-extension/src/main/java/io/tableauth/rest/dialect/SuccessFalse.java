@@ -19,8 +19,7 @@ public record SuccessFalse(boolean success, String error, String message,
 
     /** What the error answers of MaskAPI's and Mavibase's calls say in the OpenAPI document. */
     public static final String ERRORS = "An error: 400 validation, 401 credentials or token, 403 refused, 409 user "
-        + "exists, "
-        + "503 unavailable";
+        + "exists, 429 too many requests (Retry-After), 503 unavailable";
 
     public static SuccessFalse of(AuthError e) {
         return new SuccessFalse(false, e.kind().name(), e.message(), e.fields());

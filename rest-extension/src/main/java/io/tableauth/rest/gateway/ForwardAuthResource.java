@@ -23,9 +23,11 @@ import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.rest.apikey.ApiKeyEvents;
 import io.tableauth.rest.apikey.ApiKeyGrantType;
 import io.tableauth.rest.apikey.ApiKeyService;
+import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.CallerService;
 import io.tableauth.rest.core.Events;
 import io.tableauth.rest.core.Project;
+import io.tableauth.rest.core.RateLimits;
 import io.tableauth.rest.core.TableauthSettings;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
 import io.tableauth.storage.TableUnavailableException;
@@ -58,8 +60,8 @@ import org.keycloak.representations.AccessToken;
 @APIResponse(responseCode = "200", description = "Allowed: the caller's identity, in the X-Auth-* headers too",
     content = @Content(mediaType = "application/json", schema = @Schema(implementation = ForwardAuth.Identity.class)))
 @APIResponse(responseCode = "default",
-    description = "Refused: 401 without a valid credential, 403 a path or project the caller may not use, 503 "
-        + "unavailable",
+    description = "Refused: 401 without a valid credential, 403 a path or project the caller may not use, 429 "
+        + "too many refused keys from this address (Retry-After), 503 unavailable",
     content = @Content(mediaType = "application/json", schema = @Schema(implementation = ForwardAuth.Refusal.class)))
 public class ForwardAuthResource {
 
@@ -152,7 +154,13 @@ public class ForwardAuthResource {
                 return refuse(403, "forbidden", refused.getMessage());
             }
             ComponentModel owner = protectingConfig(path);
-            Caller caller = caller();
+            Caller caller;
+            try {
+                caller = caller();
+            } catch (AuthError limited) {
+                return Response.fromResponse(refuse(429, "too_many_requests", limited.message()))
+                    .header("Retry-After", limited.retryAfterSeconds()).build();
+            }
             if (caller == null) {
                 return refuse(401, "unauthorized", "A valid Bearer token or API key is required");
             }
@@ -204,11 +212,16 @@ public class ForwardAuthResource {
     private Caller caller() {
         String key = header(ApiKeyGrantType.KEY_HEADER);
         if (key != null) {
+            // Keys are for machines that call often: only refused keys count, and a client address that has used up
+            // its refusals is turned away before the next key is looked up.
+            RateLimits limits = new RateLimits(session);
+            limits.requireIpNotExhausted();
             try {
                 ApiKeyService.Use use = new ApiKeyService(session).authenticate(key.trim());
                 return new Caller(use.user(), use.scopes(), "api-key", use.key().getId(), use.key().getProjectId());
             } catch (ApiKeyService.Refused refused) {
                 ApiKeyEvents.refused(Events.of(session).event(EventType.INTROSPECT_TOKEN), refused);
+                limits.countFailure();
                 return null;
             }
         }

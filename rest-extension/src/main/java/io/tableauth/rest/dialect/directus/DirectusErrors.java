@@ -64,6 +64,10 @@ final class DirectusErrors {
                 code = "SERVICE_UNAVAILABLE";
                 status = 503;
             }
+            case RATE_LIMITED -> {
+                code = "REQUESTS_EXCEEDED"; // Directus's own rate limiter
+                status = 429;
+            }
             case USER_EXISTS -> {
                 code = "RECORD_NOT_UNIQUE";
                 status = 400;

@@ -47,7 +47,7 @@ public class DirectusResource extends DialectResource {
     /** What the error answers of Directus's calls say in the OpenAPI document. */
     public static final String ERRORS = "An error in Directus's shape: 400 invalid payload, 401 invalid credentials "
         + "or token, "
-        + "403 forbidden, 503 unavailable";
+        + "403 forbidden, 429 requests exceeded (Retry-After), 503 unavailable";
 
     public static final String REFRESH_COOKIE = AuthCookies.DIRECTUS_REFRESH;
     public static final String SESSION_COOKIE = AuthCookies.DIRECTUS_SESSION;

@@ -45,7 +45,8 @@ import org.keycloak.models.UserModel;
 @Tag(name = "SlashApi", description = "SlashApi's auth calls: one auth config per identifier")
 @APIResponse(responseCode = "default",
     description = "An error in Laravel's shape: 401 unauthenticated or invalid credentials, 403 forbidden, 404 not "
-        + "found, 422 validation (errors by field), 503 unavailable",
+        + "found, 422 validation (errors by field), 429 too many "
+        + "requests (Retry-After), 503 unavailable",
     content = @Content(mediaType = "application/json", schema = @Schema(implementation = SlashApi.Message.class)))
 public class SlashApiResource extends DialectResource {
 

@@ -1,0 +1,253 @@
+package io.tableauth.it.rest;
+
+import static io.tableauth.it.support.Http.body;
+import static io.tableauth.it.support.Http.postJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.tableauth.it.support.Http;
+import jakarta.ws.rs.BadRequestException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.CredentialRepresentation;
+import org.keycloak.representations.idm.UserRepresentation;
+
+/**
+ * The rate limits in front of the unauthenticated calls. An anonymous caller sends as many calls as it likes from
+ * one address (Keycloak started with {@code --proxy-headers xforwarded} and loopback as its trusted proxy, so
+ * {@code X-Forwarded-For} names the client), or names one account from many addresses: past the realm's limits it
+ * gets 429 with Retry-After in the dialect's shape, and the call never reaches Keycloak's login flow. Another
+ * address, another account and a key holder's own traffic go on.
+ */
+class RateLimitIT extends RestFixture {
+
+    private static final String WINDOW = "3600";
+    /** The longest a test here takes from setting its limits to its last call. */
+    private static final int TEST_SECONDS = 40;
+
+    @AfterEach
+    void generousAgain() {
+        setting("rateLimitPerIp", "1000000");
+        setting("rateLimitPerIdentifier", "1000000");
+        setting("rateLimitWindowSeconds", "");
+    }
+
+    /** A client address of the documentation range, new for each call of this method. */
+    private static String address() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return "203.0." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+    }
+
+    /**
+     * Sets the limits; with a window of a minute or more, first waits when the current window ends within the next
+     * {@value #TEST_SECONDS} seconds, since counts start again with each window.
+     */
+    private void limits(String perIp, String perIdentifier, String window) throws InterruptedException {
+        long seconds = Long.parseLong(window);
+        long left = seconds - (System.currentTimeMillis() / 1000 % seconds);
+        if (seconds >= 60 && left < TEST_SECONDS) {
+            Thread.sleep(left * 1000 + 1500);
+        }
+        setting("rateLimitPerIp", perIp);
+        setting("rateLimitPerIdentifier", perIdentifier);
+        setting("rateLimitWindowSeconds", window);
+    }
+
+    private Http.Response mavibaseLogin(String from, String email, String password) {
+        return postJson(api("v1/platform/auth/login"), body("email", email, "password", password),
+            "X-Forwarded-For", from);
+    }
+
+    private static void assertLimited(Http.Response r, int window) {
+        assertEquals(429, r.status(), r.toString());
+        int retryAfter = Integer.parseInt(r.raw().headers().firstValue("Retry-After").orElse("0"));
+        assertTrue(retryAfter >= 1 && retryAfter <= window, "Retry-After within the window: " + retryAfter);
+    }
+
+    private int loginErrorsFrom(String address) {
+        return realm.admin().getEvents(List.of("LOGIN_ERROR"), null, null, null, null, address, 0, 100).size();
+    }
+
+    @Test
+    void anAddressGetsItsCallsThenEveryUnauthenticatedCallAnswers429InItsDialectsShape() throws Exception {
+        updateRealm(r -> r.setEventsEnabled(true));
+        String email = unique("rl");
+        insert("members", email, true);
+        limits("3", "0", WINDOW);
+        String attacker = address();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(401, mavibaseLogin(attacker, email, "wrong password " + i).status());
+        }
+        Thread.sleep(500); // events are stored after the answer
+        assertEquals(3, loginErrorsFrom(attacker), "three logins ran Keycloak's flow");
+
+        Http.Response limited = mavibaseLogin(attacker, email, TABLE_PASSWORD);
+        assertLimited(limited, 3600);
+        assertEquals("RATE_LIMITED", text(limited.json(), "error"), limited.toString());
+        assertEquals("false", text(limited.json(), "success"));
+        assertEquals(429, mavibaseLogin(attacker, email, "wrong again").status(), "the right password changes nothing");
+        Thread.sleep(500);
+        assertEquals(3, loginErrorsFrom(attacker), "refused calls never reached the login flow: no hash, no lookup");
+
+        // every unauthenticated call of every dialect draws on the same count, and answers in its own shape
+        String xff = "X-Forwarded-For";
+        Http.Response directus = postJson(auth("login"), body("email", email, "password", TABLE_PASSWORD), xff, attacker);
+        assertLimited(directus, 3600);
+        assertEquals("REQUESTS_EXCEEDED", directus.json().get("errors").get(0).get("extensions").get("code").asText());
+        Http.Response slash = postJson(auth("members/login"), body("email", email, "password", TABLE_PASSWORD),
+            xff, attacker);
+        assertLimited(slash, 3600);
+        assertTrue(text(slash.json(), "message").startsWith("Too many requests"), slash.toString());
+        Http.Response mask = postJson(api("v1/auth/login"), body("credential", email, "password", TABLE_PASSWORD),
+            "x-mapi-key", "app", "x-mapi-auth-config-id", membersId, xff, attacker);
+        assertLimited(mask, 3600);
+        assertEquals("RATE_LIMITED", text(mask.json(), "error"));
+        Http.Response baasix = postJson(auth("register"), body("email", unique("rl-new"), "password", TABLE_PASSWORD,
+            "firstName", "New", "lastName", "User"), xff, attacker);
+        assertLimited(baasix, 3600);
+        assertTrue(text(baasix.json(), "message").startsWith("Too many requests"), baasix.toString());
+        for (Http.Response r : List.of(
+            postJson(api("v1/platform/auth/refresh-token"), body("refreshToken", "x"), xff, attacker),
+            postJson(api("v1/platform/2fa/verify"), body("tempToken", "temp_x", "code", "123456"), xff, attacker),
+            postJson(api("v1/platform/auth/password-reset/request"), body("email", email), xff, attacker),
+            postJson(api("v1/platform/auth/password-reset/confirm"), body("token", "x", "password", "x"), xff, attacker),
+            postJson(api("v1/platform/auth/resend-verification"), body("email", email), xff, attacker),
+            Http.get(api("v1/platform/auth/verify-email?token=x"), xff, attacker),
+            postJson(auth("refresh"), body("refresh_token", "x"), xff, attacker),
+            postJson(auth("password/request"), body("email", email), xff, attacker),
+            postJson(auth("password/reset"), body("token", "x", "password", "x"), xff, attacker))) {
+            assertLimited(r, 3600);
+        }
+
+        forgetFailures(); // the three quick failures tripped Keycloak's own brute-force detection, a layer behind
+        Http.Response other = mavibaseLogin(address(), email, TABLE_PASSWORD);
+        assertEquals(200, other.status(), "another address logs in: " + other);
+        assertEquals(200, mavibaseLogin("127.0.0.1", email, TABLE_PASSWORD).status(), "and so does the proxy itself");
+    }
+
+    @Test
+    void oneAccountNamedFromManyAddressesIsLimitedWhateverItsCaseOrSpacing() throws Exception {
+        limits("0", "2", WINDOW);
+        String email = unique("rl-id");
+        insert("members", email, true);
+        assertEquals(200, mavibaseLogin(address(), email, TABLE_PASSWORD).status());
+        assertEquals(401, mavibaseLogin(address(), email.toUpperCase(), "wrong").status());
+        assertLimited(mavibaseLogin(address(), "  " + email.toUpperCase() + " ", TABLE_PASSWORD), 3600);
+        assertLimited(postJson(auth("password/request"), body("email", email), "X-Forwarded-For", address()), 3600);
+
+        // a Keycloak user, and names that are no one's, are counted the same way
+        UserRepresentation local = new UserRepresentation();
+        local.setUsername("rl-local-" + ThreadLocalRandom.current().nextInt(1_000_000));
+        local.setEmail(local.getUsername() + "@example.com");
+        local.setFirstName("Grace");
+        local.setLastName("Hopper");
+        local.setEnabled(true);
+        CredentialRepresentation password = new CredentialRepresentation();
+        password.setType("password");
+        password.setValue(TABLE_PASSWORD);
+        password.setTemporary(false);
+        local.setCredentials(List.of(password));
+        realm.admin().users().create(local).close();
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, mavibaseLogin(address(), local.getEmail(), TABLE_PASSWORD).status());
+        }
+        assertLimited(mavibaseLogin(address(), local.getEmail(), TABLE_PASSWORD), 3600);
+        String nobody = unique("rl-nobody");
+        for (int i = 0; i < 2; i++) {
+            assertEquals(401, mavibaseLogin(address(), nobody, "wrong").status());
+        }
+        assertLimited(mavibaseLogin(address(), nobody, "wrong"), 3600);
+
+        assertEquals(401, mavibaseLogin(address(), unique("rl-other"), "wrong").status(), "other names go on");
+    }
+
+    @Test
+    void keysAreCountedOnlyWhenRefusedAndTheKeyGrantPerCall() throws Exception {
+        String email = unique("rl-key");
+        insert("members", email, true);
+        String token = text(mavibaseLogin(address(), email, TABLE_PASSWORD).json(), "token");
+        Http.Response made = postJson(api("v1/platform/api-keys"),
+            "{\"name\":\"machine\",\"scopes\":[\"databases:read\"]}", "Authorization", "Bearer " + token);
+        assertEquals(201, made.status(), made.toString());
+        String key = text(made.json().get("apiKey"), "key");
+        limits("2", "0", WINDOW);
+
+        String machine = address();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, Http.get(api("v1/forward-auth"), "X-API-Key", key, "X-Forwarded-For", machine).status(),
+                "a key holder's own traffic is not counted");
+        }
+        String guesser = address();
+        for (int i = 0; i < 2; i++) {
+            assertEquals(401, Http.get(api("v1/forward-auth"), "X-API-Key", "tak_live_guess" + i,
+                "X-Forwarded-For", guesser).status());
+        }
+        Http.Response refused = Http.get(api("v1/forward-auth"), "X-API-Key", key, "X-Forwarded-For", guesser);
+        assertLimited(refused, 3600);
+        assertEquals("too_many_requests", text(refused.json(), "error"), refused.toString());
+        assertEquals(200, Http.get(api("v1/forward-auth"), "X-API-Key", key, "X-Forwarded-For", machine).status());
+
+        String exchanger = address();
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, exchangeFrom(exchanger, key).status());
+        }
+        Http.Response grant = exchangeFrom(exchanger, key);
+        assertLimited(grant, 3600);
+        assertEquals("too_many_requests", text(grant.json(), "error"), grant.toString());
+    }
+
+    private Http.Response exchangeFrom(String address, String key) {
+        return Http.postForm(realm.uri("/protocol/openid-connect/token"),
+            java.util.Map.of("grant_type", API_KEY_GRANT, "client_id", "app", "api_key", key),
+            "X-Forwarded-For", address);
+    }
+
+    @Test
+    void countsStartAgainWithTheNextWindow() throws Exception {
+        limits("1", "0", "2");
+        String email = unique("rl-win");
+        insert("members", email, true);
+        String from = address();
+        long window = System.currentTimeMillis() / 2000;
+        Http.Response first = mavibaseLogin(from, email, TABLE_PASSWORD);
+        Http.Response second = mavibaseLogin(from, email, TABLE_PASSWORD);
+        if (System.currentTimeMillis() / 2000 == window) { // both in one window (else the second was a new window's)
+            assertEquals(200, first.status(), first.toString());
+            assertLimited(second, 2);
+        }
+        Thread.sleep(2000 - System.currentTimeMillis() % 2000 + 100);
+        assertEquals(200, mavibaseLogin(from, email, TABLE_PASSWORD).status(), "a new window, a new count");
+    }
+
+    @Test
+    void theConsoleRefusesLimitsThatAreNotNumbersAndBlankMeansTheDefaults() throws Exception {
+        for (String[] bad : List.of(new String[] {"rateLimitPerIp", "-1"}, new String[] {"rateLimitPerIp", "many"},
+            new String[] {"rateLimitPerIdentifier", "-5"}, new String[] {"rateLimitWindowSeconds", "0"},
+            new String[] {"rateLimitWindowSeconds", "3601"})) {
+            BadRequestException e = org.junit.jupiter.api.Assertions.assertThrows(BadRequestException.class,
+                () -> setting(bad[0], bad[1]), String.join("=", bad));
+            String message = e.getResponse().readEntity(String.class);
+            assertTrue(message.contains("Rate limit"), message);
+        }
+        // blank: the defaults, 60 calls per address and 10 per name a minute
+        limits("", "", "60");
+        String from = address();
+        String email = unique("rl-def");
+        insert("members", email, true);
+        for (int i = 0; i < 10; i++) {
+            assertNotEquals(429, mavibaseLogin(from, email, "wrong " + i).status(), "call " + i);
+        }
+        assertLimited(mavibaseLogin(address(), email, TABLE_PASSWORD), 60);
+        int allowed = 10;
+        Http.Response last;
+        do {
+            last = mavibaseLogin(from, unique("rl-def-n"), "wrong");
+            allowed++;
+        } while (last.status() != 429 && allowed < 70);
+        assertEquals(61, allowed, "the 61st call of the address in its window is the first refused");
+    }
+}
