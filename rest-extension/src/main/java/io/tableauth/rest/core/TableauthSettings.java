@@ -55,11 +55,14 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     public static final String RATE_LIMIT_PER_IP = "rateLimitPerIp";
     public static final String RATE_LIMIT_PER_IDENTIFIER = "rateLimitPerIdentifier";
     public static final String RATE_LIMIT_WINDOW = "rateLimitWindowSeconds";
-    /** Unauthenticated calls per client address and window: one a second, about a bcrypt hash in 40 per core. */
-    public static final int DEFAULT_RATE_LIMIT_PER_IP = 60;
+    /**
+     * Unauthenticated calls per client address and window: one a second on average, and short windows keep a burst
+     * small (all of a window's calls may come at once).
+     */
+    public static final int DEFAULT_RATE_LIMIT_PER_IP = 10;
     /** Calls naming one account per window: far above what a person mistyping needs. */
     public static final int DEFAULT_RATE_LIMIT_PER_IDENTIFIER = 10;
-    public static final int DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60;
+    public static final int DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 10;
     /** As Keycloak's own console asks for a fresh login before a password change (its max age, 5 minutes). */
     public static final int DEFAULT_STEP_UP_MINUTES = 5;
     public static final int DEFAULT_API_KEY_TOKEN_SECONDS = 300;
