@@ -35,7 +35,9 @@ public final class Contract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern MOUNT =
         Pattern.compile("^/(?:admin/)?realms/([^/]+)/(api|auth|tableauth-api-keys)(/.*)?$");
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 as Http: an h2c upgrade answered with the whole document in one frame fails the JDK client
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
     /** Per server origin and mount: the parsed document and its operations. */

@@ -21,7 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class Http {
 
+    // HTTP/1.1, as curl and the products' SDKs speak to a plain-http server: the JDK's default tries an h2c upgrade
+    // on every GET, which once left the client reading a body as HTTP/2 frames
     private static final HttpClient CLIENT = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5))
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
