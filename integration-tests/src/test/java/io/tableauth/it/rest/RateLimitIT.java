@@ -13,8 +13,6 @@ import io.tableauth.it.support.Http;
 import jakarta.ws.rs.BadRequestException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.keycloak.representations.idm.CredentialRepresentation;
-import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * The rate limits in front of the unauthenticated calls. An anonymous caller sends as many calls as it likes from
@@ -140,22 +138,12 @@ class RateLimitIT extends RestFixture {
         assertLimited(postJson(auth("password/request"), body("email", email), "X-Forwarded-For", address()), 3600);
 
         // a Keycloak user, and names that are no one's, are counted the same way
-        UserRepresentation local = new UserRepresentation();
-        local.setUsername("rl-local-" + ThreadLocalRandom.current().nextInt(1_000_000));
-        local.setEmail(local.getUsername() + "@example.com");
-        local.setFirstName("Grace");
-        local.setLastName("Hopper");
-        local.setEnabled(true);
-        CredentialRepresentation password = new CredentialRepresentation();
-        password.setType("password");
-        password.setValue(TABLE_PASSWORD);
-        password.setTemporary(false);
-        local.setCredentials(List.of(password));
-        realm.admin().users().create(local).close();
+        String local = "rl-local-" + ThreadLocalRandom.current().nextInt(1_000_000) + "@example.com";
+        realm.addUser(local, local, TABLE_PASSWORD);
         for (int i = 0; i < 2; i++) {
-            assertEquals(200, mavibaseLogin(address(), local.getEmail(), TABLE_PASSWORD).status());
+            assertEquals(200, mavibaseLogin(address(), local, TABLE_PASSWORD).status());
         }
-        assertLimited(mavibaseLogin(address(), local.getEmail(), TABLE_PASSWORD), 3600);
+        assertLimited(mavibaseLogin(address(), local, TABLE_PASSWORD), 3600);
         String nobody = unique("rl-nobody");
         for (int i = 0; i < 2; i++) {
             assertEquals(401, mavibaseLogin(address(), nobody, "wrong").status());

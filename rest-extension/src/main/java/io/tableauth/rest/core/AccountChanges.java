@@ -11,6 +11,7 @@ import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
@@ -133,6 +134,29 @@ public final class AccountChanges {
             .create(org.keycloak.userprofile.UserProfileContext.USER_API, attributes, user);
         profile.validate();
         return profile;
+    }
+
+    /**
+     * Deletes the user: their row (the auth config must be writable) and everything Keycloak holds about them
+     * (sessions, credentials, consents, API keys), in one transaction. FORBIDDEN, with nothing deleted, when the
+     * user's storage refuses (a read-only auth config).
+     */
+    public void deleteAccount(UserModel user) {
+        EventBuilder event = Events.of(session).event(EventType.DELETE_ACCOUNT).user(user);
+        boolean removed;
+        try {
+            removed = session.users().removeUser(realm, user);
+        } catch (ModelException e) {
+            removed = false;
+        }
+        if (!removed) {
+            session.getTransactionManager().setRollbackOnly();
+            Events.of(session).event(EventType.DELETE_ACCOUNT_ERROR).user(user)
+                .detail(Details.REASON, "read-only auth config").error(Errors.NOT_ALLOWED);
+            throw new AuthError(AuthError.Kind.FORBIDDEN,
+                "This user cannot be deleted here: the auth config is read-only.");
+        }
+        event.success();
     }
 
     /**

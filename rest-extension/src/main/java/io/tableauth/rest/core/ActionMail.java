@@ -67,6 +67,13 @@ final class ActionMail {
             .serialize(session, realm, session.getContext().getUri());
     }
 
+    /** As {@link #issue(UserModel, String, String, int)}, carrying one more value, read back with getNote. */
+    String issue(UserModel user, String email, String type, int lifespanSeconds, String note, String value) {
+        MailToken token = new MailToken(user.getId(), type, Time.currentTime() + lifespanSeconds, email);
+        token.setNote(note, value);
+        return token.serialize(session, realm, session.getContext().getUri());
+    }
+
     /** A token that checked out, and its user; {@link #useUp} makes it the token's only use. */
     record Checked(MailToken token, UserModel user) {
     }

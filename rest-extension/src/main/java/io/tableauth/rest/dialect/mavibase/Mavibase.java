@@ -47,6 +47,16 @@ public final class Mavibase {
     public record CodeRequest(String code) {
     }
 
+    /** {@code POST auth/change-email}. */
+    @Schema(name = "MavibaseChangeEmailRequest", requiredProperties = {"newEmail", "password"})
+    public record ChangeEmailRequest(String newEmail, String password) {
+    }
+
+    /** {@code DELETE users/me}. */
+    @Schema(name = "MavibaseDeleteAccountRequest", requiredProperties = {"password"})
+    public record DeleteAccountRequest(String password) {
+    }
+
     /** {@code POST auth/change-password}. */
     @Schema(name = "MavibaseChangePasswordRequest")
     public record ChangePasswordRequest(String currentPassword, String newPassword) {

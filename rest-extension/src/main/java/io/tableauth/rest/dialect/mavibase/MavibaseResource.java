@@ -3,6 +3,7 @@ package io.tableauth.rest.dialect.mavibase;
 import java.io.InputStream;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -14,6 +15,7 @@ import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.rest.core.AccountChanges;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.EmailChange;
 import io.tableauth.rest.core.EmailVerification;
 import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.PasswordReset;
@@ -22,7 +24,9 @@ import io.tableauth.rest.core.Signup;
 import io.tableauth.rest.dialect.DialectResource;
 import io.tableauth.rest.dialect.SuccessFalse;
 import io.tableauth.rest.dialect.SuccessMessage;
+import io.tableauth.rest.dialect.mavibase.Mavibase.ChangeEmailRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.ChangePasswordRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.DeleteAccountRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.EmailRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.LoggedIn;
 import io.tableauth.rest.dialect.mavibase.Mavibase.LoginRequest;
@@ -239,6 +243,38 @@ public class MavibaseResource extends DialectResource {
         });
     }
 
+    /**
+     * {@code POST auth/change-email} {newEmail, password}: mails a link to the new address and changes nothing until
+     * it is opened ({@code GET auth/confirm-email-change}).
+     */
+    @POST
+    @Path("auth/change-email")
+    @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(ChangeEmailRequest.class)
+    @APIResponse(responseCode = "200", description = "A link went to the new address; nothing changed yet",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
+    public Response changeEmail(InputStream in) {
+        return run(() -> {
+            BearerAuth caller = callers.accountCaller(bearerToken());
+            ChangeEmailRequest body = read(in, ChangeEmailRequest.class);
+            new EmailChange(session).request(caller, body.newEmail(), body.password());
+            return json(200, SuccessMessage.of("A confirmation link has been sent to the new e-mail address"));
+        });
+    }
+
+    /** {@code GET auth/confirm-email-change?token=}: the link of the change mail; the e-mail changes, verified. */
+    @GET
+    @Path("auth/confirm-email-change")
+    @APIResponse(responseCode = "200", description = "The e-mail is changed, and verified",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
+    public Response confirmEmailChange(@QueryParam("token") String token) {
+        return run(() -> {
+            new EmailChange(session).confirm(token);
+            return json(200, SuccessMessage.of("Email changed successfully"));
+        });
+    }
+
     @GET
     @Path("users/me")
     @SecurityRequirement(name = "bearer")
@@ -248,6 +284,31 @@ public class MavibaseResource extends DialectResource {
         return run(() -> {
             UserModel user = callers.me(bearerToken());
             return json(200, new Me(true, User.full(AuthUser.of(user))));
+        });
+    }
+
+    /**
+     * {@code DELETE users/me} {password}: the caller deletes their own account, its row and Keycloak's data about
+     * them, when the auth config is writable. A wrong password is a failed login for brute-force detection.
+     */
+    @DELETE
+    @Path("users/me")
+    @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(DeleteAccountRequest.class)
+    @APIResponse(responseCode = "200", description = "The account is deleted; its sessions and API keys with it",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
+    public Response deleteMe(InputStream in) {
+        return run(() -> {
+            BearerAuth caller = callers.accountCaller(bearerToken());
+            DeleteAccountRequest body = read(in, DeleteAccountRequest.class);
+            if (body.password() == null || body.password().isEmpty()) {
+                throw AuthError.validation("password", "The password is required.");
+            }
+            AccountChanges changes = new AccountChanges(session);
+            changes.requireStepUp(caller, body.password());
+            changes.deleteAccount(caller.user());
+            return json(200, SuccessMessage.of("Account deleted"));
         });
     }
 

@@ -214,17 +214,7 @@ public class SlashApiResource extends DialectResource {
             if (user.getId().equals(caller.user().getId())) {
                 new AccountChanges(session).requireStepUp(caller, null);
             }
-            boolean removed;
-            try {
-                removed = session.users().removeUser(realm(), user);
-            } catch (ModelException e) {
-                removed = false;
-            }
-            if (!removed) {
-                session.getTransactionManager().setRollbackOnly();
-                throw new AuthError(AuthError.Kind.FORBIDDEN,
-                    "This user cannot be deleted here: the auth config is read-only.");
-            }
+            new AccountChanges(session).deleteAccount(user);
             return json(200, SlashApi.Message.of("User deleted"));
         });
     }
