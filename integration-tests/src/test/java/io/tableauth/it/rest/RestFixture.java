@@ -47,7 +47,7 @@ public abstract class RestFixture {
     @RegisterExtension
     public final TestRealm realm = TestRealm.fromResource("/realms/rest-realm.json");
     @RegisterExtension
-    public final TestDatabase db = TestDatabase.postgres();
+    public final TestDatabase db = usersDatabase();
 
     public String membersId;
     public String staffId;
@@ -71,6 +71,11 @@ public abstract class RestFixture {
         realm.admin().users().userProfile().update(profile);
         membersId = addConfig("members", 0, Map.of("editMode", "WRITABLE", "signupAllowed", "true"));
         staffId = addConfig("staff", 1, Map.of());
+    }
+
+    /** Where the application's users tables live: PostgreSQL, unless a subclass runs the same tests elsewhere. */
+    protected TestDatabase usersDatabase() {
+        return TestDatabase.postgres();
     }
 
     String addConfig(String name, int priority, Map<String, String> extra) {
