@@ -50,10 +50,10 @@ class MaskApiIT extends RestFixture {
         assertEquals(email, text(json.get("user"), "email"));
         assertEquals("Ada Lovelace", text(json.get("user"), "name"));
         // The lifetimes are the realm's (rest-realm.json keeps Keycloak's defaults: 300 s and 1800 s).
-        assertEquals(realm.admin().toRepresentation().getAccessTokenLifespan().longValue(),
-            json.get("expiresIn").asLong());
-        assertEquals(realm.admin().toRepresentation().getSsoSessionIdleTimeout().longValue(),
-            json.get("refreshExpiresIn").asLong());
+        assertLifetime(realm.admin().toRepresentation().getAccessTokenLifespan().longValue(),
+            json.get("expiresIn").asLong(), "expiresIn");
+        assertLifetime(realm.admin().toRepresentation().getSsoSessionIdleTimeout().longValue(),
+            json.get("refreshExpiresIn").asLong(), "refreshExpiresIn");
         assertEquals(java.util.Set.of("success", "accessToken", "refreshToken", "tokenType", "expiresIn",
             "refreshExpiresIn", "user"), fieldNames(json), "the whole documented body");
         assertEquals(java.util.Set.of("id", "credential", "email", "name", "emailVerified"),

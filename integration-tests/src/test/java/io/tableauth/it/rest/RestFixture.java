@@ -219,6 +219,21 @@ public abstract class RestFixture {
             "grant_type", "refresh_token", "client_id", clientId, "refresh_token", refreshToken));
     }
 
+    /**
+     * A lifetime as Keycloak answers it ({@code expires_in}, a cookie's Max-Age): the configured seconds, less the
+     * second that may tick between issuing the token and writing the answer.
+     */
+    public static void assertLifetime(long configured, long answered, String what) {
+        org.junit.jupiter.api.Assertions.assertTrue(answered == configured || answered == configured - 1,
+            what + ": " + answered + ", configured " + configured);
+    }
+
+    /** The Max-Age of a Set-Cookie header's value, or -1 when it has none. */
+    public static long maxAge(String setCookie) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)Max-Age=(\\d+)").matcher(setCookie);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     public static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();

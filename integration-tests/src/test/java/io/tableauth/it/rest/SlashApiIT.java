@@ -85,7 +85,7 @@ class SlashApiIT extends RestFixture {
         String token = text(r.json().get("data"), "token");
         Tokens.verifyAccessToken(realm, token);
         assertEquals(email, text(r.json().get("data"), "email"));
-        assertEquals(realm.admin().toRepresentation().getAccessTokenLifespan().longValue(),
+        assertLifetime(realm.admin().toRepresentation().getAccessTokenLifespan().longValue(),
             r.json().get("data").get("expires_in").asLong(), "the realm's access token lifespan");
         Http.Response nativeRefresh = nativeRefresh("app", text(r.json().get("data"), "refresh_token"));
         assertEquals(200, nativeRefresh.status(), "refresh_token is Keycloak's: " + nativeRefresh);
