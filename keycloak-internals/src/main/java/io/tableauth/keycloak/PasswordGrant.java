@@ -21,6 +21,9 @@ import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.Constants;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
+import org.keycloak.models.credential.OTPCredentialModel;
+import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
+import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
@@ -64,6 +67,8 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         private AuthenticationSessionModel waitingForCode;
         private boolean codeRejected;
         private boolean emailNotVerified;
+        private String recoveryCode;
+        private int recoveryCodesLeft = -1;
 
         private Step(boolean keepForCode, AuthenticationSessionModel resume) {
             this.keepForCode = keepForCode;
@@ -78,6 +83,20 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         /** The second step: finishes the authentication session a first step kept, with the code in the form. */
         public static Step resume(AuthenticationSessionModel authSession) {
             return new Step(false, authSession);
+        }
+
+        /**
+         * A 2FA recovery code ({@link RecoveryCodes}) stands in for the one-time code: where the flow asks for the
+         * code, one of the user's recovery codes is used up instead.
+         */
+        public Step withRecoveryCode(String code) {
+            this.recoveryCode = code;
+            return this;
+        }
+
+        /** How many recovery codes the user has left after this step used one; -1 when it used none. */
+        public int recoveryCodesLeft() {
+            return recoveryCodesLeft;
         }
 
         /** Set when the first step stopped for a one-time code; the authentication session was kept. */
@@ -167,7 +186,22 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
             .setSession(session)
             .setUriInfo(session.getContext().getUri())
             .setRequest(request);
-        Response challenge = processor.authenticateOnly();
+        Response challenge;
+        if (!firstStep && step.recoveryCode != null) {
+            // the second step with a recovery code: used up (or refused) before the flow goes past the code step
+            challenge = stoppedAtCodeStep(authSession) && redeemRecoveryCode(authSession, true)
+                ? processor.authenticateOnly() : wrongCode();
+        } else {
+            challenge = processor.authenticateOnly();
+            if (challenge != null && step.recoveryCode != null && stoppedAtCodeStep(authSession)
+                && redeemRecoveryCode(authSession, false)) {
+                // one step: the flow stopped at the code step (the missing code counted, as in a two-step login's
+                // first step); the recovery code was right, so the same flow goes on past it
+                event.event(EventType.LOGIN);
+                event.getEvent().setError(null);
+                challenge = processor.authenticateOnly();
+            }
+        }
         if (challenge != null) {
             boolean atCodeStep = stoppedAtCodeStep(authSession);
             if (firstStep && step.keepForCode && atCodeStep && formParams.getFirst("otp") == null) {
@@ -222,6 +256,37 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         event.success();
         AuthenticationManager.logSuccess(session, authSession);
         return cors.add(Response.ok(res, MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    /**
+     * Uses up the step's recovery code for the user the flow is at and marks the code step done; false when it is
+     * not one of their codes. {@code countFailure}: a wrong code is counted here as a failed second factor (when
+     * the flow ran in this request, its code step counted it already).
+     */
+    private boolean redeemRecoveryCode(AuthenticationSessionModel authSession, boolean countFailure) {
+        UserModel user = authSession.getAuthenticatedUser();
+        int left = new RecoveryCodes(session).redeem(user, step.recoveryCode);
+        if (left < 0) {
+            if (countFailure) {
+                event.user(user).detail(Details.CREDENTIAL_TYPE, RecoveryAuthnCodesCredentialModel.TYPE);
+                event.error(Errors.INVALID_USER_CREDENTIALS);
+                if (realm.isBruteForceProtected()) {
+                    KeycloakInternals.failedLogin(session, realm, user, Set.of(OTPCredentialModel.TYPE));
+                }
+            }
+            return false;
+        }
+        step.recoveryCodesLeft = left;
+        event.detail(Details.CREDENTIAL_TYPE, RecoveryAuthnCodesCredentialModel.TYPE);
+        authSession.setExecutionStatus(authSession.getAuthNote(AuthenticationProcessor.CURRENT_AUTHENTICATION_EXECUTION),
+            AuthenticationSessionModel.ExecutionStatus.SUCCESS);
+        return true;
+    }
+
+    /** What Keycloak's direct-grant OTP step answers a wrong code. */
+    private static Response wrongCode() {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)
+            .entity(new OAuth2ErrorRepresentation(OAuthErrorException.INVALID_GRANT, "Invalid user credentials")).build();
     }
 
     /** The flow stopped at Keycloak's direct-grant OTP step after the password passed. */

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.keycloak.PasswordGrant;
+import io.tableauth.keycloak.RecoveryCodes;
 import io.tableauth.keycloak.TokenGrants;
 import io.tableauth.storage.AuthConfigScope;
 import org.jboss.logging.Logger;
@@ -73,11 +74,13 @@ public final class LoginService {
         form.put(OAuth2Constants.CLIENT_ID, project.client().getClientId());
         form.put(OAuth2Constants.USERNAME, credential.trim());
         form.put(OAuth2Constants.PASSWORD, password);
-        if (otp != null && !otp.isBlank()) {
+        PasswordGrant.Step step = PasswordGrant.Step.first(twoStep);
+        if (RecoveryCodes.isRecoveryCode(otp)) {
+            step.withRecoveryCode(otp); // used up where the flow asks for the one-time code
+        } else if (otp != null && !otp.isBlank()) {
             form.put("otp", otp.trim()); // read by Keycloak's direct-grant OTP authenticator
         }
         EventBuilder event = event();
-        PasswordGrant.Step step = PasswordGrant.Step.first(twoStep);
         long started = System.nanoTime();
         TokenGrants.Result result = TokenGrants.password(session, event, form, step);
         long took = System.nanoTime() - started;
@@ -95,7 +98,8 @@ public final class LoginService {
             if (step.codeRejected()) {
                 throw otp == null || otp.isBlank()
                     ? new AuthError(AuthError.Kind.OTP_REQUIRED, "A one-time code is required")
-                    : new AuthError(AuthError.Kind.INVALID_OTP, "Invalid one-time code");
+                    : new AuthError(AuthError.Kind.INVALID_OTP, RecoveryCodes.isRecoveryCode(otp)
+                        ? "Invalid or already used recovery code" : "Invalid one-time code");
             }
             if (e.kind() == AuthError.Kind.ACCOUNT_DISABLED && password != null && !passwordRight(event, password)) {
                 // Keycloak before 26.5 refuses a disabled user before it checks the password: "disabled" is said
@@ -120,7 +124,8 @@ public final class LoginService {
             endSession(tokens.getSessionState());
             throw AuthError.invalidCredentials();
         }
-        return new Login(TokenSet.of(tokens), user);
+        return new Login(TokenSet.of(tokens), user, null,
+            step.recoveryCodesLeft() < 0 ? null : step.recoveryCodesLeft());
     }
 
     /** The password is the refused user's own (checked against their credential, whatever their state). */
@@ -132,15 +137,18 @@ public final class LoginService {
 
     /**
      * The second step of a two-step login: the temporary token (single use, on any node) and the code finish the
-     * Keycloak authentication session the first step left waiting. A wrong code uses the token up.
+     * Keycloak authentication session the first step left waiting. A wrong code uses the token up. Instead of the
+     * code, one of the user's recovery codes ({@code recoveryCode}); it is used up, and a wrong one counts as a
+     * failed login, as a wrong code does.
      */
-    public Login completeSecondFactor(String tempToken, String code) {
+    public Login completeSecondFactor(String tempToken, String code, String recoveryCode) {
         new RateLimits(session).check();
         if (tempToken == null || tempToken.isBlank()) {
             throw AuthError.validation("tempToken", "The tempToken is required.");
         }
-        if (code == null || code.isBlank()) {
-            throw AuthError.validation("code", "The code is required.");
+        boolean recovery = recoveryCode != null && !recoveryCode.isBlank();
+        if ((code == null || code.isBlank()) && !recovery) {
+            throw AuthError.validation("code", "The code (or a recoveryCode) is required.");
         }
         TempTokens.Waiting waiting = new TempTokens(session).redeem(tempToken);
         UserModel user = waiting.user();
@@ -156,11 +164,16 @@ public final class LoginService {
         session.getContext().setAuthenticationSession(waiting.authSession());
         Map<String, String> form = new LinkedHashMap<>();
         form.put(OAuth2Constants.CLIENT_ID, waiting.client().getClientId());
-        form.put("otp", code.trim());
-        EventBuilder event = event();
         PasswordGrant.Step step = PasswordGrant.Step.resume(waiting.authSession());
+        if (recovery) {
+            step.withRecoveryCode(recoveryCode);
+        } else {
+            form.put("otp", code.trim());
+        }
+        EventBuilder event = event();
         TokenGrants.Result result = TokenGrants.password(session, event, form, step);
-        return finishLogin(new Project(waiting.client(), waiting.config()), result, event, step, code, null, 0);
+        return finishLogin(new Project(waiting.client(), waiting.config()), result, event, step,
+            recovery ? recoveryCode : code, null, 0);
     }
 
     // --- refresh

@@ -6,6 +6,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.tableauth.rest.apikey.ApiKeyView;
 import io.tableauth.rest.core.AuthUser;
+import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.SessionService;
 import io.tableauth.rest.core.TokenSet;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -64,7 +65,25 @@ public final class Mavibase {
 
     /** {@code POST 2fa/verify}: the second step of a login. */
     @Schema(name = "MavibaseSecondFactorRequest")
-    public record SecondFactorRequest(String tempToken, String code) {
+    public record SecondFactorRequest(String tempToken, String code,
+                                      @Schema(description = "One of the user's recovery codes, instead of code")
+                                      String recoveryCode) {
+    }
+
+    /** {@code POST 2fa/recovery-codes}: the current password, unless the caller logged in within the step-up age. */
+    @Schema(name = "MavibaseRecoveryCodesRequest")
+    public record RecoveryCodesRequest(String password) {
+    }
+
+    /** {@code POST 2fa/recovery-codes}: the new codes, shown this once. */
+    @Schema(name = "MavibaseRecoveryCodes", requiredProperties = {"success", "message", "codes"})
+    public record RecoveryCodes(boolean success, String message, List<String> codes) {
+    }
+
+    /** {@code GET 2fa/recovery-codes}: how many of the caller's codes are left ({@code createdAt} null: none made). */
+    @Schema(name = "MavibaseRecoveryCodesStatus", requiredProperties = {"success", "enabled", "remaining", "total"})
+    public record RecoveryCodesStatus(boolean success, boolean enabled, int remaining, int total,
+                                      @Schema(nullable = true) String createdAt) {
     }
 
     /**
@@ -96,10 +115,17 @@ public final class Mavibase {
 
     @Schema(name = "MavibaseLoggedIn", requiredProperties = {"success", "token", "refreshToken", "expiresIn", "user"})
     public record LoggedIn(boolean success, String token, @Schema(nullable = true) String refreshToken,
-                           long expiresIn, User user) {
+                           long expiresIn, User user,
+                           @Schema(description = "Set when the login used a recovery code: how many are left")
+                           @JsonInclude(JsonInclude.Include.NON_NULL) Integer recoveryCodesLeft) {
 
-        static LoggedIn of(TokenSet t, AuthUser u) {
-            return new LoggedIn(true, t.accessToken(), t.refreshToken(), t.expiresIn(), User.brief(u));
+        static LoggedIn of(Login login) {
+            return of(login.tokens(), AuthUser.of(login.user()), login.recoveryCodesLeft());
+        }
+
+        static LoggedIn of(TokenSet t, AuthUser u, Integer recoveryCodesLeft) {
+            return new LoggedIn(true, t.accessToken(), t.refreshToken(), t.expiresIn(), User.brief(u),
+                recoveryCodesLeft);
         }
     }
 

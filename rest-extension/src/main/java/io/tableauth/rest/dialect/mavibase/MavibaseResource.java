@@ -124,7 +124,7 @@ public class MavibaseResource extends DialectResource {
             if (login.secondFactorRequired()) {
                 return json(200, new SecondFactorRequired(true, login.tempToken()));
             }
-            return json(200, LoggedIn.of(login.tokens(), AuthUser.of(login.user())));
+            return json(200, LoggedIn.of(login));
         });
     }
 

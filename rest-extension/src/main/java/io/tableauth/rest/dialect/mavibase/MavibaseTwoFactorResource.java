@@ -1,22 +1,29 @@
 package io.tableauth.rest.dialect.mavibase;
 
 import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.tableauth.authenticator.TotpEnrollment;
+import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.rest.core.AuthError;
-import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.Login;
+import io.tableauth.rest.core.RecoveryCodeService;
 import io.tableauth.rest.dialect.DialectResource;
 import io.tableauth.rest.dialect.SuccessFalse;
 import io.tableauth.rest.dialect.SuccessMessage;
 import io.tableauth.rest.dialect.mavibase.Mavibase.CodeRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.LoggedIn;
+import io.tableauth.rest.dialect.mavibase.Mavibase.RecoveryCodes;
+import io.tableauth.rest.dialect.mavibase.Mavibase.RecoveryCodesRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.RecoveryCodesStatus;
 import io.tableauth.rest.dialect.mavibase.Mavibase.SecondFactorRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.TotpSetup;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -78,7 +85,10 @@ public class MavibaseTwoFactorResource extends DialectResource {
         });
     }
 
-    /** {@code POST /2fa/verify} {tempToken, code}: the second step of a login. */
+    /**
+     * {@code POST /2fa/verify} {tempToken, code | recoveryCode}: the second step of a login; with a recovery code, the
+     * answer says how many are left.
+     */
     @POST
     @Path("verify")
     @Consumes(MediaType.WILDCARD)
@@ -89,8 +99,46 @@ public class MavibaseTwoFactorResource extends DialectResource {
         return run(() -> {
             SecondFactorRequest body = read(in, SecondFactorRequest.class);
             projects.project(null, null, false);
-            Login login = logins.completeSecondFactor(body.tempToken(), body.code());
-            return json(200, LoggedIn.of(login.tokens(), AuthUser.of(login.user())));
+            Login login = logins.completeSecondFactor(body.tempToken(), body.code(), body.recoveryCode());
+            return json(200, LoggedIn.of(login));
+        });
+    }
+
+    /**
+     * {@code POST /2fa/recovery-codes} {password?}: new recovery codes for the caller (replacing the old ones), shown
+     * this once. The password is needed unless the caller logged in within the step-up age.
+     */
+    @POST
+    @Path("recovery-codes")
+    @Consumes(MediaType.WILDCARD)
+    @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(RecoveryCodesRequest.class)
+    @APIResponse(responseCode = "200", description = "New recovery codes; each works once, in place of a code",
+        content = @Content(mediaType = "application/json", schema = @Schema(implementation = RecoveryCodes.class)))
+    public Response recoveryCodes(InputStream in) {
+        return run(() -> {
+            BearerAuth caller = callers.accountCaller(bearerToken());
+            String password = read(in, RecoveryCodesRequest.class).password();
+            List<String> codes = new RecoveryCodeService(session).generate(caller, password);
+            return json(200, new RecoveryCodes(true,
+                "Keep these codes somewhere safe: each works once, and they will not be shown again.", codes));
+        });
+    }
+
+    /** {@code GET /2fa/recovery-codes}: how many of the caller's recovery codes are left. */
+    @GET
+    @Path("recovery-codes")
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "How many recovery codes are left",
+        content = @Content(mediaType = "application/json",
+            schema = @Schema(implementation = RecoveryCodesStatus.class)))
+    public Response recoveryCodesStatus() {
+        return run(() -> {
+            UserModel user = callers.accountCaller(bearerToken()).user();
+            return json(200, new RecoveryCodeService(session).status(user)
+                .map(s -> new RecoveryCodesStatus(true, true, s.remaining(), s.total(),
+                    Instant.ofEpochMilli(s.createdAt()).toString()))
+                .orElse(new RecoveryCodesStatus(true, false, 0, 0, null)));
         });
     }
 
@@ -124,6 +172,7 @@ public class MavibaseTwoFactorResource extends DialectResource {
             UserModel user = callers.accountCaller(bearerToken()).user();
             String code = read(in, CodeRequest.class).code();
             confirmed(new TotpEnrollment(session).confirmDisable(user, code), "No two-factor disable is in progress");
+            new RecoveryCodeService(session).removeAll(user);
             return json(200, SuccessMessage.of("Two-factor authentication disabled"));
         });
     }

@@ -20,7 +20,14 @@ class MavibaseTest {
     void aLoginShowsTheBriefUser() throws Exception {
         assertEquals("{\"success\":true,\"token\":\"a\",\"refreshToken\":\"r\",\"expiresIn\":300,"
                 + "\"user\":{\"id\":\"u1\",\"email\":\"ada@example.com\",\"name\":\"Ada\"}}",
-            JSON.writeValueAsString(Mavibase.LoggedIn.of(new TokenSet("a", "r", 300, 1800), ADA)));
+            JSON.writeValueAsString(Mavibase.LoggedIn.of(new TokenSet("a", "r", 300, 1800), ADA, null)));
+    }
+
+    @Test
+    void aLoginWithARecoveryCodeSaysHowManyAreLeft() throws Exception {
+        assertEquals("{\"success\":true,\"token\":\"a\",\"refreshToken\":\"r\",\"expiresIn\":300,"
+                + "\"user\":{\"id\":\"u1\",\"email\":\"ada@example.com\",\"name\":\"Ada\"},\"recoveryCodesLeft\":0}",
+            JSON.writeValueAsString(Mavibase.LoggedIn.of(new TokenSet("a", "r", 300, 1800), ADA, 0)));
     }
 
     @Test
