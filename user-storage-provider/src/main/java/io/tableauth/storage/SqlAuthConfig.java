@@ -2,6 +2,8 @@ package io.tableauth.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -27,6 +29,8 @@ final class SqlAuthConfig implements AutoCloseable {
     private final AuthConfigMetrics metrics;
     private volatile UserTable table;
     private volatile String dummyHash;
+    /** A copy of the component settings these settings were read from, or found to match. */
+    private volatile Map<String, List<String>> source;
 
     SqlAuthConfig(String realm, String name, SqlUserStorageConfig config, DatabaseConnector connector) {
         this.name = name;
@@ -101,6 +105,22 @@ final class SqlAuthConfig implements AutoCloseable {
 
     DatabaseHealth health() {
         return health;
+    }
+
+    /**
+     * Whether these settings were read from the same component settings: a map comparison, far cheaper than reading
+     * them again (Keycloak hands every provider a fresh copy of the component).
+     */
+    boolean readFrom(Map<String, List<String>> componentConfig) {
+        Map<String, List<String>> read = source;
+        return read != null && read.equals(componentConfig);
+    }
+
+    /** Notes component settings these settings were found to match. */
+    void matches(Map<String, List<String>> componentConfig) {
+        Map<String, List<String>> copy = new java.util.HashMap<>();
+        componentConfig.forEach((k, v) -> copy.put(k, v == null ? null : new java.util.ArrayList<>(v)));
+        source = copy;
     }
 
     SqlUserStorageConfig config() {

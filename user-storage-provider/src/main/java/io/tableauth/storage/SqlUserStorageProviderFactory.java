@@ -247,9 +247,15 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
 
     /** The live state for a config, rebuilt when its settings differ from the cached one (also after edits on other nodes). */
     SqlAuthConfig runtime(KeycloakSession session, ComponentModel model) {
-        SqlUserStorageConfig config = SqlUserStorageConfig.from(model);
         SqlAuthConfig cached = configs.get(model.getId());
+        if (cached != null && cached.readFrom(model.getConfig())) {
+            // the same settings the config was built from: nothing to parse. An edit, here or on another node,
+            // changes them and the config is read again below.
+            return cached;
+        }
+        SqlUserStorageConfig config = SqlUserStorageConfig.from(model);
         if (cached != null && cached.config().equals(config)) {
+            cached.matches(model.getConfig());
             return cached;
         }
         return configs.compute(model.getId(), (id, current) -> {
@@ -262,8 +268,10 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             DatabaseConnector connector = connector(session, model, config);
             LOG.debugf("tableauth auth config %s (%s): new connection pool, %s", model.getName(), id, connector);
             RealmModel realm = session.realms().getRealm(model.getParentId());
-            return new SqlAuthConfig(realm == null ? model.getParentId() : realm.getName(),
+            SqlAuthConfig built = new SqlAuthConfig(realm == null ? model.getParentId() : realm.getName(),
                 model.getName() == null ? id : model.getName(), config, connector);
+            built.matches(model.getConfig());
+            return built;
         });
     }
 

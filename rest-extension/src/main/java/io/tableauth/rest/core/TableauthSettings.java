@@ -1,9 +1,13 @@
 package io.tableauth.rest.core;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.tableauth.authenticator.Hooks;
 import org.keycloak.component.ComponentModel;
@@ -89,11 +93,36 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
         return cached;
     }
 
+    /** Settings read from a component's config, with a copy of that config to tell whether they still hold. */
+    private record Read(Map<String, List<String>> config, TableauthSettings settings) {
+    }
+
+    /**
+     * The last settings read per settings component on this node. Only a shortcut: every request compares the
+     * component's current config (Keycloak's, invalidated across the cluster on every save) with the copy here.
+     */
+    private static final Map<String, Read> READ = new ConcurrentHashMap<>();
+
     /** The realm's settings, or the defaults when none were saved. */
     private static TableauthSettings read(RealmModel realm) {
         return Hooks.settingsComponent(realm)
-            .map(TableauthSettings::from)
+            .map(TableauthSettings::fromCached)
             .orElse(DEFAULTS);
+    }
+
+    private static TableauthSettings fromCached(ComponentModel model) {
+        Read last = READ.get(model.getId());
+        if (last != null && last.config().equals(model.getConfig())) {
+            return last.settings();
+        }
+        TableauthSettings settings = from(model);
+        Map<String, List<String>> copy = new HashMap<>();
+        model.getConfig().forEach((k, v) -> copy.put(k, v == null ? null : new ArrayList<>(v)));
+        if (READ.size() > 10_000) {
+            READ.clear();
+        }
+        READ.put(model.getId(), new Read(copy, settings));
+        return settings;
     }
 
     static TableauthSettings from(ComponentModel model) {

@@ -149,7 +149,8 @@ public class ForwardAuthResource {
             }
             String path;
             try {
-                path = OriginalRequest.path(settings.forwardAuthGateway(), this::header, rawSuffix());
+                path = OriginalRequest.path(settings.forwardAuthGateway(), this::header,
+                    suffix == null || suffix.isEmpty() ? "" : rawSuffix());
             } catch (OriginalRequest.Refused refused) {
                 return refuse(403, "forbidden", refused.getMessage());
             }
