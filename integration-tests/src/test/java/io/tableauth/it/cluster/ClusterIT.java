@@ -150,6 +150,70 @@ class ClusterIT extends RestFixture {
         assertEquals(false, again.json().get("success").asBoolean(), again.toString());
     }
 
+    Http.Response forwardAuthJwt(int node, String token, String path) {
+        return Http.get(api(node, "v1/forward-auth"), "Authorization", "Bearer " + token, "X-Original-URI", path,
+            "X-Original-Method", "GET");
+    }
+
+    /**
+     * What forward-auth decides from is changed on node A and refused by node B's next check: a path another config
+     * now protects, a user disabled, a session logged out. The members config lets Keycloak's user cache keep its
+     * users here (as a deployment tuned for speed would), so the disabled user also proves the cache is invalidated
+     * across the cluster rather than left to expire.
+     */
+    @Test
+    @Order(3)
+    void forwardAuthOnTheOtherNodeRefusesAProtectedPathADisabledUserAndAnEndedSessionAtOnce() throws Exception {
+        var members = realm.admin().components().component(membersId);
+        var staff = realm.admin().components().component(staffId);
+        var membersBefore = members.toRepresentation();
+        var staffBefore = staff.toRepresentation();
+        var cached = members.toRepresentation();
+        cached.getConfig().put("cachePolicy", List.of("MAX_LIFESPAN"));
+        cached.getConfig().put("maxLifespan", List.of("600000"));
+        members.update(cached);
+        try {
+            String email = member();
+            String token = text(login(A, email, TABLE_PASSWORD).json(), "token");
+            String other = text(login(A, member(), TABLE_PASSWORD).json(), "token");
+            assertEquals(200, forwardAuthJwt(B, token, "/api/reports/1").status());
+            assertEquals(200, forwardAuthJwt(B, other, "/api/reports/1").status());
+
+            var protect = staff.toRepresentation();
+            protect.getConfig().put("protectedPaths", List.of("/api/reports/**"));
+            staff.update(protect);
+            long t0 = System.nanoTime();
+            assertEquals(403, forwardAuthJwt(B, token, "/api/reports/1").status(),
+                "a path another config now protects is refused on B by the next check");
+            long pathMs = (System.nanoTime() - t0) / 1_000_000;
+            protect.getConfig().put("protectedPaths", List.of()); // a key left out of an update keeps its value
+            staff.update(protect);
+            assertEquals(200, forwardAuthJwt(B, token, "/api/reports/1").status(), "the path is free again");
+
+            String userId = realm.admin().users().search(email, true).get(0).getId();
+            var user = realm.admin().users().get(userId).toRepresentation();
+            user.setEnabled(false);
+            realm.admin().users().get(userId).update(user);
+            t0 = System.nanoTime();
+            assertEquals(401, forwardAuthJwt(B, token, "/api/reports/1").status(),
+                "a user disabled on A is refused on B by the next check, though B's user cache held them");
+            long disabledMs = (System.nanoTime() - t0) / 1_000_000;
+
+            assertEquals(200, post(A, "auth/logout", null, other).status());
+            t0 = System.nanoTime();
+            assertEquals(401, forwardAuthJwt(B, other, "/api/reports/1").status(),
+                "a session logged out on A is refused on B by the next check");
+            long logoutMs = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("[cluster] forward-auth on the other node refused a newly protected path after %d ms, "
+                + "a disabled user after %d ms, a logged-out session after %d ms (each the first check after the "
+                + "change)%n", pathMs, disabledMs, logoutMs);
+        } finally {
+            staffBefore.getConfig().put("protectedPaths", List.of());
+            staff.update(staffBefore);
+            members.update(membersBefore);
+        }
+    }
+
     @Test
     @Order(3)
     void anApiKeyRotatedOrRevokedOnOneNodeIsRefusedOnTheOtherAtOnce() throws Exception {
