@@ -51,7 +51,7 @@ public final class RecoveryCodes {
      * spaces are gone (Keycloak's recovery codes have 12 letters and digits, TOTP codes 6 or 8 digits).
      */
     public static boolean isRecoveryCode(String input) {
-        return input != null && input.replace("-", "").replace(" ", "").trim().length() >= 10;
+        return input != null && typed(input).length() >= 10;
     }
 
     /** New codes for the user, replacing any old ones; the only time the codes themselves are seen. */
@@ -89,7 +89,7 @@ public final class RecoveryCodes {
         if (found.isEmpty() || input == null) {
             return -1;
         }
-        String typed = input.replace("-", "").replace(" ", "").toUpperCase(Locale.ROOT);
+        String typed = typed(input).toUpperCase(Locale.ROOT);
         CredentialModel credential = found.get();
         RecoveryAuthnCodesSecretData secret = read(credential.getSecretData(), RecoveryAuthnCodesSecretData.class);
         RecoveryAuthnCodeRepresentation match = null;
@@ -115,6 +115,11 @@ public final class RecoveryCodes {
         credential.setCredentialData(write(data));
         user.credentialManager().updateStoredCredential(credential);
         return left.size();
+    }
+
+    /** A code as typed, without the dashes and spaces people add or copy along. */
+    private static String typed(String input) {
+        return input.replace("-", "").replace(" ", "").trim();
     }
 
     private static Optional<CredentialModel> credential(UserModel user) {

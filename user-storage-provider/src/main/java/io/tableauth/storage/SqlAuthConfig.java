@@ -2,14 +2,13 @@ package io.tableauth.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tableauth.storage.hash.PasswordHasher;
 import org.jboss.logging.Logger;
+import org.keycloak.common.util.MultivaluedHashMap;
 
 /**
  * One auth config's live state on this Keycloak node: its settings, its own connection pool and hasher, and the
@@ -30,7 +29,7 @@ final class SqlAuthConfig implements AutoCloseable {
     private volatile UserTable table;
     private volatile String dummyHash;
     /** A copy of the component settings these settings were read from, or found to match. */
-    private volatile Map<String, List<String>> source;
+    private volatile MultivaluedHashMap<String, String> source;
 
     SqlAuthConfig(String realm, String name, SqlUserStorageConfig config, DatabaseConnector connector) {
         this.name = name;
@@ -111,16 +110,14 @@ final class SqlAuthConfig implements AutoCloseable {
      * Whether these settings were read from the same component settings: a map comparison, far cheaper than reading
      * them again (Keycloak hands every provider a fresh copy of the component).
      */
-    boolean readFrom(Map<String, List<String>> componentConfig) {
-        Map<String, List<String>> read = source;
+    boolean readFrom(MultivaluedHashMap<String, String> componentConfig) {
+        MultivaluedHashMap<String, String> read = source;
         return read != null && read.equals(componentConfig);
     }
 
-    /** Notes component settings these settings were found to match. */
-    void matches(Map<String, List<String>> componentConfig) {
-        Map<String, List<String>> copy = new java.util.HashMap<>();
-        componentConfig.forEach((k, v) -> copy.put(k, v == null ? null : new java.util.ArrayList<>(v)));
-        source = copy;
+    /** Notes component settings these settings were found to match (a copy: Keycloak's map may change). */
+    void matches(MultivaluedHashMap<String, String> componentConfig) {
+        source = new MultivaluedHashMap<>(componentConfig);
     }
 
     SqlUserStorageConfig config() {

@@ -1,8 +1,6 @@
 package io.tableauth.rest.core;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -10,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.tableauth.authenticator.Hooks;
+import org.keycloak.common.util.MultivaluedHashMap;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -94,7 +93,7 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     }
 
     /** Settings read from a component's config, with a copy of that config to tell whether they still hold. */
-    private record Read(Map<String, List<String>> config, TableauthSettings settings) {
+    private record Read(MultivaluedHashMap<String, String> config, TableauthSettings settings) {
     }
 
     /**
@@ -116,12 +115,10 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
             return last.settings();
         }
         TableauthSettings settings = from(model);
-        Map<String, List<String>> copy = new HashMap<>();
-        model.getConfig().forEach((k, v) -> copy.put(k, v == null ? null : new ArrayList<>(v)));
         if (READ.size() > 10_000) {
             READ.clear();
         }
-        READ.put(model.getId(), new Read(copy, settings));
+        READ.put(model.getId(), new Read(new MultivaluedHashMap<>(model.getConfig()), settings));
         return settings;
     }
 
