@@ -41,7 +41,7 @@ public final class ApiKeyEvents {
     }
 
     /** Adds what is known about a refused key to an event and records it as an error. */
-    public static void refused(EventBuilder event, ApiKeyService.Refused refused) {
+    public static void refused(EventBuilder event, ApiKeyRefused refused) {
         event.detail(AUTH_METHOD, "api-key").detail("reason", refused.reason());
         if (refused.key() != null) {
             event.detail(KEY_ID, refused.key().getId());

@@ -72,9 +72,9 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
         try {
             use = keys.authenticate(presented == null ? null : presented.trim());
             if (use.key().getProjectId() != null && !use.key().getProjectId().equals(client.getClientId())) {
-                throw new ApiKeyService.Refused("key belongs to another project", use.key());
+                throw new ApiKeyRefused("key belongs to another project", use.key());
             }
-        } catch (ApiKeyService.Refused refused) {
+        } catch (ApiKeyRefused refused) {
             ApiKeyEvents.refused(event, refused);
             throw new CorsErrorResponseException(cors, OAuthErrorException.INVALID_GRANT, "Invalid API key",
                 Response.Status.BAD_REQUEST);

@@ -60,27 +60,6 @@ public final class ApiKeyService {
     public record Use(ApiKeyEntity key, UserModel user, List<String> scopes) {
     }
 
-    /** A presented key that was refused, with the reason for the event log (never shown to the caller). */
-    public static final class Refused extends RuntimeException {
-        private final String reason;
-        private final ApiKeyEntity key;
-
-        Refused(String reason, ApiKeyEntity key) {
-            super(reason, null, false, false);
-            this.reason = reason;
-            this.key = key;
-        }
-
-        public String reason() {
-            return reason;
-        }
-
-        /** The key's row when it was found (revoked, expired...), else null. */
-        public ApiKeyEntity key() {
-            return key;
-        }
-    }
-
     /** Scopes a key of this realm may name. */
     public List<String> availableScopes() {
         Set<String> all = new LinkedHashSet<>(DOCUMENTED_SCOPES);
@@ -189,11 +168,11 @@ public final class ApiKeyService {
      * Checks a presented key: known (current secret, or the previous one within its grace period), not revoked or
      * expired, its owner still there and enabled. Records the last use at most once a minute.
      *
-     * @throws Refused when the key may not be used
+     * @throws ApiKeyRefused when the key may not be used
      */
     public Use authenticate(String presented) {
         if (presented == null || presented.length() != KEY_LENGTH || !presented.startsWith(KEY_PREFIX)) {
-            throw new Refused("malformed key", null);
+            throw new ApiKeyRefused("malformed key", null);
         }
         String hash = hash(presented);
         long now = Time.currentTimeMillis();
@@ -204,23 +183,23 @@ public final class ApiKeyService {
                 .setParameter("hash", hash).setParameter("now", now).getResultList());
         }
         if (key == null || !key.getRealmId().equals(realm.getId())) {
-            throw new Refused("unknown key", null);
+            throw new ApiKeyRefused("unknown key", null);
         }
         if (key.getRevokedAt() != null) {
-            throw new Refused("key revoked", key);
+            throw new ApiKeyRefused("key revoked", key);
         }
         if (key.expired(now)) {
-            throw new Refused("key expired", key);
+            throw new ApiKeyRefused("key expired", key);
         }
         UserModel user = session.users().getUserById(realm, key.getUserId());
         if (user == null) {
-            throw new Refused("owner not found", key);
+            throw new ApiKeyRefused("owner not found", key);
         }
         if (!user.isEnabled()) {
-            throw new Refused("owner disabled", key);
+            throw new ApiKeyRefused("owner disabled", key);
         }
         if (!Hooks.loginWithoutPassword(session, realm, user).allowed()) {
-            throw new Refused("login hook refused the owner", key);
+            throw new ApiKeyRefused("login hook refused the owner", key);
         }
         if (key.getLastUsedAt() == null || key.getLastUsedAt() < now - LAST_USED_RESOLUTION_MS) {
             // the condition makes concurrent nodes write once; a row another node just touched is left alone

@@ -2,6 +2,8 @@ package io.tableauth.rest.core;
 
 import java.util.Map;
 
+import io.tableauth.keycloak.TokenGrants;
+
 /**
  * Why an auth call failed, independent of any dialect. Each dialect turns it into its documented status and body;
  * {@link #message()} is safe to show to a client (it never holds a stack trace, SQL or a secret).
@@ -121,6 +123,26 @@ public final class AuthError extends RuntimeException {
 
     public Map<String, String> fields() {
         return fields;
+    }
+
+    /** What a refused grant means to a caller, from its outcome (Keycloak's {@code Errors.*} code, never its text). */
+    public static AuthError ofGrant(TokenGrants.Result result) {
+        String description = result.description();
+        return switch (result.outcome()) {
+            case SUCCESS, INVALID_CREDENTIALS -> invalidCredentials();
+            case ACCOUNT_DISABLED -> new AuthError(Kind.ACCOUNT_DISABLED, "Account disabled");
+            case REQUIRED_ACTIONS -> new AuthError(Kind.ACCOUNT_NOT_READY, "Account is not fully set up");
+            case EMAIL_NOT_VERIFIED ->
+                new AuthError(Kind.EMAIL_NOT_VERIFIED, "Please verify your email address before logging in.");
+            case CLIENT_REFUSED -> new AuthError(Kind.UNKNOWN_PROJECT, "This project may not log users in"
+                + (description == null ? "" : ": " + description));
+            case FORBIDDEN -> new AuthError(Kind.FORBIDDEN, description == null ? "Forbidden" : description);
+            case INVALID_REQUEST -> description == null ? invalidCredentials()
+                : new AuthError(Kind.VALIDATION, description);
+            // an authenticator's own message (a hook's, a client policy's): shown as it is
+            case DENIED -> description == null ? invalidCredentials()
+                : new AuthError(Kind.DENIED, description);
+        };
     }
 
     public static AuthError invalidCredentials() {

@@ -91,10 +91,10 @@ public final class LoginService {
         return finishLogin(project, result, event, step, otp, password, took);
     }
 
-    private Login finishLogin(Project project, TokenGrants.Result result, EventBuilder event, PasswordGrant.Step step,
+    Login finishLogin(Project project, TokenGrants.Result result, EventBuilder event, PasswordGrant.Step step,
                               String otp, String password, long grantNanos) {
         if (!result.ok()) {
-            AuthError e = grantError(result);
+            AuthError e = AuthError.ofGrant(result);
             if (step.codeRejected()) {
                 throw otp == null || otp.isBlank()
                     ? new AuthError(AuthError.Kind.OTP_REQUIRED, "A one-time code is required")
@@ -227,7 +227,7 @@ public final class LoginService {
             throw e;
         }
         if (!result.ok()) {
-            AuthError e = grantError(result);
+            AuthError e = AuthError.ofGrant(result);
             if (e.kind() != AuthError.Kind.UNKNOWN_PROJECT) {
                 LOG.debugf("tableauth: %s refused: %s", form.get(OAuth2Constants.GRANT_TYPE), result.error());
                 throw new AuthError(AuthError.Kind.INVALID_TOKEN, refusal);
@@ -292,27 +292,7 @@ public final class LoginService {
         }
     }
 
-    private EventBuilder event() {
+    EventBuilder event() {
         return Events.of(session);
-    }
-
-    /** What a refused grant tells the caller, by the outcome Keycloak's event code decided. */
-    private static AuthError grantError(TokenGrants.Result result) {
-        String description = result.description();
-        return switch (result.outcome()) {
-            case SUCCESS, INVALID_CREDENTIALS -> AuthError.invalidCredentials();
-            case ACCOUNT_DISABLED -> new AuthError(AuthError.Kind.ACCOUNT_DISABLED, "Account disabled");
-            case REQUIRED_ACTIONS -> new AuthError(AuthError.Kind.ACCOUNT_NOT_READY, "Account is not fully set up");
-            case EMAIL_NOT_VERIFIED ->
-                new AuthError(AuthError.Kind.EMAIL_NOT_VERIFIED, "Please verify your email address before logging in.");
-            case CLIENT_REFUSED -> new AuthError(AuthError.Kind.UNKNOWN_PROJECT, "This project may not log users in"
-                + (description == null ? "" : ": " + description));
-            case FORBIDDEN -> new AuthError(AuthError.Kind.FORBIDDEN, description == null ? "Forbidden" : description);
-            case INVALID_REQUEST -> description == null ? AuthError.invalidCredentials()
-                : new AuthError(AuthError.Kind.VALIDATION, description);
-            // an authenticator's own message (a hook's, a client policy's): shown as it is
-            case DENIED -> description == null ? AuthError.invalidCredentials()
-                : new AuthError(AuthError.Kind.DENIED, description);
-        };
     }
 }

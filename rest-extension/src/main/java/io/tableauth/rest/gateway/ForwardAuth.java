@@ -1,5 +1,6 @@
 package io.tableauth.rest.gateway;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -21,5 +22,20 @@ public final class ForwardAuth {
     /** A refusal: {@code error} is unauthorized, forbidden, unavailable, unsupported or internal. */
     @Schema(name = "ForwardAuthRefusal", requiredProperties = {"error", "message"})
     public record Refusal(String error, String message) {
+    }
+
+    /** A header-safe value: anything outside printable ASCII, and %, percent-encoded as UTF-8. */
+    static String headerValue(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < 0x20 || c >= 0x7f || c == '%') {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            } else {
+                out.append((char) c);
+            }
+        }
+        return out.toString();
     }
 }

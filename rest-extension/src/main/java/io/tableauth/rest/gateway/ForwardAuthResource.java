@@ -3,7 +3,6 @@ package io.tableauth.rest.gateway;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -22,6 +21,7 @@ import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.rest.apikey.ApiKeyEvents;
 import io.tableauth.rest.apikey.ApiKeyGrantType;
+import io.tableauth.rest.apikey.ApiKeyRefused;
 import io.tableauth.rest.apikey.ApiKeyService;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.CallerService;
@@ -154,7 +154,7 @@ public class ForwardAuthResource {
             } catch (OriginalRequest.Refused refused) {
                 return refuse(403, "forbidden", refused.getMessage());
             }
-            ComponentModel owner = protectingConfig(path);
+            ComponentModel owner = PathPatterns.protectingConfig(realm, path);
             Caller caller;
             try {
                 caller = caller();
@@ -177,18 +177,18 @@ public class ForwardAuthResource {
                 caller.user().getUsername(), callerConfig, caller.method(), caller.apiKeyId(), caller.scopes());
             Response.ResponseBuilder ok = Response.ok(json(identity), MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "no-store")
-                .header(USER_ID, headerValue(caller.user().getId()))
-                .header(USERNAME, headerValue(caller.user().getUsername()))
+                .header(USER_ID, ForwardAuth.headerValue(caller.user().getId()))
+                .header(USERNAME, ForwardAuth.headerValue(caller.user().getUsername()))
                 .header(SCOPES, String.join(" ", caller.scopes()))
                 .header(METHOD, caller.method());
             if (caller.user().getEmail() != null) {
-                ok.header(EMAIL, headerValue(caller.user().getEmail()));
+                ok.header(EMAIL, ForwardAuth.headerValue(caller.user().getEmail()));
             }
             if (callerConfig != null) {
                 ok.header(AUTH_CONFIG, callerConfig);
                 ComponentModel config = realm.getComponent(callerConfig);
                 if (config != null && config.getName() != null) {
-                    ok.header(AUTH_CONFIG_NAME, headerValue(config.getName()));
+                    ok.header(AUTH_CONFIG_NAME, ForwardAuth.headerValue(config.getName()));
                 }
             }
             if (caller.apiKeyId() != null) {
@@ -220,7 +220,7 @@ public class ForwardAuthResource {
             try {
                 ApiKeyService.Use use = new ApiKeyService(session).authenticate(key.trim());
                 return new Caller(use.user(), use.scopes(), "api-key", use.key().getId(), use.key().getProjectId());
-            } catch (ApiKeyService.Refused refused) {
+            } catch (ApiKeyRefused refused) {
                 ApiKeyEvents.refused(Events.of(session).event(EventType.INTROSPECT_TOKEN), refused);
                 limits.countFailure();
                 return null;
@@ -243,18 +243,6 @@ public class ForwardAuthResource {
             : List.of(token.getScope().trim().split("\\s+"));
         return new Caller(auth.user(), scopes, keyId == null ? "jwt" : "api-key-token",
             keyId == null ? null : keyId.toString(), token.getIssuedFor());
-    }
-
-    /**
-     * The enabled auth config whose protected path patterns match, the first by priority; null when none does. A
-     * path that differs from a pattern only in letter case counts as matching.
-     */
-    private ComponentModel protectingConfig(String path) {
-        return SqlUserStorageProviderFactory.enabledAuthConfigs(realm)
-            .filter(c -> c.getConfig().getOrDefault(SqlUserStorageProviderFactory.PROTECTED_PATHS, List.of()).stream()
-                .map(PathPatterns::get).flatMap(Optional::stream)
-                .anyMatch(p -> p.matches(path)))
-            .map(ComponentModel.class::cast).findFirst().orElse(null);
     }
 
     /**
@@ -293,33 +281,8 @@ public class ForwardAuthResource {
         }
     }
 
-    private String firstHeader(String... names) {
-        for (String name : names) {
-            String value = header(name);
-            if (value != null) {
-                return value;
-            }
-        }
-        return null;
-    }
-
     private String header(String name) {
         String value = session.getContext().getRequestHeaders().getHeaderString(name);
         return value == null || value.isBlank() ? null : value;
-    }
-
-    /** A header-safe value: anything outside printable ASCII, and %, percent-encoded as UTF-8. */
-    static String headerValue(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c < 0x20 || c >= 0x7f || c == '%') {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                    .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            } else {
-                out.append((char) c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -1,10 +1,14 @@
 package io.tableauth.rest.gateway;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.tableauth.storage.PathPattern;
+import io.tableauth.storage.SqlUserStorageProviderFactory;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.RealmModel;
 
 /**
  * Compiled protected-path patterns, by their text. Only a compile cache: the patterns themselves are read from the
@@ -34,5 +38,17 @@ final class PathPatterns {
             COMPILED.put(text, pattern);
         }
         return pattern;
+    }
+
+    /**
+     * The enabled auth config whose protected path patterns match, the first by priority; null when none does. A
+     * path that differs from a pattern only in letter case counts as matching.
+     */
+    static ComponentModel protectingConfig(RealmModel realm, String path) {
+        return SqlUserStorageProviderFactory.enabledAuthConfigs(realm)
+            .filter(c -> c.getConfig().getOrDefault(SqlUserStorageProviderFactory.PROTECTED_PATHS, List.of()).stream()
+                .map(PathPatterns::get).flatMap(Optional::stream)
+                .anyMatch(p -> p.matches(path)))
+            .map(ComponentModel.class::cast).findFirst().orElse(null);
     }
 }

@@ -1,15 +1,33 @@
 package io.tableauth.rest.dialect.directus;
 
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tableauth.rest.core.AuthError;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Directus's documented auth bodies, as records: what {@link DirectusResource} reads and answers. */
 public final class Directus {
 
     private Directus() {
+    }
+
+    /** Where a login's tokens go: the body (json), the refresh token in a cookie, or both tokens in cookies. */
+    enum Mode {
+        JSON, COOKIE, SESSION;
+
+        static Mode of(String mode) {
+            if (mode == null || mode.isBlank()) {
+                return JSON;
+            }
+            try {
+                return valueOf(mode.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw AuthError.validation("mode", "\"mode\" must be one of [json, cookie, session]");
+            }
+        }
     }
 
     /** {@code POST /auth/login}: {@code mode} json (the default), cookie or session. */

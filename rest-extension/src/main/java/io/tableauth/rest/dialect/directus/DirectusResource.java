@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -26,6 +25,7 @@ import io.tableauth.rest.core.ProviderLogin;
 import io.tableauth.rest.core.TokenSet;
 import io.tableauth.rest.dialect.AuthCookies;
 import io.tableauth.rest.dialect.DialectResource;
+import io.tableauth.rest.dialect.directus.Directus.Mode;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -52,21 +52,8 @@ public class DirectusResource extends DialectResource {
     public static final String REFRESH_COOKIE = AuthCookies.DIRECTUS_REFRESH;
     public static final String SESSION_COOKIE = AuthCookies.DIRECTUS_SESSION;
 
-    enum Mode { JSON, COOKIE, SESSION }
-
     public DirectusResource(KeycloakSession session) {
         super(session);
-    }
-
-    private static Mode mode(String mode) {
-        if (mode == null || mode.isBlank()) {
-            return Mode.JSON;
-        }
-        try {
-            return Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw AuthError.validation("mode", "\"mode\" must be one of [json, cookie, session]");
-        }
     }
 
     /**
@@ -89,7 +76,7 @@ public class DirectusResource extends DialectResource {
         return run(() -> {
             Project project = projects.project(null, null, false);
             Directus.LoginRequest body = read(in, Directus.LoginRequest.class);
-            Mode mode = mode(body.mode());
+            Mode mode = Mode.of(body.mode());
             if (mode != Mode.JSON) {
                 requireAllowedOriginIfBrowser();
             }
@@ -119,7 +106,7 @@ public class DirectusResource extends DialectResource {
         return run(() -> {
             Project project = projects.project(null, null, false);
             Directus.RefreshRequest body = read(in, Directus.RefreshRequest.class);
-            Mode mode = mode(body.mode());
+            Mode mode = Mode.of(body.mode());
             String token = refreshToken(body);
             Login login = logins.refresh(project, token);
             return tokens(login.tokens(), mode);
@@ -137,7 +124,7 @@ public class DirectusResource extends DialectResource {
         return run(() -> {
             Project project = projects.project(null, null, false);
             Directus.RefreshRequest body = read(in, Directus.RefreshRequest.class);
-            mode(body.mode());
+            Mode.of(body.mode());
             String token = refreshToken(body);
             logins.logout(project, token, null);
             return AuthCookies.with(Response.noContent().build(), cookies().expired(REFRESH_COOKIE),
@@ -204,7 +191,7 @@ public class DirectusResource extends DialectResource {
                                @QueryParam("mode") String mode) {
         return run(() -> {
             Project project = projects.project(null, null, false);
-            Mode m = mode(mode);
+            Mode m = Mode.of(mode);
             boolean toApp = redirect != null && !redirect.isBlank();
             if (toApp && m == Mode.JSON && mode != null && !mode.isBlank()) {
                 // A redirect carries no body: the tokens must travel in cookies.
