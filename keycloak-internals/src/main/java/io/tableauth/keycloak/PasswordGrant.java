@@ -10,7 +10,11 @@ import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
 import org.keycloak.models.utils.AuthenticationFlowResolver;
 import org.keycloak.authentication.AuthenticationProcessor;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.AuthenticationFlowException;
 import org.keycloak.authentication.authenticators.directgrant.ValidateOTP;
+import org.keycloak.authentication.authenticators.directgrant.ValidatePassword;
+import org.keycloak.authentication.authenticators.directgrant.ValidateUsername;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
@@ -57,6 +61,9 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
     /** The extension grant's name; never accepted from outside (see the class comment). */
     public static final String GRANT_TYPE = "urn:tableauth:params:oauth:grant-type:rest-password";
 
+    /** Auth note of a login whose user proved themselves without a password: what they proved. */
+    static final String PROVEN_BY = "tableauth.proven-by";
+
     /** One login step of the REST API: what it asks of the grant, and what the grant found. */
     public static final class Step {
 
@@ -64,6 +71,9 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
 
         private final boolean keepForCode;
         private final AuthenticationSessionModel resume;
+        private UserModel proven;
+        private String provenBy;
+        private boolean bothFactors;
         private AuthenticationSessionModel waitingForCode;
         private boolean codeRejected;
         private boolean emailNotVerified;
@@ -78,6 +88,28 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         /** A first step; with {@code keepForCode}, a user with a one-time code who sent none is kept waiting. */
         public static Step first(boolean keepForCode) {
             return new Step(keepForCode, null);
+        }
+
+        /**
+         * A first step for a user who proved who they are without a password (a mailed link or code, a passkey):
+         * the flow's username and password steps count as done for that user, and everything after them runs as in
+         * a password login (one-time code, login hook, required actions; a user with a one-time code is kept
+         * waiting for it). {@code credentialType} names what they proved, for the event.
+         */
+        public static Step proven(UserModel user, String credentialType) {
+            Step step = new Step(true, null);
+            step.proven = user;
+            step.provenBy = credentialType;
+            return step;
+        }
+
+        /**
+         * For a {@link #proven} step: what the user proved counts for the one-time code too (a passkey that verified
+         * the user), so the flow's direct-grant OTP step is done as well.
+         */
+        public Step bothFactors() {
+            this.bothFactors = true;
+            return this;
         }
 
         /** The second step: finishes the authentication session a first step kept, with the code in the form. */
@@ -131,7 +163,9 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         if (step.resume != null) {
             return resume(step.resume);
         }
-        event.detail(Details.AUTH_METHOD, "oauth_credentials");
+        if (step.proven == null) {
+            event.detail(Details.AUTH_METHOD, "oauth_credentials");
+        }
         checkDirectGrantClient();
         try {
             session.clientPolicy().triggerOnEvent(KeycloakInternals.passwordRequest(context.getSession(), formParams));
@@ -147,6 +181,13 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         authSession.setClientNote(OIDCLoginProtocol.ISSUER,
             Urls.realmIssuer(session.getContext().getUri().getBaseUri(), realm.getName()));
         authSession.setClientNote(OIDCLoginProtocol.SCOPE_PARAM, scope);
+        if (step.proven != null) {
+            event.detail(Details.AUTH_METHOD, step.provenBy).detail(Details.CREDENTIAL_TYPE, step.provenBy)
+                .user(step.proven).detail(Details.USERNAME, step.proven.getUsername());
+            authSession.setAuthenticatedUser(step.proven);
+            authSession.setAuthNote(PROVEN_BY, step.provenBy);
+            markIdentified(authSession, AuthenticationFlowResolver.resolveDirectGrantFlow(authSession).getId(), 0);
+        }
         return authenticate(authSession, true);
     }
 
@@ -191,6 +232,18 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
             // the second step with a recovery code: used up (or refused) before the flow goes past the code step
             challenge = stoppedAtCodeStep(authSession) && redeemRecoveryCode(authSession, true)
                 ? processor.authenticateOnly() : wrongCode();
+        } else if (step.proven != null) {
+            try {
+                challenge = processor.authenticateOnly();
+            } catch (AuthenticationFlowException e) {
+                // the user was disabled (or is a service account): what ValidateUsername answers a password login
+                event.error(e.getError() == AuthenticationFlowError.USER_DISABLED ? Errors.USER_DISABLED
+                    : Errors.INVALID_USER);
+                challenge = Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new OAuth2ErrorRepresentation(OAuthErrorException.INVALID_GRANT,
+                        e.getError() == AuthenticationFlowError.USER_DISABLED ? "Account disabled"
+                            : "Invalid user credentials")).build();
+            }
         } else {
             challenge = processor.authenticateOnly();
             if (challenge != null && step.recoveryCode != null && stoppedAtCodeStep(authSession)
@@ -295,8 +348,29 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         AuthenticationExecutionModel execution = executionId == null ? null
             : realm.getAuthenticationExecutionById(executionId);
         return execution != null && ValidateOTP.PROVIDER_ID.equals(execution.getAuthenticator())
-            && "true".equals(authSession.getAuthNote(AuthenticationManager.PASSWORD_VALIDATED))
+            && ("true".equals(authSession.getAuthNote(AuthenticationManager.PASSWORD_VALIDATED))
+                || authSession.getAuthNote(PROVEN_BY) != null)
             && authSession.getAuthenticatedUser() != null;
+    }
+
+    /**
+     * Marks the flow's username and password steps (Keycloak's direct-grant ones, in sub-flows too) done, as a
+     * password login that passed them leaves them: the flow skips them and runs the rest. With {@code bothFactors},
+     * its one-time-code step too.
+     */
+    private void markIdentified(AuthenticationSessionModel authSession, String flowId, int depth) {
+        if (depth > 10) {
+            return;
+        }
+        realm.getAuthenticationExecutionsStream(flowId).forEach(e -> {
+            if (e.isAuthenticatorFlow()) {
+                markIdentified(authSession, e.getFlowId(), depth + 1);
+            } else if (ValidateUsername.PROVIDER_ID.equals(e.getAuthenticator())
+                || ValidatePassword.PROVIDER_ID.equals(e.getAuthenticator())
+                || (step.bothFactors && ValidateOTP.PROVIDER_ID.equals(e.getAuthenticator()))) {
+                authSession.setExecutionStatus(e.getId(), AuthenticationSessionModel.ExecutionStatus.SUCCESS);
+            }
+        });
     }
 
     private CorsErrorResponseException policyError(ClientPolicyException cpe) {

@@ -37,10 +37,7 @@ class PasswordResetIT extends RestFixture {
 
     @BeforeAll
     void mailAndResetPages() {
-        updateRealm(r -> {
-            r.setSmtpServer(mail.smtpServer());
-            r.setEmailTheme("tableauth");
-        });
+        mailThrough(mail);
         setting("passwordResetUrls", APP + " https://other.example.test/reset");
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.it.support.Http;
+import io.tableauth.it.support.Totp;
 import io.tableauth.it.support.KeycloakExtension;
 import io.tableauth.it.support.SqlAuthConfigs;
 import io.tableauth.it.support.TestDatabase;
@@ -109,6 +110,64 @@ public abstract class RestFixture {
                 return keys.getString(1);
             }
         }
+    }
+
+    /** Runs one statement on the users database, as the application would (an UPDATE behind Keycloak's back). */
+    public void execute(String sql, String... params) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** Has the realm send its mail to this in-JVM SMTP server, in the tableauth email theme. */
+    public void mailThrough(io.tableauth.it.support.MailBox mail) {
+        updateRealm(r -> {
+            r.setSmtpServer(mail.smtpServer());
+            r.setEmailTheme("tableauth");
+        });
+    }
+
+    /** A JSON POST to Mavibase's {@code /api/v1/platform/auth/{path}}. */
+    public Http.Response platformAuth(String path, String json) {
+        return Http.postJson(api("v1/platform/auth/" + path), json);
+    }
+
+    /**
+     * A call naming an e-mail answers an unknown address as it answers a known one ({@code known}): the same status
+     * and body, and, as medians over interleaved samples, the same time (within what a shared 2-core machine allows).
+     * Returns the first unknown address asked for.
+     */
+    public String assertUnknownAnswersAsKnown(java.util.function.Function<String, Http.Response> call, String known) {
+        String unknown = unique("nobody");
+        Http.Response forUnknown = call.apply(unknown);
+        Http.Response forKnown = call.apply(known);
+        org.junit.jupiter.api.Assertions.assertEquals(forKnown.status(), forUnknown.status());
+        org.junit.jupiter.api.Assertions.assertEquals(forKnown.body(), forUnknown.body());
+        for (int i = 0; i < 5; i++) { // warm both paths up
+            call.apply(known);
+            call.apply(unique("nobody"));
+        }
+        double ratio = io.tableauth.it.support.Timing.medianRatio(25, i -> call.apply(unique("nobody")),
+            i -> call.apply(known));
+        org.junit.jupiter.api.Assertions.assertTrue(ratio > 0.6 && ratio < 1.67,
+            "an unknown e-mail's answer time tells it apart: " + ratio);
+        return unknown;
+    }
+
+    /** Turns TOTP on for a seeded table user over Mavibase's 2fa calls; the authenticator for their codes. */
+    public Totp enrollTotp(String email) {
+        Http.Response in = Http.postJson(api("v1/platform/auth/login"), Http.body("email", email, "password",
+            TABLE_PASSWORD));
+        String token = text(in.json(), "token");
+        Http.Response setup = Http.postJson(api("v1/platform/2fa/setup"), null, "Authorization", "Bearer " + token);
+        Totp totp = new Totp(text(setup.json(), "secret"));
+        Http.Response on = Http.postJson(api("v1/platform/2fa/setup/verify"), Http.body("code", totp.fresh()),
+            "Authorization", "Bearer " + token);
+        org.junit.jupiter.api.Assertions.assertEquals(200, on.status(), on.toString());
+        return totp;
     }
 
     /** One column of the row with this e-mail, or null when there is no such row. */

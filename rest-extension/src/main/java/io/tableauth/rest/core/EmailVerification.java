@@ -52,6 +52,7 @@ public final class EmailVerification {
     /** Mails the link again to the unverified user with this e-mail, if any: the caller cannot tell. */
     public void resend(String email) {
         new RateLimits(session).check(email);
+        long started = System.nanoTime();
         if (email == null || email.isBlank()) {
             throw AuthError.validation("email", "The e-mail is required.");
         }
@@ -62,9 +63,11 @@ public final class EmailVerification {
             mail.issue(null, email.trim(), TOKEN_TYPE, lifespan()); // the same work as a real one
             event().detail(Details.EMAIL, email.trim()).error(user == null ? Errors.USER_NOT_FOUND
                 : user.isEmailVerified() ? Errors.EMAIL_ALREADY_VERIFIED : Errors.INVALID_REQUEST);
+            mail.evenOut(TOKEN_TYPE, false, started);
             return;
         }
         send(user, email.trim());
+        mail.evenOut(TOKEN_TYPE, true, started);
     }
 
     /** Marks the token's user's e-mail verified; the token is then used up. */

@@ -52,7 +52,7 @@ final class FailureCost {
         }
     }
 
-    private static void waitFor(long nanos) {
+    static void waitFor(long nanos) {
         if (nanos <= 0) {
             return;
         }

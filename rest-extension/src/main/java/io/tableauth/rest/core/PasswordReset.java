@@ -1,9 +1,7 @@
 package io.tableauth.rest.core;
 
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.keycloak.authentication.actiontoken.resetcred.ResetCredentialsActionToken;
@@ -46,7 +44,10 @@ public final class PasswordReset {
      */
     public void request(String email, String resetUrl) {
         new RateLimits(session).check(email);
-        String page = resetPage(resetUrl);
+        long started = System.nanoTime();
+        String page = ActionMail.page(TableauthSettings.of(session).passwordResetUrls(), resetUrl, "reset_url",
+            "No password reset URL is set: add one under Realm settings, tableauth-settings, Password reset URLs",
+            "The reset URL");
         if (email == null || email.isBlank()) {
             throw AuthError.validation("email", "The e-mail is required.");
         }
@@ -60,6 +61,7 @@ public final class PasswordReset {
         EventBuilder event = mail.event(EventType.SEND_RESET_PASSWORD).detail(Details.EMAIL, email.trim());
         if (user == null || !user.isEnabled() || user.getEmail() == null) {
             event.error(user == null ? Errors.USER_NOT_FOUND : Errors.USER_DISABLED);
+            mail.evenOut(TOKEN_TYPE, false, started);
             return;
         }
         event.user(user).success();
@@ -67,6 +69,7 @@ public final class PasswordReset {
             + URLEncoder.encode(token, StandardCharsets.UTF_8);
         long minutes = TimeUnit.SECONDS.toMinutes(lifespan);
         mail.sendAfterAnswer(user, "password reset", m -> m.sendPasswordReset(link, minutes));
+        mail.evenOut(TOKEN_TYPE, true, started);
     }
 
     /**
@@ -93,30 +96,5 @@ public final class PasswordReset {
         passwords.endOtherSessions(user, null);
         event.success();
         return user;
-    }
-
-    /** The allowed page the link leads to: the one asked for (query and fragment aside), or the list's first. */
-    private String resetPage(String resetUrl) {
-        List<String> allowed = TableauthSettings.of(session).passwordResetUrls();
-        if (resetUrl == null || resetUrl.isBlank()) {
-            if (allowed.isEmpty()) {
-                throw new AuthError(AuthError.Kind.MISCONFIGURED, "No password reset URL is set: add one under "
-                    + "Realm settings, tableauth-settings, Password reset URLs");
-            }
-            return allowed.get(0);
-        }
-        String asked = resetUrl.trim();
-        URI uri;
-        try {
-            uri = URI.create(asked);
-        } catch (IllegalArgumentException e) {
-            throw AuthError.validation("reset_url", "The reset URL is not a valid URL.");
-        }
-        String page = uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
-        if (!uri.isAbsolute() || uri.getRawAuthority() == null
-            || allowed.stream().noneMatch(TableauthSettings.normaliseResetUrl(page)::equals)) {
-            throw AuthError.validation("reset_url", "The reset URL is not on the allow list.");
-        }
-        return uri.getRawFragment() == null ? asked : asked.substring(0, asked.indexOf('#'));
     }
 }

@@ -35,12 +35,18 @@ import org.keycloak.models.RealmModel;
  * @param rateLimitPerIp     unauthenticated calls one client address may make per window (0: no limit)
  * @param rateLimitPerIdentifier  calls naming one e-mail or username allowed per window (0: no limit)
  * @param rateLimitWindowSeconds  the window both rate limits count in
+ * @param magicLinkUrls      pages a magic-link mail may link to; the first is the default
+ * @param passkeyRpId        the RP ID passkeys made and used over REST are bound to; null: the realm's WebAuthn
+ *                           Passwordless Policy's, else Keycloak's host
+ * @param passkeyOrigins     origins (the app's pages) whose passkey ceremonies are accepted; empty: Keycloak's own and
+ *                           the policy's extra origins
  */
 public record TableauthSettings(String defaultClient, String loginOwner, boolean cookieSecure, String cookieSameSite,
                                 List<String> allowedOrigins, List<String> apiKeyScopes, int apiKeyGraceSeconds,
                                 int apiKeyTokenSeconds, List<String> passwordResetUrls, String forwardAuthGateway,
                                 String forwardAuthSecret, int stepUpMinutes, int rateLimitPerIp,
-                                int rateLimitPerIdentifier, int rateLimitWindowSeconds) {
+                                int rateLimitPerIdentifier, int rateLimitWindowSeconds, List<String> magicLinkUrls,
+                                String passkeyRpId, List<String> passkeyOrigins) {
 
     public static final String DEFAULT_CLIENT = "defaultClient";
     public static final String LOGIN_OWNER = "loginOwner";
@@ -58,6 +64,9 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     public static final String RATE_LIMIT_PER_IP = "rateLimitPerIp";
     public static final String RATE_LIMIT_PER_IDENTIFIER = "rateLimitPerIdentifier";
     public static final String RATE_LIMIT_WINDOW = "rateLimitWindowSeconds";
+    public static final String MAGIC_LINK_URLS = "magicLinkUrls";
+    public static final String PASSKEY_RP_ID = "passkeyRpId";
+    public static final String PASSKEY_ORIGINS = "passkeyOrigins";
     /**
      * Unauthenticated calls per client address and window: one a second on average, and short windows keep a burst
      * small (all of a window's calls may come at once).
@@ -80,7 +89,7 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     public static final TableauthSettings DEFAULTS =
         new TableauthSettings(null, OWNER_DIRECTUS, true, "Lax", List.of(), List.of(), 0, DEFAULT_API_KEY_TOKEN_SECONDS,
             List.of(), "auto", null, DEFAULT_STEP_UP_MINUTES, DEFAULT_RATE_LIMIT_PER_IP,
-            DEFAULT_RATE_LIMIT_PER_IDENTIFIER, DEFAULT_RATE_LIMIT_WINDOW_SECONDS);
+            DEFAULT_RATE_LIMIT_PER_IDENTIFIER, DEFAULT_RATE_LIMIT_WINDOW_SECONDS, List.of(), null, List.of());
 
     /** The current realm's settings, read once per request (CORS, routing and the dialect all ask). */
     public static TableauthSettings of(KeycloakSession session) {
@@ -138,7 +147,10 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
             seconds(model, STEP_UP_MINUTES, DEFAULT_STEP_UP_MINUTES),
             seconds(model, RATE_LIMIT_PER_IP, DEFAULT_RATE_LIMIT_PER_IP),
             seconds(model, RATE_LIMIT_PER_IDENTIFIER, DEFAULT_RATE_LIMIT_PER_IDENTIFIER),
-            seconds(model, RATE_LIMIT_WINDOW, DEFAULT_RATE_LIMIT_WINDOW_SECONDS));
+            seconds(model, RATE_LIMIT_WINDOW, DEFAULT_RATE_LIMIT_WINDOW_SECONDS),
+            list(model, MAGIC_LINK_URLS).stream().map(TableauthSettings::normaliseResetUrl).toList(),
+            blankToNull(model.get(PASSKEY_RP_ID)),
+            list(model, PASSKEY_ORIGINS).stream().map(TableauthSettings::normalizeOrigin).toList());
     }
 
     /** A multivalued setting, each value also split at commas and white space. */

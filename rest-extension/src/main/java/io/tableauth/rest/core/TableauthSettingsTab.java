@@ -26,6 +26,8 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
     /** Provider id; also the tab's title in the admin console. */
     public static final String PROVIDER_ID = Hooks.SETTINGS_PROVIDER_ID;
 
+    /** A host name: dot-separated labels of letters, digits and inner hyphens. */
+    private static final String HOST = "(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*";
     private static final List<ProviderConfigProperty> CONFIG = ProviderConfigurationBuilder.create()
         .property().name(TableauthSettings.DEFAULT_CLIENT).label("Default client")
         .type(ProviderConfigProperty.STRING_TYPE)
@@ -70,6 +72,21 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
         .helpText("Pages of your app a password reset mail may link to (https://app.example.com/reset-password); the "
             + "reset token is added as ?token=. Directus's reset_url must be one of them; Mavibase's mails, and "
             + "Directus requests without reset_url, link to the first.").add()
+        .property().name(TableauthSettings.MAGIC_LINK_URLS).label("Magic link URLs")
+        .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+        .helpText("Pages of your app a magic-link login mail may link to (https://app.example.com/magic); the login "
+            + "token is added as ?token= and your page sends it to auth/magic-link/verify. A request's redirectUrl "
+            + "must be one of them; without one, the first is used. Empty: no magic links.").add()
+        .property().name(TableauthSettings.PASSKEY_RP_ID).label("Passkey RP ID")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("The domain passkeys are bound to (example.com): it must be the host of your app's pages, or a "
+            + "registrable suffix of it. Empty: the RP ID of the realm's WebAuthn Passwordless Policy, else Keycloak's "
+            + "host. For a passkey to work both over REST and on Keycloak's login page, it must be a suffix of both "
+            + "hosts, and the policy's RP ID the same.").add()
+        .property().name(TableauthSettings.PASSKEY_ORIGINS).label("Passkey origins")
+        .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+        .helpText("Origins of the pages that make and use passkeys over REST (https://app.example.com). A ceremony "
+            + "from any other origin is refused. Empty: Keycloak's own origin and the policy's extra origins.").add()
         .property().name(TableauthSettings.FORWARD_AUTH_GATEWAY).label("Forward-auth gateway")
         .type(ProviderConfigProperty.LIST_TYPE).options(TableauthSettings.GATEWAYS).defaultValue("auto")
         .helpText("Where forward-auth reads the original request: nginx (X-Original-URI), traefik (X-Forwarded-Uri) or "
@@ -191,18 +208,16 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
                 throw new ComponentValidationException("Allowed origin " + origin + " " + problem + ".");
             }
         }
-        for (String url : s.passwordResetUrls()) {
-            java.net.URI uri;
-            try {
-                uri = java.net.URI.create(url);
-            } catch (IllegalArgumentException e) {
-                uri = null;
+        linkPages("Password reset URL", s.passwordResetUrls());
+        linkPages("Magic link URL", s.magicLinkUrls());
+        for (String origin : s.passkeyOrigins()) {
+            String problem = TableauthSettings.originProblem(origin);
+            if (problem != null) {
+                throw new ComponentValidationException("Passkey origin " + origin + " " + problem + ".");
             }
-            if (uri == null || uri.getRawAuthority() == null || uri.getRawFragment() != null
-                || !List.of("http", "https").contains(uri.getScheme())) {
-                throw new ComponentValidationException("Password reset URL " + url + " must be an http(s) URL "
-                    + "without a #fragment.");
-            }
+        }
+        if (s.passkeyRpId() != null && !s.passkeyRpId().matches(HOST)) {
+            throw new ComponentValidationException("Passkey RP ID must be a host name (example.com), without scheme or port.");
         }
         String brandingProblem = Branding.from(model).problem();
         if (brandingProblem != null) {
@@ -258,5 +273,22 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
 
     @Override
     public void close() {
+    }
+
+    /** Pages a mailed link may lead to: http(s) URLs without a fragment (the token is added as a query parameter). */
+    private static void linkPages(String what, List<String> urls) {
+        for (String url : urls) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getRawAuthority() == null || uri.getRawFragment() != null
+                || !List.of("http", "https").contains(uri.getScheme())) {
+                throw new ComponentValidationException(what + " " + url + " must be an http(s) URL "
+                    + "without a #fragment.");
+            }
+        }
     }
 }

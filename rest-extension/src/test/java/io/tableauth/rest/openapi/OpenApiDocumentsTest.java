@@ -81,6 +81,11 @@ class OpenApiDocumentsTest {
         Set<String> apiServed = served(MaskApiResource.class, MavibaseResource.class, MavibaseApiKeysResource.class,
             io.tableauth.rest.dialect.mavibase.MavibaseTwoFactorResource.class,
             io.tableauth.rest.dialect.mavibase.MavibaseSessionsResource.class,
+            io.tableauth.rest.dialect.mavibase.MavibaseMeResource.class,
+            io.tableauth.rest.dialect.mavibase.MavibaseMagicLinkResource.class,
+            io.tableauth.rest.dialect.mavibase.MavibaseEmailOtpResource.class,
+            io.tableauth.rest.dialect.mavibase.MavibasePasskeysResource.class,
+            io.tableauth.rest.dialect.mavibase.MavibasePasskeyLoginResource.class,
             ForwardAuthResource.class, ApiKeysAdminResource.class);
         // Directus's calls are served by the mount's root, which extends DirectusResource
         Set<String> authServed = new HashSet<>(served(SlashApiResource.class));

@@ -2,11 +2,14 @@ package io.tableauth.rest.dialect.mavibase;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.rest.apikey.ApiKeyView;
 import io.tableauth.rest.core.AuthUser;
 import io.tableauth.rest.core.Login;
+import io.tableauth.rest.core.PasskeyService;
 import io.tableauth.rest.core.SessionService;
 import io.tableauth.rest.core.TokenSet;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -36,6 +39,21 @@ public final class Mavibase {
     /** {@code POST auth/resend-verification} and {@code POST auth/password-reset/request}. */
     @Schema(name = "MavibaseEmailRequest")
     public record EmailRequest(String email) {
+    }
+
+    /** {@code POST auth/magic-link}: {@code redirectUrl} must be one of the realm's Magic link URLs. */
+    @Schema(name = "MavibaseMagicLinkRequest", requiredProperties = {"email"})
+    public record MagicLinkRequest(String email, String redirectUrl) {
+    }
+
+    /** {@code POST auth/magic-link/verify}: the {@code token} of the mailed link. */
+    @Schema(name = "MavibaseTokenRequest", requiredProperties = {"token"})
+    public record TokenRequest(String token) {
+    }
+
+    /** {@code POST auth/email-otp/verify}: the address and the six digits mailed to it. */
+    @Schema(name = "MavibaseEmailCodeRequest", requiredProperties = {"email", "code"})
+    public record EmailCodeRequest(String email, String code) {
     }
 
     /** {@code POST auth/password-reset/confirm}. */
@@ -134,6 +152,11 @@ public final class Mavibase {
     public record SecondFactorRequired(boolean requires2FA, String tempToken) {
     }
 
+    /** The answer of a login: the tokens, or (a user with TOTP) the token of the second step at 2fa/verify. */
+    static Record loginAnswer(Login login) {
+        return login.secondFactorRequired() ? new SecondFactorRequired(true, login.tempToken()) : LoggedIn.of(login);
+    }
+
     @Schema(name = "MavibaseRefreshed", requiredProperties = {"success", "token", "refreshToken", "expiresIn"})
     public record Refreshed(boolean success, String token, @Schema(nullable = true) String refreshToken,
                             long expiresIn) {
@@ -187,5 +210,63 @@ public final class Mavibase {
     /** {@code POST api-keys/{id}/revoke}. */
     @Schema(name = "MavibaseRevoked", requiredProperties = {"success", "message", "apiKey"})
     public record Revoked(boolean success, String message, ApiKeyView apiKey) {
+    }
+
+    // --- passkeys (W3C WebAuthn Level 3 JSON forms)
+
+    /** {@code POST passkeys/register/options}: {@code PublicKeyCredentialCreationOptionsJSON}. */
+    @Schema(name = "MavibasePasskeyCreationOptions", requiredProperties = {"rp", "user", "challenge",
+        "pubKeyCredParams"})
+    public record PasskeyCreationOptions(Map<String, Object> rp, Map<String, Object> user, String challenge,
+                                         List<Map<String, Object>> pubKeyCredParams, long timeout,
+                                         List<Map<String, Object>> excludeCredentials,
+                                         Map<String, Object> authenticatorSelection, String attestation) {
+    }
+
+    /** {@code POST passkeys/register/verify}: a {@code RegistrationResponseJSON}, and a name for the passkey. */
+    @Schema(name = "MavibasePasskeyRegistration", requiredProperties = {"id", "rawId", "type", "response"})
+    public record PasskeyRegistration(String id, String rawId, String type, JsonNode response,
+                                      String authenticatorAttachment, JsonNode clientExtensionResults, String name) {
+    }
+
+    /** {@code POST auth/passkey/options}: an e-mail to name the user's passkeys, or none (discoverable). */
+    @Schema(name = "MavibasePasskeyOptionsRequest")
+    public record PasskeyOptionsRequest(String email) {
+    }
+
+    /** {@code POST auth/passkey/options}: {@code PublicKeyCredentialRequestOptionsJSON} and the id to send back. */
+    @Schema(name = "MavibasePasskeyRequestOptions", requiredProperties = {"challenge", "rpId", "allowCredentials",
+        "challengeId"})
+    public record PasskeyRequestOptions(String challenge, long timeout, String rpId,
+                                        List<Map<String, Object>> allowCredentials, String userVerification,
+                                        String challengeId) {
+    }
+
+    /** {@code POST auth/passkey/verify}: an {@code AuthenticationResponseJSON} and the options' {@code challengeId}. */
+    @Schema(name = "MavibasePasskeyAssertion", requiredProperties = {"challengeId", "id", "rawId", "type", "response"})
+    public record PasskeyAssertion(String challengeId, String id, String rawId, String type, JsonNode response,
+                                   String authenticatorAttachment, JsonNode clientExtensionResults) {
+    }
+
+    /** A passkey of the caller ({@code lastUsedAt}: Keycloak does not record it, always null). */
+    @Schema(name = "MavibasePasskey", requiredProperties = {"id", "name", "createdAt"})
+    public record Passkey(String id, String name, String createdAt, @Schema(nullable = true) String lastUsedAt) {
+
+        static Passkey of(PasskeyService.View v) {
+            return new Passkey(v.id(), v.name(), Instant.ofEpochMilli(v.createdAt()).toString(), null);
+        }
+    }
+
+    @Schema(name = "MavibasePasskeyRegistered", requiredProperties = {"success", "passkey"})
+    public record PasskeyRegistered(boolean success, Passkey passkey) {
+    }
+
+    @Schema(name = "MavibasePasskeys", requiredProperties = {"success", "passkeys"})
+    public record Passkeys(boolean success, List<Passkey> passkeys) {
+    }
+
+    /** {@code DELETE passkeys/{id}}: the password, unless the login is recent enough. */
+    @Schema(name = "MavibaseStepUp")
+    public record StepUpRequest(String password) {
     }
 }

@@ -3,7 +3,6 @@ package io.tableauth.rest.dialect.mavibase;
 import java.io.InputStream;
 
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,11 +25,9 @@ import io.tableauth.rest.dialect.SuccessFalse;
 import io.tableauth.rest.dialect.SuccessMessage;
 import io.tableauth.rest.dialect.mavibase.Mavibase.ChangeEmailRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.ChangePasswordRequest;
-import io.tableauth.rest.dialect.mavibase.Mavibase.DeleteAccountRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.EmailRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.LoggedIn;
 import io.tableauth.rest.dialect.mavibase.Mavibase.LoginRequest;
-import io.tableauth.rest.dialect.mavibase.Mavibase.Me;
 import io.tableauth.rest.dialect.mavibase.Mavibase.RefreshRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.Refreshed;
 import io.tableauth.rest.dialect.mavibase.Mavibase.RegisterRequest;
@@ -49,7 +46,7 @@ import org.keycloak.models.UserModel;
 
 /**
  * Mavibase platform auth: {@code /api/v1/platform/auth/{register,login,refresh-token,logout}} and
- * {@code GET /api/v1/platform/users/me}, on the realm's default client.
+ * the account calls, on the realm's default client; {@code users/me} is {@link MavibaseMeResource}.
  */
 @Tag(name = "Mavibase", description = "Mavibase's platform auth, on the realm's default client")
 @APIResponse(responseCode = "default", description = SuccessFalse.ERRORS,
@@ -73,6 +70,31 @@ public class MavibaseResource extends DialectResource {
     @Path("auth/sessions")
     public MavibaseSessionsResource sessions() {
         return new MavibaseSessionsResource(session);
+    }
+
+    @Path("auth/magic-link")
+    public MavibaseMagicLinkResource magicLink() {
+        return new MavibaseMagicLinkResource(session);
+    }
+
+    @Path("auth/email-otp")
+    public MavibaseEmailOtpResource emailOtp() {
+        return new MavibaseEmailOtpResource(session);
+    }
+
+    @Path("auth/passkey")
+    public MavibasePasskeyLoginResource passkeyLogin() {
+        return new MavibasePasskeyLoginResource(session);
+    }
+
+    @Path("passkeys")
+    public MavibasePasskeysResource passkeys() {
+        return new MavibasePasskeysResource(session);
+    }
+
+    @Path("users/me")
+    public MavibaseMeResource me() {
+        return new MavibaseMeResource(session);
     }
 
     @POST
@@ -120,11 +142,7 @@ public class MavibaseResource extends DialectResource {
         return run(() -> {
             Project project = projects.project(null, null, false);
             LoginRequest body = read(in, LoginRequest.class);
-            Login login = logins.login(project, body.email(), body.password(), null, true);
-            if (login.secondFactorRequired()) {
-                return json(200, new SecondFactorRequired(true, login.tempToken()));
-            }
-            return json(200, LoggedIn.of(login));
+            return json(200, Mavibase.loginAnswer(logins.login(project, body.email(), body.password(), null, true)));
         });
     }
 
@@ -272,43 +290,6 @@ public class MavibaseResource extends DialectResource {
         return run(() -> {
             new EmailChange(session).confirm(token);
             return json(200, SuccessMessage.of("Email changed successfully"));
-        });
-    }
-
-    @GET
-    @Path("users/me")
-    @SecurityRequirement(name = "bearer")
-    @APIResponse(responseCode = "200", description = "The caller",
-        content = @Content(mediaType = "application/json", schema = @Schema(implementation = Me.class)))
-    public Response me() {
-        return run(() -> {
-            UserModel user = callers.me(bearerToken());
-            return json(200, new Me(true, User.full(AuthUser.of(user))));
-        });
-    }
-
-    /**
-     * {@code DELETE users/me} {password}: the caller deletes their own account, its row and Keycloak's data about
-     * them, when the auth config is writable. A wrong password is a failed login for brute-force detection.
-     */
-    @DELETE
-    @Path("users/me")
-    @Consumes(MediaType.WILDCARD)
-    @SecurityRequirement(name = "bearer")
-    @RequestBodySchema(DeleteAccountRequest.class)
-    @APIResponse(responseCode = "200", description = "The account is deleted; its sessions and API keys with it",
-        content = @Content(mediaType = "application/json", schema = @Schema(implementation = SuccessMessage.class)))
-    public Response deleteMe(InputStream in) {
-        return run(() -> {
-            BearerAuth caller = callers.accountCaller(bearerToken());
-            DeleteAccountRequest body = read(in, DeleteAccountRequest.class);
-            if (body.password() == null || body.password().isEmpty()) {
-                throw AuthError.validation("password", "The password is required.");
-            }
-            AccountChanges changes = new AccountChanges(session);
-            changes.requireStepUp(caller, body.password());
-            changes.deleteAccount(caller.user());
-            return json(200, SuccessMessage.of("Account deleted"));
         });
     }
 
