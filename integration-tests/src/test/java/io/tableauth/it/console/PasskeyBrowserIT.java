@@ -14,6 +14,7 @@ import java.util.Map;
 import com.sun.net.httpserver.HttpServer;
 import io.tableauth.it.rest.RestFixture;
 import io.tableauth.it.support.Browser;
+import io.tableauth.it.support.KeycloakServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,8 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
  * A real browser makes a real passkey: headless Chromium with a virtual authenticator (Chrome DevTools' WebAuthn
  * domain) runs the page of an app ({@code passkeys/page.html}, served here at {@code http://localhost}), which
  * registers a passkey through the REST calls and logs in with it; the same passkey then logs in on Keycloak's own
- * login page (a browser flow with Keycloak's passwordless WebAuthn step), since both use the RP ID {@code localhost}.
+ * login page (a browser flow with Keycloak's passwordless WebAuthn step), since both use the RP ID {@code localhost};
+ * the admin console's Credentials tab of the user lists it.
  */
 class PasskeyBrowserIT extends RestFixture {
 
@@ -145,5 +147,21 @@ class PasskeyBrowserIT extends RestFixture {
         List<?> sessions = realm.admin().users().get(realm.admin().users().search(email, true).get(0).getId())
             .getUserSessions();
         assertTrue(sessions.size() >= 2, "REST and login page sessions: " + sessions);
+
+        // the admin console's Credentials tab of the user lists it, under the name given over REST
+        String userId = realm.admin().users().search(email, true).get(0).getId();
+        browser.driver().get(realm.server().baseUri() + "/admin/master/console/#/" + realm.name() + "/users/" + userId
+            + "/credentials");
+        browser.await(60, w -> !w.findElements(By.id("username")).isEmpty()
+            || w.getPageSource().contains("Chromium"));
+        if (!browser.driver().findElements(By.id("username")).isEmpty()) {
+            browser.driver().findElement(By.id("username")).sendKeys(KeycloakServer.ADMIN_USER);
+            browser.driver().findElement(By.id("password")).sendKeys(KeycloakServer.ADMIN_PASSWORD);
+            browser.driver().findElement(By.id("kc-login")).click();
+        }
+        browser.await(60, w -> w.findElements(By.xpath("//*[@role='tab' or self::button]"
+            + "[normalize-space()='Credentials']")).stream().findFirst().orElse(null)).click();
+        boolean listed = browser.await(60, w -> w.getPageSource().contains("Chromium"));
+        assertTrue(listed, "listed in the console");
     }
 }

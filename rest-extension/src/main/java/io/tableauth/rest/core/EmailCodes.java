@@ -87,15 +87,14 @@ public final class EmailCodes {
             throw AuthError.validation("code", "The code is required.");
         }
         AuthError invalid = new AuthError(AuthError.Kind.INVALID_CREDENTIALS, "Invalid or expired code");
+        long started = System.nanoTime();
         Availability.require(session, realm, null, "E-mail code");
         UserModel user = session.users().getUserByEmail(realm, email.trim());
         SingleUseObjectProvider store = session.singleUseObjects();
         Map<String, String> pending = user == null ? null : store.get(key(user));
-        if (pending == null || !pending.get("email").equalsIgnoreCase(user.getEmail())) {
-            throw invalid;
-        }
         PasswordlessLogin logins = new PasswordlessLogin(session);
-        if (logins.locked(user)) {
+        if (pending == null || !pending.get("email").equalsIgnoreCase(user.getEmail()) || logins.locked(user)) {
+            mail.evenOut(METHOD + "-verify", user != null, started); // an unknown address answers as fast
             throw invalid;
         }
         boolean right = MessageDigest.isEqual(hash(pending.get("nonce"), code.trim()).getBytes(StandardCharsets.UTF_8),

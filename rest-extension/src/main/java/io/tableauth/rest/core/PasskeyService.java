@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 
 import io.tableauth.keycloak.BearerAuth;
-import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.keycloak.Passkeys;
 import org.keycloak.common.util.Base64Url;
 import org.keycloak.common.util.SecretGenerator;
@@ -18,7 +17,6 @@ import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.credential.PasswordCredentialModel;
 
 /**
  * Passkeys over REST: registration by a logged-in user, their list and removal, and login with one. Challenges live
@@ -133,6 +131,7 @@ public final class PasskeyService {
         new RateLimits(session).check(email);
         UserModel user = null;
         List<byte[]> decoy = null;
+        long started = System.nanoTime();
         if (email != null && !email.isBlank()) {
             Availability.require(session, realm, null, "Passkey login");
             user = session.users().getUserByEmail(realm, email.trim());
@@ -146,13 +145,16 @@ public final class PasskeyService {
         Map<String, Object> options = new java.util.LinkedHashMap<>(
             passkeys.requestOptions(user == null || !user.isEnabled() ? null : user, decoy, challenge, party()));
         options.put("challengeId", challengeId);
+        if (email != null && !email.isBlank()) {
+            new ActionMail(session).evenOut("passkey-options", user != null, started);
+        }
         return options;
     }
 
     /**
      * Logs in with a passkey: the challenge (used up whatever happens), then Keycloak's verification of the
-     * assertion for the user its handle names, then the realm's direct-grant flow. A failed assertion of a known
-     * user is a failed login for brute-force detection; every refusal answers alike.
+     * assertion for the user its handle names, then the realm's direct-grant flow. A user locked by brute-force
+     * detection is refused; every refusal answers alike.
      */
     public Login login(Project project, String challengeId, String assertionJson) {
         new RateLimits(session).check();
@@ -183,12 +185,11 @@ public final class PasskeyService {
         try {
             verified = passkeys.authenticate(user, assertionJson, pending.get("challenge"), party());
         } catch (Passkeys.Refused e) {
+            // Logged, not counted for brute-force detection: a signature cannot be guessed, and user handles and
+            // credential ids are not secrets, so counting would let anyone lock anyone out (Keycloak's own passkey
+            // step counts a failed discoverable login against nobody either). Locked users are refused above.
             Events.of(session).event(EventType.LOGIN_ERROR).user(user).detail(Details.CREDENTIAL_TYPE, Passkeys.TYPE)
                 .detail(Details.REASON, e.getMessage()).error(Errors.INVALID_USER_CREDENTIALS);
-            if (realm.isBruteForceProtected()) {
-                // Keycloak counts only password and OTP categories: a bad assertion counts as a wrong first factor
-                KeycloakInternals.failedLogin(session, realm, user, Set.of(PasswordCredentialModel.TYPE));
-            }
             throw refused;
         }
         return logins.login(project, user, METHOD, verified);
