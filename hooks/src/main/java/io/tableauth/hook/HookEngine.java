@@ -89,6 +89,11 @@ public final class HookEngine {
         running = new Semaphore(max);
     }
 
+    /** How many more runs the cap lets in at this moment (tests wait on it instead of sleeping). */
+    int runsLeft() {
+        return running.availablePermits();
+    }
+
     private HookEngine() {
     }
 

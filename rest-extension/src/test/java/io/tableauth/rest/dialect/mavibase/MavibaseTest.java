@@ -46,4 +46,18 @@ class MavibaseTest {
         assertEquals("{\"requires2FA\":true,\"tempToken\":\"temp_x\"}",
             JSON.writeValueAsString(new Mavibase.SecondFactorRequired(true, "temp_x")));
     }
+
+    @Test
+    void aPasskeyShowsItsDatesAsInstantsAndNoLastUseKeycloakDoesNotRecord() throws Exception {
+        assertEquals("{\"id\":\"c1\",\"name\":\"Laptop\",\"createdAt\":\"2023-11-14T22:13:20Z\",\"lastUsedAt\":null}",
+            JSON.writeValueAsString(Mavibase.Passkey.of(new io.tableauth.rest.core.PasskeyService.View("c1", "Laptop",
+                1_700_000_000_000L, "AAAA"))));
+    }
+
+    @Test
+    void aLoginAnswerIsTheTokensOrTheSecondStep() throws Exception {
+        io.tableauth.rest.core.Login waiting = new io.tableauth.rest.core.Login(null, null, "temp_y", null);
+        assertEquals("{\"requires2FA\":true,\"tempToken\":\"temp_y\"}",
+            JSON.writeValueAsString(Mavibase.loginAnswer(waiting)));
+    }
 }
