@@ -20,6 +20,7 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.DefaultBruteForceProtector;
+import org.keycloak.utils.KeycloakSessionUtil;
 
 /**
  * Keycloak's brute-force detection with concurrent attempts of one user serialised instead of refused.
@@ -145,9 +146,31 @@ public class SerializingBruteForceProtector extends DefaultBruteForceProtector {
     }
 
     /** A failure keeps the user's turn until the job that records it has committed. */
+    /**
+     * The auth configs whose users table a call of the current request could not reach: a session attribute of
+     * {@code SqlUserStorageProvider.UNAVAILABLE_ATTRIBUTE} (user-storage-provider, not on this module's class path).
+     */
+    private static final String UNAVAILABLE_CONFIGS = "tableauth.unavailableAuthConfigs";
+
+    /**
+     * A login refused because the user's table was out of reach is no guess at a password: it counts no failure (a
+     * database outage must not lock users out), as an unknown user's does not.
+     */
+    private static boolean tableOutOfReach(UserModel user, boolean success) {
+        if (success || user == null || user.getFederationLink() == null) {
+            return false;
+        }
+        KeycloakSession session = KeycloakSessionUtil.getKeycloakSession();
+        Set<?> unavailable = session == null ? null : session.getAttribute(UNAVAILABLE_CONFIGS, Set.class);
+        return unavailable != null && unavailable.contains(user.getFederationLink());
+    }
+
     @Override
     protected void processLogin(RealmModel realm, UserModel user, ClientConnection clientConnection, UriInfo uriInfo,
                                 boolean success, Set<String> categories) {
+        if (tableOutOfReach(user, success)) {
+            return;
+        }
         failureStarted(user, success);
         super.processLogin(realm, user, clientConnection, uriInfo, success, categories);
     }
@@ -165,6 +188,9 @@ public class SerializingBruteForceProtector extends DefaultBruteForceProtector {
      */
     protected void processLogin(RealmModel realm, UserModel user, ClientConnection clientConnection, UriInfo uriInfo,
                                 boolean success) {
+        if (tableOutOfReach(user, success)) {
+            return;
+        }
         failureStarted(user, success);
         KeycloakInternals.invoke(LEGACY_PROCESS_LOGIN, this, realm, user, clientConnection, uriInfo, success);
     }

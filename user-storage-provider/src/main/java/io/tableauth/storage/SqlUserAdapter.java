@@ -128,6 +128,39 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
         return attributes;
     }
 
+    /**
+     * Whether a copy of this user that Keycloak's user cache holds says something else than this row about what a
+     * login decides on or shows: the username, the column-backed e-mail, names and mapped attributes, enabled and
+     * e-mail verified. Reads nothing from Keycloak's federated storage.
+     */
+    boolean differsFrom(UserModel held) {
+        if (!sameIgnoringCase(row.username(), held.getUsername())) {
+            return true;
+        }
+        if (provider.config().enabledColumn() != null && row.enabled() != held.isEnabled()) {
+            return true;
+        }
+        boolean verified = Boolean.TRUE.equals(row.emailVerified());
+        if (provider.config().emailVerifiedColumn() != null && verified != held.isEmailVerified()
+            && (verified || provider.config().writable())) {
+            return true; // a read-only table's unset column may stand beside Keycloak's own flag
+        }
+        if (columnBacked(UserModel.EMAIL) && !sameIgnoringCase(row.email(), held.getEmail())) {
+            return true;
+        }
+        for (String name : List.of(UserModel.FIRST_NAME, UserModel.LAST_NAME)) {
+            if (columnBacked(name) && !Objects.equals(columnValue(name), held.getFirstAttribute(name))) {
+                return true;
+            }
+        }
+        return provider.config().attributeColumns().keySet().stream()
+            .anyMatch(name -> !Objects.equals(columnValue(name), held.getFirstAttribute(name)));
+    }
+
+    private static boolean sameIgnoringCase(String a, String b) {
+        return a == null ? b == null : a.equalsIgnoreCase(b);
+    }
+
     private static List<String> listOf(String value) {
         return value == null ? List.of() : List.of(value);
     }

@@ -23,6 +23,9 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.cache.CachedUserModel;
+import org.keycloak.models.cache.OnUserCache;
+import org.keycloak.models.cache.UserCache;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.policy.PasswordPolicyManagerProvider;
 import org.keycloak.policy.PolicyError;
@@ -43,12 +46,17 @@ import org.keycloak.storage.user.UserRegistrationProvider;
  * own, or rolls back with it, so nothing is left half-written.
  */
 public class SqlUserStorageProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
-    UserRegistrationProvider, CredentialInputValidator, CredentialInputUpdater {
+    UserRegistrationProvider, CredentialInputValidator, CredentialInputUpdater, OnUserCache {
 
-    /** Keycloak-session attribute: the auth configs whose table a call of this request could not reach. */
-    private static final String UNAVAILABLE_ATTRIBUTE = "tableauth.unavailableAuthConfigs";
+    /**
+     * Keycloak-session attribute: the auth configs (component ids, a {@code Set<String>}) whose table a call of this
+     * request could not reach. Read by the brute-force detector in keycloak-internals, which counts no failure then.
+     */
+    public static final String UNAVAILABLE_ATTRIBUTE = "tableauth.unavailableAuthConfigs";
 
     private static final Logger LOG = Logger.getLogger(SqlUserStorageProvider.class);
+    /** AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME (keycloak-services, not on this module's class path). */
+    private static final String ATTEMPTED_USERNAME = "ATTEMPTED_USERNAME";
 
     private final KeycloakSession session;
     private final UserStorageProviderModel model;
@@ -330,6 +338,53 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         return row;
     }
 
+    /**
+     * The user's row as this request knows it: read by an earlier call of the request (no write since, which would
+     * have forgotten it) or now. One read per request serves the lookup, the freshness check and the password.
+     */
+    private Optional<SqlUserRow> rowThisRequest(String externalId) {
+        SqlUserRow known = rowsThisRequest.get(externalId);
+        return known != null ? Optional.of(known) : row(externalId);
+    }
+
+    /**
+     * A disabled user is never kept by Keycloak's user cache (the copy just made is dropped when the request ends):
+     * a disabled copy would refuse the first login after the application enabled the row again, before any check of
+     * ours runs. Disabled users are rare and ask for little, so reading them from the table each time costs nothing.
+     */
+    @Override
+    public void onCache(RealmModel realm, CachedUserModel user, UserModel delegate) {
+        UserCache cache = delegate.isEnabled() ? null : session.getProvider(UserCache.class);
+        if (cache != null) {
+            cache.evict(realm, delegate);
+        }
+    }
+
+    /** What {@link #refresh} found. */
+    enum Held { FRESH, RELOADED, GONE }
+
+    /**
+     * Compares a copy of this config's user held by Keycloak's user cache with the row now in the table; a copy the
+     * application's own change made stale (disabled, new e-mail or name, row deleted) is dropped from the cache of
+     * every node, and the held adapter reads the row from then on. A copy that is not cached (no cache policy, or
+     * loaded from the table in this request) is fresh already.
+     */
+    Held refresh(RealmModel realm, UserModel held) {
+        if (!(held instanceof CachedUserModel cached) || !model.getId().equals(held.getFederationLink())) {
+            return Held.FRESH;
+        }
+        Optional<SqlUserRow> row = rowThisRequest(StorageId.externalId(held.getId()));
+        if (row.isPresent() && !new SqlUserAdapter(session, realm, this, row.get()).differsFrom(held)) {
+            return Held.FRESH;
+        }
+        try {
+            cached.invalidate(); // registers the invalidation, then reloads the adapter's delegate from the row
+        } catch (IllegalStateException gone) {
+            return Held.GONE; // Keycloak's "Not found in database": the invalidation was registered before it looked
+        }
+        return row.isPresent() ? Held.RELOADED : Held.GONE;
+    }
+
     // --- passwords
 
     @Override
@@ -339,8 +394,18 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     @Override
     public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
-        return supportsCredentialType(credentialType) && user instanceof SqlUserAdapter adapter
-            && adapter.row().passwordHash() != null && !adapter.row().passwordHash().isEmpty();
+        if (!supportsCredentialType(credentialType)) {
+            return false;
+        }
+        // a copy held by Keycloak's user cache is not our adapter: its row (usually read in this request already)
+        Optional<SqlUserRow> row;
+        try {
+            row = user instanceof SqlUserAdapter adapter ? Optional.of(adapter.row())
+                : rowThisRequest(StorageId.externalId(user.getId()));
+        } catch (TableUnavailableException e) {
+            return false;
+        }
+        return row.map(SqlUserRow::passwordHash).filter(h -> !h.isEmpty()).isPresent();
     }
 
     @Override
@@ -349,7 +414,22 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             return false;
         }
         String externalId = StorageId.externalId(user.getId());
-        Optional<SqlUserRow> row = row(externalId);
+        Optional<SqlUserRow> row;
+        try {
+            Held held = refresh(realm, user);
+            // A held copy Keycloak found enabled, whose row the application has disabled since: Keycloak's flow has
+            // judged "enabled" already, so refusing the password is what is left (REST logins check the row before
+            // the flow, and answer "disabled"). A copy found by a name that is no longer the user's is refused too.
+            if (held == Held.GONE || held == Held.RELOADED
+                && (!user.isEnabled() || !stillNamedByAttempt(externalId))) {
+                return false;
+            }
+            row = rowThisRequest(externalId);
+        } catch (TableUnavailableException e) {
+            // a held copy whose table is out of reach: refused as an unknown user is (the brute-force detector
+            // counts no failure for a config marked unavailable in this request)
+            return false;
+        }
         if (row.isEmpty()) {
             return false;
         }
@@ -371,6 +451,26 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             recordLogin(externalId);
         }
         return true;
+    }
+
+    /**
+     * Whether the name this login was attempted with (Keycloak's flows keep it in the authentication session) still
+     * finds this user in the table: a user cached under an e-mail or username the application has since changed is
+     * found by the old one until the copy expires, and that must not log them in.
+     */
+    private boolean stillNamedByAttempt(String externalId) {
+        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
+        String attempted = authSession == null ? null : authSession.getAuthNote(ATTEMPTED_USERNAME);
+        if (attempted == null || attempted.isBlank()) {
+            return true;
+        }
+        String name = attempted.trim();
+        Optional<SqlUserRow> byName = lookup((c, t) -> t.findByCredential(c, name), Optional.<SqlUserRow>empty());
+        if (byName.isPresent() && byName.get().id().equals(externalId)) {
+            return true;
+        }
+        return config.emailColumn() != null && lookup((c, t) -> t.findByEmail(c, name), Optional.<SqlUserRow>empty())
+            .filter(r -> r.id().equals(externalId)).isPresent();
     }
 
     /** The last-login column (Django's last_login, Directus's last_access); never fails the login it follows. */

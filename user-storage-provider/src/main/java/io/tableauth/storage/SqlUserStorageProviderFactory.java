@@ -450,14 +450,20 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     }
 
     /**
-     * New configs default to no user cache: the application changes its own table (disables a user, edits a name)
-     * without telling Keycloak, so a cached copy would go stale. Admins may still pick a cache policy.
+     * How long Keycloak's user cache keeps a table user of a new config ({@code MAX_LIFESPAN}): the longest a token
+     * or key use (forward-auth, refresh, me) may act on a copy the application's own change to the row made stale.
+     * Logins and mails never do: they check the copy against the row ({@link FreshUsers}); Keycloak's own changes
+     * (console, REST, self-service) drop the copy on every node at once.
      */
+    public static final long DEFAULT_CACHE_LIFESPAN_MS = 30_000;
+
+    /** New configs get a short-lived user cache (above) unless the admin picked a policy. */
     @Override
     public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
         UserStorageProviderModel storageModel = new UserStorageProviderModel(model);
         if (storageModel.getCachePolicy() == null) {
-            storageModel.setCachePolicy(UserStorageProviderModel.CachePolicy.NO_CACHE);
+            storageModel.setCachePolicy(UserStorageProviderModel.CachePolicy.MAX_LIFESPAN);
+            storageModel.setMaxLifespan(DEFAULT_CACHE_LIFESPAN_MS);
             realm.updateComponent(storageModel);
         }
     }

@@ -70,7 +70,7 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
         ApiKeyService keys = new ApiKeyService(session);
         ApiKeyService.Use use;
         try {
-            use = keys.authenticate(presented == null ? null : presented.trim());
+            use = keys.authenticateForLogin(presented == null ? null : presented.trim());
             if (use.key().getProjectId() != null && !use.key().getProjectId().equals(client.getClientId())) {
                 throw new ApiKeyRefused("key belongs to another project", use.key());
             }

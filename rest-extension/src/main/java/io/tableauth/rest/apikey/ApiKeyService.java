@@ -1,8 +1,6 @@
 package io.tableauth.rest.apikey;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,8 +10,8 @@ import jakarta.persistence.EntityManager;
 
 import io.tableauth.authenticator.Hooks;
 import io.tableauth.rest.core.AuthError;
-import io.tableauth.rest.core.Digests;
 import io.tableauth.rest.core.TableauthSettings;
+import io.tableauth.storage.FreshUsers;
 import org.keycloak.common.util.Time;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.ClientModel;
@@ -23,9 +21,10 @@ import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 
 /**
- * API keys of the current realm: create, list, read, rotate, revoke, and check a presented key. Every check reads
- * Keycloak's database (one indexed lookup by hash), so a revocation or rotation made on any node holds on every node
- * from the next request on; nothing about keys is cached in a JVM.
+ * API keys of the current realm: create, list, read, rotate, revoke, and check a presented key. A check reads the key's
+ * row from Keycloak's database (one indexed lookup by hash), or, for a key this node accepted lately whose owner
+ * Keycloak's user cache still holds in the same copy, takes it from {@link HeldKeys}. A rotation or revocation drops
+ * the owner's cached copy on every node, so it holds on every node from the next request on.
  */
 public final class ApiKeyService {
 
@@ -33,14 +32,10 @@ public final class ApiKeyService {
     public static final String KEY_PREFIX = "tak_live_";
     /** Mavibase's documented scopes; a realm adds its own in the tableauth settings. */
     public static final List<String> DOCUMENTED_SCOPES = List.of("databases:read", "databases:write", "databases:delete");
-    /** Random bytes in a key: 256 bits. */
-    static final int SECRET_BYTES = 32;
     /** Last-used time is written at most this often per key (a read-only request otherwise). */
     static final long LAST_USED_RESOLUTION_MS = 60_000;
     /** Keys a user may hold that are not revoked. */
     static final int MAX_ACTIVE_KEYS = 100;
-    private static final int KEY_LENGTH = KEY_PREFIX.length() + 43; // base64url of 32 bytes, unpadded
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -96,7 +91,7 @@ public final class ApiKeyService {
                 + " API keys; revoke one first.");
         }
         ApiKeyEntity key = new ApiKeyEntity();
-        key.setId("key_" + HexFormat.of().formatHex(randomBytes(16)));
+        key.setId("key_" + HexFormat.of().formatHex(KeySecrets.randomBytes(16)));
         key.setRealmId(realm.getId());
         key.setUserId(owner.getId());
         key.setName(name.trim());
@@ -107,7 +102,7 @@ public final class ApiKeyService {
         key.setScopes(String.join(" ", granted));
         key.setCreatedAt(now);
         key.setExpiresAt(expiresAt);
-        String secret = newSecret(key);
+        String secret = KeySecrets.newSecret(key);
         em.persist(key);
         em.flush();
         return new Issued(key, secret);
@@ -146,9 +141,10 @@ public final class ApiKeyService {
             key.setPreviousHash(null);
             key.setPreviousValidUntil(null);
         }
-        String secret = newSecret(key);
+        String secret = KeySecrets.newSecret(key);
         key.setRotatedAt(now);
         em.flush();
+        HeldKeys.keyChanged(session, realm, owner);
         return new Issued(key, secret);
     }
 
@@ -160,6 +156,7 @@ public final class ApiKeyService {
             key.setPreviousHash(null);
             key.setPreviousValidUntil(null);
             em.flush();
+            HeldKeys.keyChanged(session, realm, owner);
         }
         return key;
     }
@@ -171,13 +168,32 @@ public final class ApiKeyService {
      * @throws ApiKeyRefused when the key may not be used
      */
     public Use authenticate(String presented) {
-        if (presented == null || presented.length() != KEY_LENGTH || !presented.startsWith(KEY_PREFIX)) {
+        return authenticate(presented, false);
+    }
+
+    /**
+     * {@link #authenticate} for a login with the key (the api-key grant): the owner is checked against their row
+     * in the table, as every login is ({@link FreshUsers}); a check at forward-auth takes Keycloak's held copy.
+     */
+    public Use authenticateForLogin(String presented) {
+        return authenticate(presented, true);
+    }
+
+    private Use authenticate(String presented, boolean login) {
+        if (!KeySecrets.wellFormed(presented)) {
             throw new ApiKeyRefused("malformed key", null);
         }
-        String hash = hash(presented);
+        String hash = KeySecrets.hash(presented);
         long now = Time.currentTimeMillis();
+        if (!login) {
+            Use held = HeldKeys.use(this, session, realm, hash, now);
+            if (held != null) {
+                return held;
+            }
+        }
         ApiKeyEntity key = first(em.createNamedQuery("tableauthApiKeyByHash", ApiKeyEntity.class)
             .setParameter("hash", hash).getResultList());
+        boolean byPreviousSecret = key == null;
         if (key == null) {
             key = first(em.createNamedQuery("tableauthApiKeyByPreviousHash", ApiKeyEntity.class)
                 .setParameter("hash", hash).setParameter("now", now).getResultList());
@@ -191,7 +207,8 @@ public final class ApiKeyService {
         if (key.expired(now)) {
             throw new ApiKeyRefused("key expired", key);
         }
-        UserModel user = session.users().getUserById(realm, key.getUserId());
+        UserModel user = login ? FreshUsers.byId(session, realm, key.getUserId())
+            : session.users().getUserById(realm, key.getUserId());
         if (user == null) {
             throw new ApiKeyRefused("owner not found", key);
         }
@@ -201,12 +218,19 @@ public final class ApiKeyService {
         if (!Hooks.loginWithoutPassword(session, realm, user).allowed()) {
             throw new ApiKeyRefused("login hook refused the owner", key);
         }
-        if (key.getLastUsedAt() == null || key.getLastUsedAt() < now - LAST_USED_RESOLUTION_MS) {
-            // the condition makes concurrent nodes write once; a row another node just touched is left alone
-            em.createNamedQuery("tableauthApiKeyTouch").setParameter("now", now).setParameter("id", key.getId())
-                .setParameter("before", now - LAST_USED_RESOLUTION_MS).executeUpdate();
+        long lastUsed = key.getLastUsedAt() == null ? 0 : key.getLastUsedAt();
+        if (lastUsed < now - LAST_USED_RESOLUTION_MS) {
+            touch(key.getId(), now);
+            lastUsed = now;
         }
+        HeldKeys.hold(hash, key, byPreviousSecret, user, lastUsed);
         return new Use(key, user, scopesNow(key, user));
+    }
+
+    /** Records a use; the condition makes concurrent nodes write once, a row another node just touched is left alone. */
+    void touch(String keyId, long now) {
+        em.createNamedQuery("tableauthApiKeyTouch").setParameter("now", now).setParameter("id", keyId)
+            .setParameter("before", now - LAST_USED_RESOLUTION_MS).executeUpdate();
     }
 
     /**
@@ -266,24 +290,5 @@ public final class ApiKeyService {
 
     private static <T> T first(List<T> rows) {
         return rows.isEmpty() ? null : rows.get(0);
-    }
-
-    /** A new random key for the row: its hash and hint go into the row, the key itself only to the caller. */
-    private static String newSecret(ApiKeyEntity key) {
-        String secret = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(SECRET_BYTES));
-        key.setSecretHash(hash(secret));
-        key.setKeyHint(secret.substring(0, KEY_PREFIX.length() + 4));
-        return secret;
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        RANDOM.nextBytes(bytes);
-        return bytes;
-    }
-
-    /** SHA-256 of the whole key, hex. A key has 256 random bits, so an unsalted fast hash is enough to store it. */
-    static String hash(String key) {
-        return Digests.sha256Hex(key);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 
+import io.tableauth.storage.FreshUsers;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.actiontoken.DefaultActionToken;
 import org.keycloak.common.util.Time;
@@ -108,7 +109,7 @@ final class ActionMail {
             || t.getActionVerificationNonce() == null || t.getUserId() == null || t.getUserId().isEmpty()) {
             throw invalid;
         }
-        UserModel user = session.users().getUserById(realm, t.getUserId());
+        UserModel user = FreshUsers.byId(session, realm, t.getUserId());
         if (user == null || !user.isEnabled() || t.getEmail() == null || !t.getEmail().equalsIgnoreCase(user.getEmail())) {
             throw invalid;
         }

@@ -18,6 +18,7 @@ import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import io.tableauth.keycloak.KeycloakInternals;
+import io.tableauth.storage.FreshUsers;
 
 /**
  * Login by a code mailed to the user ({@code auth/email-otp}, {@code auth/email-otp/verify}): six digits, valid as
@@ -52,7 +53,7 @@ public final class EmailCodes {
             throw AuthError.validation("email", "The e-mail is required.");
         }
         Availability.require(session, realm, null, "E-mail code");
-        UserModel user = session.users().getUserByEmail(realm, email.trim());
+        UserModel user = FreshUsers.byEmail(session, realm, email.trim());
         Availability.require(session, realm, null, "E-mail code");
         String code = String.format("%06d", RANDOM.nextInt(1_000_000));
         String nonce = SecretGenerator.getInstance().randomString(16);
@@ -89,7 +90,7 @@ public final class EmailCodes {
         AuthError invalid = new AuthError(AuthError.Kind.INVALID_CREDENTIALS, "Invalid or expired code");
         long started = System.nanoTime();
         Availability.require(session, realm, null, "E-mail code");
-        UserModel user = session.users().getUserByEmail(realm, email.trim());
+        UserModel user = FreshUsers.byEmail(session, realm, email.trim());
         SingleUseObjectProvider store = session.singleUseObjects();
         Map<String, String> pending = user == null ? null : store.get(key(user));
         PasswordlessLogin logins = new PasswordlessLogin(session);

@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import io.tableauth.storage.FreshUsers;
 import org.keycloak.authentication.actiontoken.verifyemail.VerifyEmailActionToken;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -57,7 +58,7 @@ public final class EmailVerification {
             throw AuthError.validation("email", "The e-mail is required.");
         }
         Availability.require(session, realm, null, "E-mail verification");
-        UserModel user = session.users().getUserByEmail(realm, email.trim());
+        UserModel user = FreshUsers.byEmail(session, realm, email.trim());
         Availability.require(session, realm, null, "E-mail verification");
         if (user == null || !user.isEnabled() || user.isEmailVerified() || !realm.isVerifyEmail()) {
             mail.issue(null, email.trim(), TOKEN_TYPE, lifespan()); // the same work as a real one

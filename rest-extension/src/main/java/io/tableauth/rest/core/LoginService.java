@@ -8,6 +8,7 @@ import io.tableauth.keycloak.PasswordGrant;
 import io.tableauth.keycloak.RecoveryCodes;
 import io.tableauth.keycloak.TokenGrants;
 import io.tableauth.storage.AuthConfigScope;
+import io.tableauth.storage.FreshUsers;
 import org.jboss.logging.Logger;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.OAuthErrorException;
@@ -74,6 +75,7 @@ public final class LoginService {
         form.put(OAuth2Constants.CLIENT_ID, project.client().getClientId());
         form.put(OAuth2Constants.USERNAME, credential.trim());
         form.put(OAuth2Constants.PASSWORD, password);
+        FreshUsers.byNameOrEmail(session, realm, credential.trim()); // a held copy is checked against its row
         PasswordGrant.Step step = PasswordGrant.Step.first(twoStep);
         if (RecoveryCodes.isRecoveryCode(otp)) {
             step.withRecoveryCode(otp); // used up where the flow asks for the one-time code

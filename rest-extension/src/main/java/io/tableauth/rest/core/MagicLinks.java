@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.tableauth.storage.FreshUsers;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
 import org.keycloak.events.EventBuilder;
@@ -54,7 +55,7 @@ public final class MagicLinks {
             throw AuthError.validation("email", "The e-mail is required.");
         }
         Availability.require(session, realm, null, "Magic link");
-        UserModel user = session.users().getUserByEmail(realm, email.trim());
+        UserModel user = FreshUsers.byEmail(session, realm, email.trim());
         Availability.require(session, realm, null, "Magic link");
         int lifespan = realm.getActionTokenGeneratedByUserLifespan(TOKEN_TYPE);
         String token = mail.issue(user, email.trim(), TOKEN_TYPE, lifespan); // signed for unknown e-mails too

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.keycloak.Passkeys;
+import io.tableauth.storage.FreshUsers;
 import org.keycloak.common.util.Base64Url;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.credential.CredentialModel;
@@ -134,7 +135,7 @@ public final class PasskeyService {
         long started = System.nanoTime();
         if (email != null && !email.isBlank()) {
             Availability.require(session, realm, null, "Passkey login");
-            user = session.users().getUserByEmail(realm, email.trim());
+            user = FreshUsers.byEmail(session, realm, email.trim());
             decoy = List.of(java.util.HexFormat.of().parseHex(
                 Digests.sha256Hex(realm.getId() + ":" + email.trim().toLowerCase(Locale.ROOT))));
         }
@@ -176,7 +177,7 @@ public final class PasskeyService {
         if ((handle == null && named == null) || (handle != null && named != null && !handle.equals(named))) {
             throw refused;
         }
-        UserModel user = session.users().getUserById(realm, handle != null ? handle : named);
+        UserModel user = FreshUsers.byId(session, realm, handle != null ? handle : named);
         PasswordlessLogin logins = new PasswordlessLogin(session);
         if (user == null || logins.locked(user)) {
             throw refused;

@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import io.tableauth.storage.FreshUsers;
 import org.keycloak.authentication.actiontoken.resetcred.ResetCredentialsActionToken;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
@@ -53,7 +54,7 @@ public final class PasswordReset {
         }
         // any table might hold the e-mail: the same 503 for every address while one is out of reach
         Availability.require(session, realm, null, "Password reset");
-        UserModel user = session.users().getUserByEmail(realm, email.trim());
+        UserModel user = FreshUsers.byEmail(session, realm, email.trim());
         Availability.require(session, realm, null, "Password reset");
         int lifespan = realm.getActionTokenGeneratedByUserLifespan(ResetCredentialsActionToken.TOKEN_TYPE);
         // signed for unknown e-mails too: both answers cost the same
