@@ -330,6 +330,30 @@ class GatewayIT extends RestFixture {
             "Authorization", "Bearer " + staff).status());
     }
 
+    /** Only an enabled auth config's patterns protect: switching a config off frees its paths, on claims them again. */
+    @Test
+    void aDisabledAuthConfigProtectsNothing() throws Exception {
+        String member = tokenOf("members");
+        protect(staffId, List.of("/api/switched/**"));
+        try {
+            assertEquals(403, forwardAuth(member, "/api/switched/1"), "the staff config's path");
+            ComponentRepresentation off = realm.admin().components().component(staffId).toRepresentation();
+            off.getConfig().putSingle("enabled", "false");
+            realm.admin().components().component(staffId).update(off);
+            assertEquals(200, forwardAuth(member, "/api/switched/1"), "its config switched off");
+            off.getConfig().putSingle("enabled", "true");
+            realm.admin().components().component(staffId).update(off);
+            assertEquals(403, forwardAuth(member, "/api/switched/1"), "switched on again");
+        } finally {
+            protect(staffId, List.of());
+        }
+    }
+
+    private int forwardAuth(String token, String path) {
+        return Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + token, "X-Original-URI", path,
+            "X-Original-Method", "GET").status();
+    }
+
     @Test
     void patternsAreCheckedWhenAnAuthConfigIsSaved() {
         ComponentRepresentation c = realm.admin().components().component(staffId).toRepresentation();

@@ -9,6 +9,7 @@ import io.tableauth.storage.PathPattern;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.RealmModel;
+import org.keycloak.storage.UserStorageProviderModel;
 
 /**
  * Compiled protected-path patterns, by their text. Only a compile cache: the patterns themselves are read from the
@@ -42,13 +43,22 @@ final class PathPatterns {
 
     /**
      * The enabled auth config whose protected path patterns match, the first by priority; null when none does. A
-     * path that differs from a pattern only in letter case counts as matching.
+     * path that differs from a pattern only in letter case counts as matching. Only configs whose patterns match are
+     * read further (enabled, priority): the common case, a path no other config claims, copies no component.
      */
     static ComponentModel protectingConfig(RealmModel realm, String path) {
-        return SqlUserStorageProviderFactory.enabledAuthConfigs(realm)
-            .filter(c -> c.getConfig().getOrDefault(SqlUserStorageProviderFactory.PROTECTED_PATHS, List.of()).stream()
-                .map(PathPatterns::get).flatMap(Optional::stream)
-                .anyMatch(p -> p.matches(path)))
-            .map(ComponentModel.class::cast).findFirst().orElse(null);
+        UserStorageProviderModel first = null;
+        for (ComponentModel config : SqlUserStorageProviderFactory.authConfigs(realm).toList()) {
+            List<String> lines = config.getConfig().get(SqlUserStorageProviderFactory.PROTECTED_PATHS);
+            if (lines == null || lines.stream().map(PathPatterns::get).flatMap(Optional::stream)
+                .noneMatch(p -> p.matches(path))) {
+                continue;
+            }
+            UserStorageProviderModel model = new UserStorageProviderModel(config);
+            if (model.isEnabled() && (first == null || model.getPriority() < first.getPriority())) {
+                first = model;
+            }
+        }
+        return first;
     }
 }
