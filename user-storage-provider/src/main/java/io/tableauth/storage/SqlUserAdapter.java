@@ -79,6 +79,11 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
         }
     }
 
+    /** Keycloak's federated attributes of this user, read once per request ({@code federatedAttributes}). */
+    private org.keycloak.common.util.MultivaluedHashMap<String, String> federated() {
+        return provider.federatedAttributes(realm, getId());
+    }
+
     /** Whether an attribute is stored in a column of the table (else in Keycloak's federated storage). */
     private boolean columnBacked(String name) {
         return switch (name) {
@@ -104,7 +109,7 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
 
     @Override
     public String getFirstAttribute(String name) {
-        return columnBacked(name) ? columnValue(name) : super.getFirstAttribute(name);
+        return columnBacked(name) ? columnValue(name) : federated().getFirst(mapAttribute(name));
     }
 
     @Override
@@ -113,12 +118,19 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
             String v = columnValue(name);
             return v == null ? Stream.empty() : Stream.of(v);
         }
-        return super.getAttributeStream(name);
+        List<String> values = federated().get(mapAttribute(name));
+        return values == null ? Stream.empty() : List.copyOf(values).stream();
     }
 
     @Override
     public Map<String, List<String>> getAttributes() {
-        Map<String, List<String>> attributes = new HashMap<>(super.getAttributes());
+        Map<String, List<String>> attributes = new HashMap<>();
+        federated().forEach((name, values) -> attributes.put(name, new java.util.ArrayList<>(values)));
+        // as Keycloak's federated adapter names them (its getAttributes)
+        attributes.put(UserModel.FIRST_NAME, firstOf(attributes.remove(FIRST_NAME_ATTRIBUTE)));
+        attributes.put(UserModel.LAST_NAME, firstOf(attributes.remove(LAST_NAME_ATTRIBUTE)));
+        attributes.put(UserModel.EMAIL, firstOf(attributes.remove(EMAIL_ATTRIBUTE)));
+        attributes.put(UserModel.USERNAME, firstOf(List.of(getUsername())));
         for (String name : List.of(UserModel.EMAIL, UserModel.FIRST_NAME, UserModel.LAST_NAME)) {
             if (columnBacked(name)) {
                 attributes.put(name, listOf(columnValue(name)));
@@ -161,6 +173,13 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
         return a == null ? b == null : a.equalsIgnoreCase(b);
     }
 
+    /** A list holding the first value, or null as Keycloak's adapter has it when there is none. */
+    private static List<String> firstOf(List<String> values) {
+        List<String> one = new java.util.ArrayList<>(1);
+        one.add(values == null || values.isEmpty() ? null : values.get(0));
+        return one;
+    }
+
     private static List<String> listOf(String value) {
         return value == null ? List.of() : List.of(value);
     }
@@ -171,6 +190,7 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
             return; // the login column is the e-mail column: the username follows the e-mail
         }
         if (!columnBacked(name)) {
+            provider.forgetFederatedAttributes(getId());
             super.setSingleAttribute(name, value);
         } else if (!sameText(value, columnValue(name))) {
             writeColumn(name, value, t -> t.columnFor(name));
@@ -180,6 +200,7 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     public void setAttribute(String name, List<String> values) {
         if (!columnBacked(name)) {
+            provider.forgetFederatedAttributes(getId());
             super.setAttribute(name, values);
         } else {
             setSingleAttribute(name, values == null || values.isEmpty() ? null : values.get(0));
@@ -189,6 +210,7 @@ final class SqlUserAdapter extends AbstractUserAdapterFederatedStorage {
     @Override
     public void removeAttribute(String name) {
         if (!columnBacked(name)) {
+            provider.forgetFederatedAttributes(getId());
             super.removeAttribute(name);
         } else if (columnValue(name) != null) {
             writeColumn(name, null, t -> t.columnFor(name));

@@ -69,6 +69,13 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
      * the source of truth and no other node could ever need it.
      */
     private final Map<String, SqlUserRow> rowsThisRequest = new HashMap<>();
+    /**
+     * Keycloak's federated attributes of users of this config, read in this request: a user's brief representation
+     * alone asks for four of them (created, e-mail verified, two link attributes), each a query of its own otherwise.
+     * Every write of an attribute through this config's adapters forgets the user's entry.
+     */
+    private final Map<String, org.keycloak.common.util.MultivaluedHashMap<String, String>> federatedThisRequest =
+        new HashMap<>();
 
     SqlUserStorageProvider(KeycloakSession session, UserStorageProviderModel model, SqlAuthConfig runtime) {
         this.session = session;
@@ -277,6 +284,19 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     SqlUserStorageConfig config() {
         return config;
+    }
+
+    /** The user's federated attributes as read in this request (read now if not yet); callers must not change it. */
+    org.keycloak.common.util.MultivaluedHashMap<String, String> federatedAttributes(RealmModel realm, String userId) {
+        return federatedThisRequest.computeIfAbsent(userId, id -> {
+            var read = UserStorageUtil.userFederatedStorage(session).getAttributes(realm, id);
+            return read == null ? new org.keycloak.common.util.MultivaluedHashMap<>() : read;
+        });
+    }
+
+    /** After a write of the user's federated attributes: the next read asks Keycloak's storage again. */
+    void forgetFederatedAttributes(String userId) {
+        federatedThisRequest.remove(userId);
     }
 
     private SqlUserAdapter adapter(RealmModel realm, SqlUserRow row) {
