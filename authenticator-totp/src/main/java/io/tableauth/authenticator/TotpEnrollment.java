@@ -13,7 +13,6 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.utils.Base32;
 import org.keycloak.models.utils.HmacOTP;
-import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.utils.CredentialHelper;
 import org.keycloak.utils.TotpUtils;
 
@@ -124,9 +123,7 @@ public final class TotpEnrollment {
 
     /** A user locked by brute-force detection gets no code checked at all: every code is wrong until the lock ends. */
     private boolean lockedOut(UserModel user) {
-        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
-        return realm.isBruteForceProtected() && (protector.isTemporarilyDisabled(session, realm, user)
-            || protector.isPermanentlyLockedOut(session, realm, user));
+        return KeycloakInternals.lockedOut(session, realm, user);
     }
 
     /** Counts a wrong code: a failed login for brute-force detection, and one of the pending request's tries. */

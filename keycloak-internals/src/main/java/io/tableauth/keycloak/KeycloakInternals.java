@@ -115,6 +115,16 @@ public final class KeycloakInternals {
         }
     }
 
+    /** Whether brute-force detection holds the user locked now (temporarily or for good); false where it is off. */
+    public static boolean lockedOut(KeycloakSession session, RealmModel realm, UserModel user) {
+        if (!realm.isBruteForceProtected()) {
+            return false;
+        }
+        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
+        return protector.isTemporarilyDisabled(session, realm, user)
+            || protector.isPermanentlyLockedOut(session, realm, user);
+    }
+
     /** The Keycloak release this server runs. */
     public static KeycloakRelease release() {
         return RELEASE;

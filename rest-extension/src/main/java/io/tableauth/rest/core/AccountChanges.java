@@ -17,7 +17,6 @@ import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.representations.AccessToken;
-import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.storage.StorageId;
 import org.keycloak.userprofile.UserProfile;
 import org.keycloak.userprofile.ValidationException;
@@ -73,9 +72,7 @@ public final class AccountChanges {
     public void requireStepUp(BearerAuth caller, String currentPassword) {
         UserModel user = caller.user();
         if (currentPassword != null) {
-            BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
-            boolean locked = realm.isBruteForceProtected() && (protector.isTemporarilyDisabled(session, realm, user)
-                || protector.isPermanentlyLockedOut(session, realm, user));
+            boolean locked = KeycloakInternals.lockedOut(session, realm, user);
             if (locked || !user.credentialManager().isValid(UserCredentialModel.password(currentPassword))) {
                 if (!locked && realm.isBruteForceProtected()) {
                     KeycloakInternals.failedLogin(session, realm, user, Set.of(PasswordCredentialModel.TYPE));

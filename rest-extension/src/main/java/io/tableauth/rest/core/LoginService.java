@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.tableauth.keycloak.BearerAuth;
+import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.keycloak.PasswordGrant;
 import io.tableauth.keycloak.RecoveryCodes;
 import io.tableauth.keycloak.TokenGrants;
@@ -26,7 +27,6 @@ import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.representations.RefreshToken;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.managers.AuthenticationSessionManager;
-import org.keycloak.services.managers.BruteForceProtector;
 import org.keycloak.services.managers.UserSessionManager;
 import org.keycloak.util.TokenUtil;
 
@@ -154,9 +154,7 @@ public final class LoginService {
         }
         TempTokens.Waiting waiting = new TempTokens(session).redeem(tempToken);
         UserModel user = waiting.user();
-        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
-        if (realm.isBruteForceProtected() && (protector.isTemporarilyDisabled(session, realm, user)
-            || protector.isPermanentlyLockedOut(session, realm, user))) {
+        if (KeycloakInternals.lockedOut(session, realm, user)) {
             new AuthenticationSessionManager(session).removeAuthenticationSession(realm, waiting.authSession(), false);
             throw AuthError.invalidCredentials();
         }

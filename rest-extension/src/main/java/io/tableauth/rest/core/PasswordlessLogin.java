@@ -3,6 +3,7 @@ package io.tableauth.rest.core;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.keycloak.PasswordGrant;
 import io.tableauth.keycloak.TokenGrants;
 import org.keycloak.OAuth2Constants;
@@ -10,7 +11,6 @@ import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.managers.BruteForceProtector;
 
 /**
  * The login of a user who proved who they are without a password (a mailed link, a mailed code): Keycloak's
@@ -31,9 +31,7 @@ public final class PasswordlessLogin {
 
     /** Whether brute-force detection holds the user locked (temporarily or for good). */
     boolean locked(UserModel user) {
-        BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
-        return realm.isBruteForceProtected() && (protector.isTemporarilyDisabled(session, realm, user)
-            || protector.isPermanentlyLockedOut(session, realm, user));
+        return KeycloakInternals.lockedOut(session, realm, user);
     }
 
     /**
