@@ -172,6 +172,14 @@ final class ActionMail {
     }
 
     /**
+     * A link's or code's lifespan as the mail states it: whole minutes, rounded up, at least one (a lifespan of
+     * 90 s says 2 minutes, not 1, and never 0).
+     */
+    static long minutes(int lifespanSeconds) {
+        return Math.max(1, (lifespanSeconds + 59L) / 60);
+    }
+
+    /**
      * The allowed page a mailed link leads to: the one asked for (its query kept, a fragment dropped) when it is on
      * the allow list, or the list's first when none is asked for. {@code field} names the request's field in a
      * refusal; {@code unset} is the message when the list is empty; {@code what} starts the refusal's message.

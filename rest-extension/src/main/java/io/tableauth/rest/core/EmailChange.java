@@ -2,7 +2,6 @@ package io.tableauth.rest.core;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.storage.AuthConfigScope;
@@ -64,7 +63,7 @@ public final class EmailChange {
         String link = session.getContext().getUri().getBaseUriBuilder().path("realms").path(realm.getName())
             .path("api/v1/platform/auth/confirm-email-change").build() + "?token="
             + URLEncoder.encode(token, StandardCharsets.UTF_8);
-        long minutes = TimeUnit.SECONDS.toMinutes(lifespan);
+        long minutes = ActionMail.minutes(lifespan);
         mail.event(EventType.SEND_VERIFY_EMAIL).user(user).detail(Details.EMAIL, email)
             .detail(Details.UPDATED_EMAIL, email).success();
         mail.sendAfterAnswer(user, "e-mail change", m -> m.sendEmailUpdateConfirmation(link, minutes, email));

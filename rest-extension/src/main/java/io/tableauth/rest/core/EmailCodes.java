@@ -69,7 +69,7 @@ public final class EmailCodes {
         session.singleUseObjects().put(key(user), lifespan,
             Map.of("hash", hash(nonce, code), "nonce", nonce, "email", user.getEmail()));
         event.user(user).success();
-        long minutes = Math.max(1, (lifespan + 59) / 60);
+        long minutes = ActionMail.minutes(lifespan);
         mail.sendAfterAnswer(user, "e-mail code", m -> m.send("tableauthEmailCodeSubject", "tableauth-email-code.ftl",
             new HashMap<>(Map.of("code", code, "codeExpiration", minutes))));
         mail.evenOut(METHOD, true, started);

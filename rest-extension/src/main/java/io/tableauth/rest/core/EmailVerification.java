@@ -2,7 +2,6 @@ package io.tableauth.rest.core;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 import io.tableauth.storage.FreshUsers;
 import org.keycloak.authentication.actiontoken.verifyemail.VerifyEmailActionToken;
@@ -89,7 +88,7 @@ public final class EmailVerification {
         String link = session.getContext().getUri().getBaseUriBuilder().path("realms").path(realm.getName())
             .path("api/v1/platform/auth/verify-email").build() + "?token="
             + URLEncoder.encode(token, StandardCharsets.UTF_8);
-        long minutes = TimeUnit.SECONDS.toMinutes(lifespan);
+        long minutes = ActionMail.minutes(lifespan);
         event().user(user).detail(Details.EMAIL, email).success();
         mail.sendAfterAnswer(user, "e-mail verification", m -> m.sendVerifyEmail(link, minutes));
     }

@@ -68,7 +68,7 @@ public final class MagicLinks {
         }
         event.user(user).success();
         String link = page + (page.contains("?") ? "&" : "?") + "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
-        long minutes = Math.max(1, (lifespan + 59) / 60);
+        long minutes = ActionMail.minutes(lifespan);
         mail.sendAfterAnswer(user, "magic link", m -> m.send("tableauthMagicLinkSubject", "tableauth-magic-link.ftl",
             new HashMap<>(Map.of("link", link, "linkExpiration", minutes))));
         mail.evenOut(TOKEN_TYPE, true, started);

@@ -2,7 +2,6 @@ package io.tableauth.rest.core;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 import io.tableauth.storage.FreshUsers;
 import org.keycloak.authentication.actiontoken.resetcred.ResetCredentialsActionToken;
@@ -68,7 +67,7 @@ public final class PasswordReset {
         event.user(user).success();
         String link = page + (page.contains("?") ? "&" : "?") + "token="
             + URLEncoder.encode(token, StandardCharsets.UTF_8);
-        long minutes = TimeUnit.SECONDS.toMinutes(lifespan);
+        long minutes = ActionMail.minutes(lifespan);
         mail.sendAfterAnswer(user, "password reset", m -> m.sendPasswordReset(link, minutes));
         mail.evenOut(TOKEN_TYPE, true, started);
     }
