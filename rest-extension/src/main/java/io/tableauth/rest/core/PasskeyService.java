@@ -35,10 +35,9 @@ public final class PasskeyService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A passkey as its owner sees it. */
-    public record View(String id, String name, long createdAt, String credentialId) {
+    public record View(String id, String name, long createdAt) {
         static View of(CredentialModel c) {
-            return new View(c.getId(), c.getUserLabel(), c.getCreatedDate() == null ? 0 : c.getCreatedDate(),
-                Passkeys.browserId(c));
+            return new View(c.getId(), c.getUserLabel(), c.getCreatedDate() == null ? 0 : c.getCreatedDate());
         }
     }
 
