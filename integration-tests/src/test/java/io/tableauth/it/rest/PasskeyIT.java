@@ -258,4 +258,35 @@ class PasskeyIT extends RestFixture {
         assertNotEquals(text(known, "challenge"), text(unknown, "challenge"));
         assertEquals(text(options(email.toUpperCase()), "rpId"), RP_ID);
     }
+
+    /**
+     * The realm admin's passwordless settings are checked when saved through the admin REST API (what the console's
+     * tab sends): a refused value says why and leaves the stored settings as they were.
+     */
+    @Test
+    void badPasswordlessSettingsAreRefusedWhenSavedAndLeaveTheSettingsAsTheyWere() {
+        String[][] bad = {
+            {"passkeyRpId", "https://app.example.test", "Passkey RP ID must be a host name"},
+            {"passkeyRpId", "app.example.test:8443", "Passkey RP ID must be a host name"},
+            {"passkeyOrigins", "app.example.test", "Passkey origin app.example.test"},
+            {"passkeyOrigins", "https://app.example.test/login", "Passkey origin https://app.example.test/login"},
+            {"magicLinkUrls", "javascript:alert(1)", "Magic link URL javascript:"},
+            {"magicLinkUrls", "https://app.example.test/login#x", "must be an http(s) URL without a #fragment"},
+            {"magicLinkUrls", "//evil.example/login", "must be an http(s) URL"}};
+        for (String[] b : bad) {
+            try {
+                setting(b[0], b[1]);
+                throw new AssertionError(b[0] + "=" + b[1] + " was saved");
+            } catch (jakarta.ws.rs.BadRequestException e) {
+                String message = e.getResponse().readEntity(String.class);
+                assertTrue(message.contains(b[2]), b[0] + "=" + b[1] + ": " + message);
+            }
+        }
+        var stored = realm.admin().components().query(realm.admin().toRepresentation().getId(),
+            "org.keycloak.services.ui.extend.UiTabProvider").get(0).getConfig();
+        assertEquals(RP_ID, stored.getFirst("passkeyRpId"));
+        assertEquals(ORIGIN, stored.getFirst("passkeyOrigins"));
+        setting("passkeyOrigins", ORIGIN + "\nhttps://admin.example.test"); // a good value beside them is saved
+        setting("passkeyOrigins", ORIGIN);
+    }
 }

@@ -153,8 +153,8 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
             list(model, PASSKEY_ORIGINS).stream().map(TableauthSettings::normalizeOrigin).toList());
     }
 
-    /** A multivalued setting, each value also split at commas and white space. */
-    private static List<String> list(ComponentModel model, String key) {
+    /** A multivalued setting as saved, each value also split at commas and white space. */
+    static List<String> list(ComponentModel model, String key) {
         return model.getConfig() == null || model.getConfig().get(key) == null
             ? List.of()
             : model.getConfig().get(key).stream()

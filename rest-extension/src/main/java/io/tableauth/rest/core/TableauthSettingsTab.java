@@ -208,8 +208,9 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
                 throw new ComponentValidationException("Allowed origin " + origin + " " + problem + ".");
             }
         }
-        linkPages("Password reset URL", s.passwordResetUrls());
-        linkPages("Magic link URL", s.magicLinkUrls());
+        // the values as typed: the settings keep them normalised (no query, no fragment), which would hide a fragment
+        linkPages("Password reset URL", TableauthSettings.list(model, TableauthSettings.PASSWORD_RESET_URLS));
+        linkPages("Magic link URL", TableauthSettings.list(model, TableauthSettings.MAGIC_LINK_URLS));
         for (String origin : s.passkeyOrigins()) {
             String problem = TableauthSettings.originProblem(origin);
             if (problem != null) {
@@ -284,8 +285,9 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
             } catch (IllegalArgumentException e) {
                 uri = null;
             }
-            if (uri == null || uri.getRawAuthority() == null || uri.getRawFragment() != null
-                || !List.of("http", "https").contains(uri.getScheme())) {
+            // (a scheme-relative //host/page has no scheme: List.contains(null) would throw, a 500 for the admin)
+            if (uri == null || uri.getScheme() == null || uri.getRawAuthority() == null || uri.getRawFragment() != null
+                || !List.of("http", "https").contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))) {
                 throw new ComponentValidationException(what + " " + url + " must be an http(s) URL "
                     + "without a #fragment.");
             }
