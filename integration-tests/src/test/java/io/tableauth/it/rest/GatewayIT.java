@@ -334,6 +334,8 @@ class GatewayIT extends RestFixture {
     @Test
     void aDisabledAuthConfigProtectsNothing() throws Exception {
         String member = tokenOf("members");
+        List<String> before = realm.admin().components().component(staffId).toRepresentation().getConfig()
+            .get("protectedPaths");
         protect(staffId, List.of("/api/switched/**"));
         try {
             assertEquals(403, forwardAuth(member, "/api/switched/1"), "the staff config's path");
@@ -345,7 +347,10 @@ class GatewayIT extends RestFixture {
             realm.admin().components().component(staffId).update(off);
             assertEquals(403, forwardAuth(member, "/api/switched/1"), "switched on again");
         } finally {
-            protect(staffId, List.of());
+            ComponentRepresentation restore = realm.admin().components().component(staffId).toRepresentation();
+            restore.getConfig().putSingle("enabled", "true");
+            restore.getConfig().put("protectedPaths", before);
+            realm.admin().components().component(staffId).update(restore);
         }
     }
 
