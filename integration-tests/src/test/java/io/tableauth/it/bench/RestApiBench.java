@@ -83,7 +83,14 @@ class RestApiBench extends RestFixture {
         List<Long> wrongLocal = new ArrayList<>();
         List<Long> wrongDirectus = new ArrayList<>();
         List<Long> unknownDirectus = new ArrayList<>();
+        List<Long> wrongToken = new ArrayList<>();
+        List<Long> unknownToken = new ArrayList<>();
         for (int i = 0; i < SAMPLES; i++) {
+            wrongToken.add(time(() -> Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of("grant_type",
+                "password", "client_id", "project-b", "username", users.get(2), "password", "wrong password"))));
+            unknownToken.add(time(() -> Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of(
+                "grant_type", "password", "client_id", "project-b", "username", unique("nobody"),
+                "password", "wrong password"))));
             wrong.add(time(() -> postJson(api("v1/auth/login"), body("credential", users.get(0),
                 "password", "wrong password"), mask)));
             unknown.add(time(() -> postJson(api("v1/auth/login"), body("credential", unique("nobody"),
@@ -99,6 +106,8 @@ class RestApiBench extends RestFixture {
             median(wrong), median(unknown));
         System.out.printf(Locale.ROOT, "MEDIAN ms  Directus (unscoped): wrong password table user %.1f, Keycloak user "
             + "%.1f, unknown user %.1f%n", median(wrongDirectus), median(wrongLocal), median(unknownDirectus));
+        System.out.printf(Locale.ROOT, "MEDIAN ms  Keycloak's token endpoint: wrong password table user %.1f, unknown "
+            + "user %.1f%n", median(wrongToken), median(unknownToken));
     }
 
     private static long time(Runnable call) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 import io.tableauth.it.support.Http;
@@ -30,9 +31,10 @@ import org.keycloak.representations.idm.UserRepresentation;
 
 /**
  * Benchmark, not a test (never run by the build; it asserts only that calls succeed): a 1,000,000-row PostgreSQL
- * users table behind an auth config, against a Keycloak-local user in the same realm. Both sides hash almost
- * nothing (MD5 rows; the realm's policy is PBKDF2 with 1 iteration), so the figures are tableauth's cost beyond
- * the password hash. Run:
+ * users table behind an auth config (a new config's cache policy), against Keycloak-local users in the same realm:
+ * logins and admin searches cycling through a pool of users on each side, and logins of a different table user each
+ * time (every one a cache miss). Both sides hash almost nothing (MD5 rows; the realm's policy is PBKDF2 with 1
+ * iteration), so the figures are tableauth's cost beyond the password hash. Run:
  * <pre>./mvnw -B -pl integration-tests -am verify -Dit.test=SqlAuthConfigBench -Dsurefire.failIfNoSpecifiedTests=false</pre>
  */
 @ExtendWith(KeycloakExtension.class)
@@ -40,6 +42,7 @@ class SqlAuthConfigBench {
 
     private static final int ROWS = Integer.getInteger("tableauth.bench.rows", 1_000_000);
     private static final int SAMPLES = Integer.getInteger("tableauth.bench.samples", 1000);
+    private static final int POOL = Integer.getInteger("tableauth.bench.pool", 50);
 
     @RegisterExtension
     static final TestRealm REALM = TestRealm.fromResource("/realms/sql-realm.json");
@@ -92,42 +95,62 @@ class SqlAuthConfigBench {
             componentId = CreatedResponseUtil.getCreatedId(r);
         }
 
-        UserRepresentation local = new UserRepresentation();
-        local.setUsername("local-bench@example.com");
-        local.setEmail("local-bench@example.com");
-        local.setFirstName("Local");
-        local.setLastName("Bench");
-        local.setEnabled(true);
-        CredentialRepresentation pw = new CredentialRepresentation();
-        pw.setType(CredentialRepresentation.PASSWORD);
-        pw.setValue("bench-password");
-        pw.setTemporary(false);
-        local.setCredentials(List.of(pw));
-        try (Response r = REALM.admin().users().create(local)) {
-            assertEquals(201, r.getStatus());
-            CreatedResponseUtil.getCreatedId(r);
+        // POOL Keycloak-local users beside POOL table users, each side cycled through in the same order: both sides
+        // log in users Keycloak's user cache holds (a table user's copy checked against its row at each login)
+        for (int i = 0; i < POOL; i++) {
+            UserRepresentation local = new UserRepresentation();
+            local.setUsername("local" + i + "@example.com");
+            local.setEmail("local" + i + "@example.com");
+            local.setFirstName("Local");
+            local.setLastName("Bench" + i);
+            local.setEnabled(true);
+            CredentialRepresentation pw = new CredentialRepresentation();
+            pw.setType(CredentialRepresentation.PASSWORD);
+            pw.setValue("bench-password");
+            pw.setTemporary(false);
+            local.setCredentials(List.of(pw));
+            try (Response r = REALM.admin().users().create(local)) {
+                assertEquals(201, r.getStatus());
+            }
         }
 
         int[] counter = {0};
         Supplier<Http.Response> tableLogin = () -> {
-            int n = 1 + (counter[0]++ * 7919) % ROWS; // spread over the table, not one cached row
+            int n = 1 + (counter[0]++ * 7919) % ROWS; // spread over the table: each login another user
             return Tokens.passwordGrant(REALM, "app", "user" + n + "@example.com", "bench-password");
         };
-        Supplier<Http.Response> localLogin = () -> Tokens.passwordGrant(REALM, "app", "local-bench@example.com",
+        int[] turn = {0};
+        // the pool's table users are spread over the table too: user 1, 20001, 40001, ...
+        IntFunction<String> poolUser = k -> "user" + (1 + k * (ROWS / POOL)) + "@example.com";
+        Supplier<Http.Response> tablePoolLogin = () -> Tokens.passwordGrant(REALM, "app", poolUser.apply(turn[0]++ % POOL),
             "bench-password");
-        Supplier<Http.Response> tableSearch = () -> Http.get(adminSearch(server, "user" + (1 + (counter[0]++ * 104729) % ROWS)
-            + "@example.com"), "Authorization", "Bearer " + server.admin().tokenManager().getAccessTokenString());
-        Supplier<Http.Response> localSearch = () -> Http.get(adminSearch(server, "local-bench"),
+        int[] localTurn = {0};
+        Supplier<Http.Response> localLogin = () -> Tokens.passwordGrant(REALM, "app",
+            "local" + (localTurn[0]++ % POOL) + "@example.com", "bench-password");
+        Supplier<Http.Response> tableSearch = () -> Http.get(adminSearch(server, poolUser.apply(turn[0]++ % POOL)),
             "Authorization", "Bearer " + server.admin().tokenManager().getAccessTokenString());
+        Supplier<Http.Response> localSearch = () -> Http.get(adminSearch(server, "local" + (localTurn[0]++ % POOL)
+            + "@example.com"), "Authorization", "Bearer " + server.admin().tokenManager().getAccessTokenString());
         assertEquals(200, tableLogin.get().status());
+        assertEquals(200, tablePoolLogin.get().status());
         assertEquals(200, localLogin.get().status());
         assertEquals(200, tableSearch.get().status());
         assertEquals(200, localSearch.get().status());
 
-        report("direct-grant login, table user (1M rows)", tableLogin, SAMPLES);
-        report("direct-grant login, Keycloak-local user ", localLogin, SAMPLES);
-        report("admin user search, table user (exact)  ", tableSearch, SAMPLES / 5);
-        report("admin user search, Keycloak-local user ", localSearch, SAMPLES / 5);
+        for (Supplier<Http.Response> call : List.of(tablePoolLogin, localLogin, tableSearch, localSearch)) {
+            for (int i = 0; i < SAMPLES; i++) { // the JIT compiles both sides' paths before anything is timed
+                assertEquals(200, call.get().status());
+            }
+        }
+        for (int round = 0; round < 2; round++) { // two rounds, interleaved by call kind, so drift shows
+            report("direct-grant login, table user, pool of " + POOL + "   ", tablePoolLogin, SAMPLES);
+            report("direct-grant login, Keycloak-local user, pool  ", localLogin, SAMPLES);
+        }
+        report("direct-grant login, table user, each another of 1M", tableLogin, SAMPLES);
+        for (int round = 0; round < 2; round++) {
+            report("admin user search (exact), table user, pool    ", tableSearch, SAMPLES / 5);
+            report("admin user search (exact), Keycloak-local, pool", localSearch, SAMPLES / 5);
+        }
 
         // The last-login column: one UPDATE per login, written only by writable configs. Writable without it, with
         // it, and without it again, so drift shows.
