@@ -27,6 +27,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.storage.CacheableStorageProviderModel;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderFactory;
 import org.keycloak.storage.UserStorageProviderModel;
@@ -342,6 +343,9 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
      */
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        // A realm import creates components without onCreate: the default cache policy is set here too, or Keycloak
+        // would keep an imported config's users without expiry.
+        defaultCachePolicy(model);
         for (String hook : List.of(LOGIN_HOOK, SIGNUP_HOOK)) {
             HookEngine.get().syntaxError(model.get(hook)).ifPresent(error -> {
                 throw new ComponentValidationException("tableauthHookSyntax",
@@ -460,12 +464,19 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     /** New configs get a short-lived user cache (above) unless the admin picked a policy. */
     @Override
     public void onCreate(KeycloakSession session, RealmModel realm, ComponentModel model) {
-        UserStorageProviderModel storageModel = new UserStorageProviderModel(model);
-        if (storageModel.getCachePolicy() == null) {
-            storageModel.setCachePolicy(UserStorageProviderModel.CachePolicy.MAX_LIFESPAN);
-            storageModel.setMaxLifespan(DEFAULT_CACHE_LIFESPAN_MS);
-            realm.updateComponent(storageModel);
+        if (defaultCachePolicy(model)) {
+            realm.updateComponent(model);
         }
+    }
+
+    /** Sets the default cache policy on a config that names none; true when it did. */
+    private static boolean defaultCachePolicy(ComponentModel model) {
+        if (model.get(CacheableStorageProviderModel.CACHE_POLICY) != null) {
+            return false;
+        }
+        model.put(CacheableStorageProviderModel.CACHE_POLICY, UserStorageProviderModel.CachePolicy.MAX_LIFESPAN.name());
+        model.put(CacheableStorageProviderModel.MAX_LIFESPAN, Long.toString(DEFAULT_CACHE_LIFESPAN_MS));
+        return true;
     }
 
     @Override
