@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real SMTP server (GreenMail) on a free loopback port of the test JVM, for one test class: point a realm's SMTP
- * settings at it ({@link #smtpServer()}) and read what Keycloak sent.
+ * settings at it ({@link #smtpServer()}) and read what Keycloak sent. The notices that a sign-in method was added
+ * ({@link #NOTICE_SUBJECT}) come apart ({@link #notices}), so a test of a link or code counts only those mails.
  */
 public final class MailBox implements BeforeAllCallback, AfterAllCallback {
 
@@ -54,8 +55,33 @@ public final class MailBox implements BeforeAllCallback, AfterAllCallback {
             "fromDisplayName", "tableauth tests");
     }
 
-    /** Every mail received so far for this address. */
+    /** Subject of the mail that tells a user a passkey, key, authenticator app or recovery codes were added. */
+    public static final String NOTICE_SUBJECT = "A sign-in method was added to your account";
+
+    /** Every mail received so far for this address, but the notices of added sign-in methods. */
     public List<Mail> to(String address) {
+        return all(address).stream().filter(m -> !NOTICE_SUBJECT.equals(m.subject())).toList();
+    }
+
+    /** The notices of added sign-in methods received so far for this address. */
+    public List<Mail> notices(String address) {
+        return all(address).stream().filter(m -> NOTICE_SUBJECT.equals(m.subject())).toList();
+    }
+
+    /** Waits up to {@code timeout} for the {@code n}-th notice of an added sign-in method to this address. */
+    public Mail awaitNotice(String address, int n, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            List<Mail> mails = notices(address);
+            if (mails.size() >= n) {
+                return mails.get(n - 1);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("No notice number " + n + " to " + address + " within " + timeout);
+    }
+
+    private List<Mail> all(String address) {
         return Arrays.stream(server.getReceivedMessages()).map(MailBox::read)
             .filter(m -> m.to().equalsIgnoreCase(address)).toList();
     }

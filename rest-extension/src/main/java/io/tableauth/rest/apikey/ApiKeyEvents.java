@@ -1,5 +1,6 @@
 package io.tableauth.rest.apikey;
 
+import io.tableauth.rest.core.CredentialNotice;
 import io.tableauth.rest.core.Events;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
@@ -22,7 +23,10 @@ public final class ApiKeyEvents {
     private ApiKeyEvents() {
     }
 
-    /** A key was created, rotated or revoked, by its owner or, with {@code byAdmin}, by an admin. */
+    /**
+     * A key was created, rotated or revoked, by its owner or, with {@code byAdmin}, by an admin. A new secret (created,
+     * rotated) is a new way to act as the owner: the owner is told by mail ({@link CredentialNotice}).
+     */
     public static void changed(KeycloakSession session, UserModel owner, ApiKeyEntity key, String action, String byAdmin) {
         EventBuilder event = Events.of(session)
             .event("revoked".equals(action) ? EventType.REMOVE_CREDENTIAL : EventType.UPDATE_CREDENTIAL)
@@ -38,6 +42,9 @@ public final class ApiKeyEvents {
             event.detail("admin", byAdmin);
         }
         event.success();
+        if (!"revoked".equals(action)) {
+            new CredentialNotice(session).added(owner, CredentialNotice.Kind.API_KEY, key.getName());
+        }
     }
 
     /** Adds what is known about a refused key to an event and records it as an error. */

@@ -16,10 +16,11 @@ import org.keycloak.common.util.Time;
  * {@code expiresInDays} (1-3650); no expiry when neither is given.
  */
 @Schema(name = "ApiKeyRequest")
-public record ApiKeyRequest(String name, String projectId, List<String> scopes, Long expiresAt) {
+public record ApiKeyRequest(String name, String projectId, List<String> scopes, Long expiresAt, String password) {
 
     public static ApiKeyRequest from(JsonNode body) {
-        return new ApiKeyRequest(text(body, "name"), text(body, "projectId"), scopes(body), expiry(body));
+        return new ApiKeyRequest(text(body, "name"), text(body, "projectId"), scopes(body), expiry(body),
+            text(body, "password"));
     }
 
     private static String text(JsonNode body, String field) {

@@ -67,11 +67,11 @@ public final class AccountChanges {
     /**
      * A user changing their own password or e-mail proves it is them: with their current password (a wrong one counts
      * as a failed login for brute-force detection), or with a login (a typed password) younger than the realm's
-     * step-up age. FORBIDDEN otherwise.
+     * step-up age. An empty password is none. FORBIDDEN otherwise.
      */
     public void requireStepUp(BearerAuth caller, String currentPassword) {
         UserModel user = caller.user();
-        if (currentPassword != null) {
+        if (currentPassword != null && !currentPassword.isEmpty()) {
             boolean locked = KeycloakInternals.lockedOut(session, realm, user);
             if (locked || !user.credentialManager().isValid(UserCredentialModel.password(currentPassword))) {
                 if (!locked && realm.isBruteForceProtected()) {

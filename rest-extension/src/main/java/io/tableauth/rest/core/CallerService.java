@@ -31,20 +31,27 @@ public final class CallerService {
     }
 
     /**
-     * The user of a valid access token of this realm: a Bearer token whose session is still active, or a token
-     * exchanged for an API key that is still usable. For calls that only read; else INVALID_TOKEN.
+     * The user of a valid access token for a call that only reads the account ({@code me}): a login's token issued to
+     * a first-party client ({@link #accountCaller}'s rule), or a token exchanged for one of the user's API keys that
+     * is still usable (reading is what a key is for). INVALID_TOKEN or FORBIDDEN otherwise.
      */
     public UserModel me(String accessToken) {
         BearerAuth auth = accessToken == null ? null : bearer(accessToken);
         if (auth == null) {
             throw AuthError.invalidToken();
         }
+        if (!ApiKeyTokens.isApiKeyToken(auth.token())) {
+            requireFirstParty(auth, EventType.USER_INFO_REQUEST_ERROR);
+        }
         return auth.user();
     }
 
     /**
-     * The caller of a call that changes the account (profile, password, e-mail, deletion, two-factor, API keys): a
-     * Bearer token of a login. A token exchanged for an API key carries only the key's scopes and gets FORBIDDEN.
+     * The caller of a call that changes the account or reads its credentials (profile, password, e-mail, deletion,
+     * two-factor, API keys, passkeys, sessions): the user of a login's access token issued to one of the realm's
+     * first-party clients (the default client and {@code firstPartyClients}). A token exchanged for an API key,
+     * another client's token and a service account's token get FORBIDDEN, as Keycloak's own account API refuses
+     * them. Every such call goes through here.
      */
     public BearerAuth accountCaller(String accessToken) {
         BearerAuth auth = accessToken == null ? null : bearer(accessToken);
@@ -56,7 +63,24 @@ public final class CallerService {
                 .detail(Details.REASON, "token of an API key").error(Errors.NOT_ALLOWED);
             throw new AuthError(AuthError.Kind.FORBIDDEN, "A token obtained with an API key cannot change the account");
         }
+        requireFirstParty(auth, EventType.UPDATE_PROFILE_ERROR);
         return auth;
+    }
+
+    /**
+     * A login's token must be a user's (not a service account's) and issued to a first-party client; FORBIDDEN, with
+     * an error event, otherwise.
+     */
+    private void requireFirstParty(BearerAuth auth, EventType refusal) {
+        String clientId = auth.client() != null ? auth.client().getClientId()
+            : auth.token() == null ? null : auth.token().getIssuedFor();
+        String reason = auth.user().getServiceAccountClientLink() != null ? "token of a service account"
+            : !TableauthSettings.of(session).firstParty(clientId) ? "token of a client that is not first-party" : null;
+        if (reason != null) {
+            Events.of(session).event(refusal).user(auth.user()).client(clientId)
+                .detail(Details.REASON, reason).error(Errors.NOT_ALLOWED);
+            throw new AuthError(AuthError.Kind.FORBIDDEN, "This token's client may not use the account API");
+        }
     }
 
     /**

@@ -31,7 +31,7 @@ public final class RecoveryCodeService {
     public List<String> generate(BearerAuth caller, String password) {
         requireEnabled();
         UserModel user = caller.user();
-        new AccountChanges(session).requireStepUp(caller, password == null || password.isEmpty() ? null : password);
+        new AccountChanges(session).requireStepUp(caller, password);
         if (!new TotpEnrollment(session).enrolled(user)) {
             throw new AuthError(AuthError.Kind.VALIDATION,
                 "Turn on two-factor authentication first: recovery codes stand in for its code.");
@@ -39,6 +39,7 @@ public final class RecoveryCodeService {
         List<String> codes = new RecoveryCodes(session).generate(user);
         Events.of(session).event(EventType.UPDATE_CREDENTIAL).user(user)
             .detail(Details.CREDENTIAL_TYPE, RecoveryAuthnCodesCredentialModel.TYPE).success();
+        new CredentialNotice(session).added(user, CredentialNotice.Kind.RECOVERY_CODES, null);
         return codes;
     }
 

@@ -40,13 +40,16 @@ import org.keycloak.models.RealmModel;
  *                           Passwordless Policy's, else Keycloak's host
  * @param passkeyOrigins     origins (the app's pages) whose passkey ceremonies are accepted; empty: Keycloak's own and
  *                           the policy's extra origins
+ * @param firstPartyClients  client ids, besides the default client, whose users' tokens may change an account over REST
+ * @param emailCodeCooldownSeconds  how long after a mailed login code the same address gets no new one
  */
 public record TableauthSettings(String defaultClient, String loginOwner, boolean cookieSecure, String cookieSameSite,
                                 List<String> allowedOrigins, List<String> apiKeyScopes, int apiKeyGraceSeconds,
                                 int apiKeyTokenSeconds, List<String> passwordResetUrls, String forwardAuthGateway,
                                 String forwardAuthSecret, int stepUpMinutes, int rateLimitPerIp,
                                 int rateLimitPerIdentifier, int rateLimitWindowSeconds, List<String> magicLinkUrls,
-                                String passkeyRpId, List<String> passkeyOrigins) {
+                                String passkeyRpId, List<String> passkeyOrigins, List<String> firstPartyClients,
+                                int emailCodeCooldownSeconds) {
 
     public static final String DEFAULT_CLIENT = "defaultClient";
     public static final String LOGIN_OWNER = "loginOwner";
@@ -67,6 +70,10 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     public static final String MAGIC_LINK_URLS = "magicLinkUrls";
     public static final String PASSKEY_RP_ID = "passkeyRpId";
     public static final String PASSKEY_ORIGINS = "passkeyOrigins";
+    public static final String FIRST_PARTY_CLIENTS = "firstPartyClients";
+    public static final String EMAIL_CODE_COOLDOWN = "emailCodeCooldownSeconds";
+    /** A mailed code per address and minute, as hosted auth services allow. */
+    public static final int DEFAULT_EMAIL_CODE_COOLDOWN_SECONDS = 60;
     /**
      * Unauthenticated calls per client address and window: one a second on average, and short windows keep a burst
      * small (all of a window's calls may come at once).
@@ -89,7 +96,8 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
     public static final TableauthSettings DEFAULTS =
         new TableauthSettings(null, OWNER_DIRECTUS, true, "Lax", List.of(), List.of(), 0, DEFAULT_API_KEY_TOKEN_SECONDS,
             List.of(), "auto", null, DEFAULT_STEP_UP_MINUTES, DEFAULT_RATE_LIMIT_PER_IP,
-            DEFAULT_RATE_LIMIT_PER_IDENTIFIER, DEFAULT_RATE_LIMIT_WINDOW_SECONDS, List.of(), null, List.of());
+            DEFAULT_RATE_LIMIT_PER_IDENTIFIER, DEFAULT_RATE_LIMIT_WINDOW_SECONDS, List.of(), null, List.of(), List.of(),
+            DEFAULT_EMAIL_CODE_COOLDOWN_SECONDS);
 
     /** The current realm's settings, read once per request (CORS, routing and the dialect all ask). */
     public static TableauthSettings of(KeycloakSession session) {
@@ -150,7 +158,17 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
             seconds(model, RATE_LIMIT_WINDOW, DEFAULT_RATE_LIMIT_WINDOW_SECONDS),
             list(model, MAGIC_LINK_URLS).stream().map(TableauthSettings::normaliseResetUrl).toList(),
             blankToNull(model.get(PASSKEY_RP_ID)),
-            list(model, PASSKEY_ORIGINS).stream().map(TableauthSettings::normalizeOrigin).toList());
+            list(model, PASSKEY_ORIGINS).stream().map(TableauthSettings::normalizeOrigin).toList(),
+            list(model, FIRST_PARTY_CLIENTS),
+            seconds(model, EMAIL_CODE_COOLDOWN, DEFAULT_EMAIL_CODE_COOLDOWN_SECONDS));
+    }
+
+    /**
+     * Is the client (by client id) one of the realm's first-party apps: the default client or one listed in
+     * {@code firstPartyClients}? Only their users' tokens change an account over REST.
+     */
+    public boolean firstParty(String clientId) {
+        return clientId != null && (clientId.equals(defaultClient) || firstPartyClients.contains(clientId));
     }
 
     /** A multivalued setting as saved, each value also split at commas and white space. */

@@ -34,6 +34,12 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
         .helpText("Client id of the OpenID Connect client (with Direct access grants on) that the Mavibase, Baasix, "
             + "SlashApi and Directus endpoints log users in with. MaskAPI names its client in x-mapi-key instead.")
         .add()
+        .property().name(TableauthSettings.FIRST_PARTY_CLIENTS).label("First-party clients")
+        .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+        .helpText("Client ids of your own apps, besides the default client, whose users' tokens may change an account "
+            + "over REST (API keys, passkeys, two-factor, password, e-mail, sessions, deletion) and read it (me, "
+            + "sessions, passkeys). Any other client's token, a service account's and an API key's get 403, as "
+            + "Keycloak's own account API refuses them.").add()
         .property().name(TableauthSettings.LOGIN_OWNER).label("Owner of POST /auth/login")
         .type(ProviderConfigProperty.LIST_TYPE)
         .options(TableauthSettings.OWNER_DIRECTUS, TableauthSettings.OWNER_BAASIX)
@@ -99,8 +105,15 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
             + "forward-auth as an oracle.").add()
         .property().name(TableauthSettings.STEP_UP_MINUTES).label("Step-up age (minutes)")
         .type(ProviderConfigProperty.STRING_TYPE).defaultValue(Integer.toString(TableauthSettings.DEFAULT_STEP_UP_MINUTES))
-        .helpText("A user changing their own password or e-mail over REST must send their current password, unless "
-            + "they logged in (typed a password) at most this many minutes ago. 0 always asks for it.").add()
+        .helpText("A user changing their own password or e-mail, or adding a credential (API key, passkey, "
+            + "authenticator app, recovery codes) over REST must send their current password, unless they logged in "
+            + "at most this many minutes ago. 0 always asks for it.").add()
+        .property().name(TableauthSettings.EMAIL_CODE_COOLDOWN).label("E-mail code cooldown (seconds)")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .defaultValue(Integer.toString(TableauthSettings.DEFAULT_EMAIL_CODE_COOLDOWN_SECONDS))
+        .helpText("After a login code is mailed to an address, requests for that address within this many seconds "
+            + "are answered as usual but mail nothing. Wrong codes count against one budget per user (5 in 15 "
+            + "minutes) that a new code does not reset.").add()
         .property().name(TableauthSettings.RATE_LIMIT_PER_IP).label("Rate limit per client address")
         .type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue(Integer.toString(TableauthSettings.DEFAULT_RATE_LIMIT_PER_IP))
@@ -193,6 +206,12 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
                     + " must have Direct access grants enabled.");
             }
         }
+        for (String clientId : s.firstPartyClients()) {
+            if (session.clients().getClientByClientId(realm, clientId) == null) {
+                throw new ComponentValidationException("First-party client " + clientId
+                    + " does not exist in this realm.");
+            }
+        }
         if (!List.of(TableauthSettings.OWNER_DIRECTUS, TableauthSettings.OWNER_BAASIX).contains(s.loginOwner())) {
             throw new ComponentValidationException("Owner of POST /auth/login must be directus or baasix.");
         }
@@ -236,6 +255,9 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
         }
         if (s.stepUpMinutes() < 0 || s.stepUpMinutes() > 1440) {
             throw new ComponentValidationException("Step-up age must be a number of minutes from 0 to 1440.");
+        }
+        if (s.emailCodeCooldownSeconds() < 0 || s.emailCodeCooldownSeconds() > 3600) {
+            throw new ComponentValidationException("E-mail code cooldown must be a number of seconds from 0 to 3600.");
         }
         if (s.rateLimitPerIp() < 0 || s.rateLimitPerIp() > 1_000_000) {
             throw new ComponentValidationException("Rate limit per client address must be a number of calls from 0 "

@@ -15,6 +15,8 @@ import io.tableauth.rest.apikey.ApiKeyEvents;
 import io.tableauth.rest.apikey.ApiKeyRequest;
 import io.tableauth.rest.apikey.ApiKeyService;
 import io.tableauth.rest.apikey.ApiKeyView;
+import io.tableauth.keycloak.BearerAuth;
+import io.tableauth.rest.core.AccountChanges;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.dialect.DialectResource;
 import io.tableauth.rest.dialect.SuccessFalse;
@@ -41,7 +43,10 @@ public class MavibaseApiKeysResource extends DialectResource {
         super(session);
     }
 
-    /** {@code POST /api-keys} {name, projectId, scopes, expiresAt?}: 201 with the key, shown this once. */
+    /**
+     * {@code POST /api-keys} {name, projectId, scopes, expiresAt?, password?}: 201 with the key, shown this once. The
+     * password is needed unless the caller logged in within the step-up age.
+     */
     @POST
     @Consumes(MediaType.WILDCARD)
     @SecurityRequirement(name = "bearer")
@@ -50,8 +55,10 @@ public class MavibaseApiKeysResource extends DialectResource {
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = Mavibase.Key.class)))
     public Response create(InputStream in) {
         return run(() -> {
-            UserModel owner = owner();
+            BearerAuth caller = callers.accountCaller(bearerToken());
             ApiKeyRequest body = ApiKeyRequest.from(body(in));
+            new AccountChanges(session).requireStepUp(caller, body.password());
+            UserModel owner = caller.user();
             ApiKeyService.Issued issued = new ApiKeyService(session).create(owner, body.name(), body.projectId(),
                 body.scopes(), body.expiresAt());
             ApiKeyEvents.changed(session, owner, issued.key(), "created", null);
@@ -85,17 +92,20 @@ public class MavibaseApiKeysResource extends DialectResource {
         });
     }
 
-    /** {@code POST /api-keys/{id}/rotate}: a new secret, shown this once. */
+    /** {@code POST /api-keys/{id}/rotate} {password?}: a new secret, shown this once; step-up as for create. */
     @POST
     @Path("{id}/rotate")
     @Consumes(MediaType.WILDCARD)
     @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(Mavibase.StepUpRequest.class)
     @APIResponse(responseCode = "200",
         description = "A new secret, shown this once; the old one works until previousKeyValidUntil",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = Mavibase.Key.class)))
-    public Response rotate(@PathParam("id") String id) {
+    public Response rotate(@PathParam("id") String id, InputStream in) {
         return run(() -> {
-            UserModel owner = owner();
+            BearerAuth caller = callers.accountCaller(bearerToken());
+            new AccountChanges(session).requireStepUp(caller, read(in, Mavibase.StepUpRequest.class).password());
+            UserModel owner = caller.user();
             ApiKeyService.Issued issued = new ApiKeyService(session).rotate(owner, id);
             ApiKeyEvents.changed(session, owner, issued.key(), "rotated", null);
             return json(200, new Mavibase.Key(true, ApiKeyView.of(issued.key(), issued.secret())));

@@ -51,14 +51,16 @@ public class MavibasePasskeysResource extends DialectResource {
     @POST
     @Path("register/options")
     @Consumes(MediaType.WILDCARD)
+    @RequestBodySchema(StepUpRequest.class)
     @APIResponse(responseCode = "200", description = "PublicKeyCredentialCreationOptionsJSON for "
         + "navigator.credentials.create; the challenge works once, for 5 minutes, on any node",
         content = @Content(mediaType = "application/json",
             schema = @Schema(implementation = PasskeyCreationOptions.class)))
-    public Response passkeyRegisterOptions(InputStream ignored) {
+    public Response passkeyRegisterOptions(InputStream in) {
         return run(() -> {
             BearerAuth caller = callers.accountCaller(bearerToken());
-            return json(200, JSON.convertValue(new PasskeyService(session).registrationOptions(caller),
+            String password = read(in, StepUpRequest.class).password();
+            return json(200, JSON.convertValue(new PasskeyService(session).registrationOptions(caller, password),
                 PasskeyCreationOptions.class));
         });
     }

@@ -13,7 +13,9 @@ import jakarta.ws.rs.core.Response;
 
 import io.tableauth.authenticator.TotpEnrollment;
 import io.tableauth.keycloak.BearerAuth;
+import io.tableauth.rest.core.AccountChanges;
 import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.CredentialNotice;
 import io.tableauth.rest.core.Login;
 import io.tableauth.rest.core.RecoveryCodeService;
 import io.tableauth.rest.dialect.DialectResource;
@@ -25,6 +27,7 @@ import io.tableauth.rest.dialect.mavibase.Mavibase.RecoveryCodes;
 import io.tableauth.rest.dialect.mavibase.Mavibase.RecoveryCodesRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.RecoveryCodesStatus;
 import io.tableauth.rest.dialect.mavibase.Mavibase.SecondFactorRequest;
+import io.tableauth.rest.dialect.mavibase.Mavibase.StepUpRequest;
 import io.tableauth.rest.dialect.mavibase.Mavibase.TotpSetup;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -48,16 +51,22 @@ public class MavibaseTwoFactorResource extends DialectResource {
         super(session);
     }
 
-    /** {@code POST /2fa/setup}: a new secret for the caller, as Base32, otpauth URI and QR image. */
+    /**
+     * {@code POST /2fa/setup} {password?}: a new secret for the caller, as Base32, otpauth URI and QR image. The
+     * password is needed unless the caller logged in within the step-up age.
+     */
     @POST
     @Path("setup")
     @Consumes(MediaType.WILDCARD)
     @SecurityRequirement(name = "bearer")
+    @RequestBodySchema(StepUpRequest.class)
     @APIResponse(responseCode = "200", description = "A new TOTP secret, confirmed by 2fa/setup/verify",
         content = @Content(mediaType = "application/json", schema = @Schema(implementation = TotpSetup.class)))
-    public Response twoFactorSetup() {
+    public Response twoFactorSetup(InputStream in) {
         return run(() -> {
-            UserModel user = callers.accountCaller(bearerToken()).user();
+            BearerAuth caller = callers.accountCaller(bearerToken());
+            UserModel user = caller.user();
+            new AccountChanges(session).requireStepUp(caller, read(in, StepUpRequest.class).password());
             TotpEnrollment totp = new TotpEnrollment(session);
             if (totp.enrolled(user)) {
                 throw new AuthError(AuthError.Kind.VALIDATION, "Two-factor authentication is already enabled");
@@ -81,6 +90,7 @@ public class MavibaseTwoFactorResource extends DialectResource {
             UserModel user = callers.accountCaller(bearerToken()).user();
             String code = read(in, CodeRequest.class).code();
             confirmed(new TotpEnrollment(session).confirm(user, code), "No two-factor setup is in progress");
+            new CredentialNotice(session).added(user, CredentialNotice.Kind.AUTHENTICATOR_APP, null);
             return json(200, SuccessMessage.of("Two-factor authentication enabled"));
         });
     }

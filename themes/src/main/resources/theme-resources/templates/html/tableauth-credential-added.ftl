@@ -1,0 +1,4 @@
+<#import "template.ftl" as layout>
+<@layout.emailLayout>
+${kcSanitize(msg("tableauthCredentialAddedBodyHtml", whatHtml, realmName))?no_esc}
+</@layout.emailLayout>
