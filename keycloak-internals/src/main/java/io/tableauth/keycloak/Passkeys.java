@@ -129,19 +129,16 @@ public final class Passkeys {
     }
 
     /**
-     * {@code PublicKeyCredentialRequestOptionsJSON}: {@code allowCredentials} lists {@code user}'s passkeys, or
-     * {@code decoy} ids when the caller named someone without passkeys, so the answer has the same shape.
+     * {@code PublicKeyCredentialRequestOptionsJSON} for a discoverable login: {@code allowCredentials} is empty for
+     * everyone, so options asked for with an address say nothing of whose it is or which passkeys it has (a list of
+     * real ids, their count and transports cannot be imitated for an address that is no one's).
      */
-    public Map<String, Object> requestOptions(UserModel user, List<byte[]> decoy, String challenge, Party party) {
+    public Map<String, Object> requestOptions(String challenge, Party party) {
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("challenge", challenge);
         options.put("timeout", timeoutMillis());
         options.put("rpId", party.rpId());
-        List<Map<String, Object>> allow = user == null ? new ArrayList<>() : descriptors(user);
-        if (allow.isEmpty() && decoy != null) {
-            decoy.forEach(id -> allow.add(Map.of("type", "public-key", "id", Base64Url.encode(id))));
-        }
-        options.put("allowCredentials", allow);
+        options.put("allowCredentials", List.of());
         options.put("userVerification", userVerification());
         return options;
     }
@@ -152,12 +149,14 @@ public final class Passkeys {
      * user already has too).
      */
     public CredentialModel register(UserModel user, String responseJson, String challenge, Party party, String label) {
-        JsonNode response = parse(responseJson).path("response");
+        JsonNode credential = parse(responseJson);
+        JsonNode response = credential.path("response");
         Set<String> transports = new LinkedHashSet<>();
         response.path("transports").forEach(t -> transports.add(t.asText()));
         RegistrationData data;
         try {
-            WebAuthnRegistrationManager manager = WebAuthnRegistrationManager.createNonStrictWebAuthnRegistrationManager();
+            // Keycloak's own manager for the policy: attestation formats and trust anchors, as its registration page
+            WebAuthnRegistrationManager manager = PasskeyPolicy.manager(session, policy);
             data = manager.parse(new RegistrationRequest(bytes(response, "attestationObject"),
                 bytes(response, "clientDataJSON"), transports));
             List<PublicKeyCredentialParameters> expected = algorithms().stream()
@@ -168,6 +167,8 @@ public final class Passkeys {
         } catch (WebAuthnException | IllegalArgumentException e) {
             throw new Refused("registration did not verify: " + e.getClass().getSimpleName());
         }
+        JsonNode attachment = credential.path("authenticatorAttachment");
+        PasskeyPolicy.verifyCompliance(data, policy, attachment.isTextual() ? attachment.asText() : null);
         byte[] id = data.getAttestationObject().getAuthenticatorData().getAttestedCredentialData().getCredentialId();
         if (of(user).stream().anyMatch(c -> java.util.Arrays.equals(id, storedId(c)))) {
             throw new Refused("this passkey is registered already");

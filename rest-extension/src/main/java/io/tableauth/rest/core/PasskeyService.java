@@ -60,9 +60,13 @@ public final class PasskeyService {
         return new Passkeys.Party(rpId, origins);
     }
 
-    /** Creation options for the caller; the challenge waits for {@link #register} (one pending per user). */
-    public Map<String, Object> registrationOptions(BearerAuth caller) {
+    /**
+     * Creation options for the caller, after a step-up ({@link AccountChanges#requireStepUp}: adding a way in needs the
+     * same proof as removing one); the challenge waits for {@link #register} (one pending per user).
+     */
+    public Map<String, Object> registrationOptions(BearerAuth caller, String password) {
         UserModel user = caller.user();
+        new AccountChanges(session).requireStepUp(caller, password);
         String challenge = challenge();
         session.singleUseObjects().put(REGISTRATION + realm.getId() + ":" + user.getId(), CHALLENGE_SECONDS,
             Map.of("challenge", challenge));
@@ -100,6 +104,7 @@ public final class PasskeyService {
         }
         Events.of(session).event(EventType.UPDATE_CREDENTIAL).user(user).detail(Details.CREDENTIAL_TYPE, Passkeys.TYPE)
             .detail("public_key_credential_label", label).success();
+        new CredentialNotice(session).added(user, CredentialNotice.Kind.PASSKEY, label);
         return View.of(stored);
     }
 
@@ -123,27 +128,24 @@ public final class PasskeyService {
     }
 
     /**
-     * Request options and a {@code challengeId} for a login. With an e-mail, {@code allowCredentials} names that
-     * user's passkeys; an address that is no one's (or has no passkey) gets ids derived from it instead, the same
-     * shape every time, so the answer does not tell.
+     * Request options and a {@code challengeId} for a login: a discoverable one, whose {@code allowCredentials} is
+     * empty with or without an e-mail. An e-mail binds the challenge to that address's user (an assertion by anyone
+     * else's passkey is refused); the answer is the same, in the same time, whether the address is someone's.
      */
     public Map<String, Object> loginOptions(String email) {
         new RateLimits(session).check(email);
         UserModel user = null;
-        List<byte[]> decoy = null;
         long started = System.nanoTime();
         if (email != null && !email.isBlank()) {
             Availability.require(session, realm, null, "Passkey login");
             user = FreshUsers.byEmail(session, realm, email.trim());
-            decoy = List.of(java.util.HexFormat.of().parseHex(
-                Digests.sha256Hex(realm.getId() + ":" + email.trim().toLowerCase(Locale.ROOT))));
         }
         String challenge = challenge();
         String challengeId = SecretGenerator.getInstance().randomString(32);
         session.singleUseObjects().put(LOGIN + Digests.sha256Hex(challengeId), CHALLENGE_SECONDS,
             Map.of("challenge", challenge, "user", user == null ? "" : user.getId()));
         Map<String, Object> options = new java.util.LinkedHashMap<>(
-            passkeys.requestOptions(user == null || !user.isEnabled() ? null : user, decoy, challenge, party()));
+            passkeys.requestOptions(challenge, party()));
         options.put("challengeId", challengeId);
         if (email != null && !email.isBlank()) {
             new ActionMail(session).evenOut("passkey-options", user != null, started);
