@@ -208,6 +208,54 @@ class CredentialBoundaryIT extends RestFixture {
             "Authorization", "Bearer " + again).status(), "with impersonation, as Keycloak's own Impersonate");
     }
 
+    @Test
+    void inTheMasterRealmKeysForAnAdminNeedTheImpersonationRightToo() {
+        var master = realm.server().admin().realm("master");
+        String name = "master-keys-admin-" + System.nanoTime();
+        String plainName = "master-plain-" + System.nanoTime();
+        String adminId = createMasterUser(master, name);
+        String plainId = createMasterUser(master, plainName);
+        try {
+            ClientRepresentation ownRealm = master.clients().findByClientId("master-realm").get(0);
+            master.users().get(adminId).roles().clientLevel(ownRealm.getId()).add(List.of("manage-users", "view-users")
+                .stream().map(r -> master.clients().get(ownRealm.getId()).roles().get(r).toRepresentation()).toList());
+            String token = Http.postForm(realm.server().baseUri().resolve("/realms/master/protocol/openid-connect/token"),
+                Map.of("grant_type", "password", "client_id", "admin-cli", "username", name, "password", "pw-" + name))
+                .json().get("access_token").asText();
+            String superAdmin = master.users().search("admin", true).get(0).getId();
+            String base = "/admin/realms/master/tableauth-api-keys/users/";
+            String keyBody = "{\"name\":\"k\",\"projectId\":\"admin-cli\",\"scopes\":[\"databases:read\"]}";
+            Http.Response forSuperAdmin = Http.postJson(realm.server().baseUri().resolve(base + superAdmin + "/keys"),
+                keyBody, "Authorization", "Bearer " + token);
+            assertEquals(403, forSuperAdmin.status(), "a key for the master admin is impersonation: " + forSuperAdmin);
+            Http.Response forPlain = Http.postJson(realm.server().baseUri().resolve(base + plainId + "/keys"), keyBody,
+                "Authorization", "Bearer " + token);
+            assertEquals(201, forPlain.status(), forPlain.toString());
+        } finally {
+            master.users().get(adminId).remove();
+            master.users().get(plainId).remove();
+        }
+    }
+
+    private static String createMasterUser(org.keycloak.admin.client.resource.RealmResource master, String name) {
+        org.keycloak.representations.idm.UserRepresentation u = new org.keycloak.representations.idm.UserRepresentation();
+        u.setUsername(name);
+        u.setEmail(name + "@example.com");
+        u.setFirstName("M");
+        u.setLastName("A");
+        u.setEnabled(true);
+        org.keycloak.representations.idm.CredentialRepresentation pw =
+            new org.keycloak.representations.idm.CredentialRepresentation();
+        pw.setType("password");
+        pw.setValue("pw-" + name);
+        pw.setTemporary(false);
+        u.setCredentials(List.of(pw));
+        try (jakarta.ws.rs.core.Response r = master.users().create(u)) {
+            assertEquals(201, r.getStatus());
+        }
+        return master.users().search(name, true).get(0).getId();
+    }
+
     // --- step-up and account changes
 
     @Test

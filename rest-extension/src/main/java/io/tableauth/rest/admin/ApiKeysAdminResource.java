@@ -189,11 +189,27 @@ public class ApiKeysAdminResource {
         if (owner.getId().equals(auth.adminAuth().getUser().getId())) {
             return;
         }
-        ClientModel management = realm.getClientByClientId(org.keycloak.models.Constants.REALM_MANAGEMENT_CLIENT_ID);
-        boolean privileged = management != null && management.getRolesStream().anyMatch(owner::hasRole);
-        if (privileged) {
+        if (administers(owner)) {
             auth.users().requireImpersonate(owner);
         }
+    }
+
+    /**
+     * Does the user hold any admin role: a role of the realm's admin client (realm-management) or, in the master realm,
+     * the {@code admin} and {@code create-realm} roles or a role of any realm's admin client there ({@code <realm>-realm}).
+     */
+    private boolean administers(UserModel owner) {
+        ClientModel management = realm.getClientByClientId(org.keycloak.models.Constants.REALM_MANAGEMENT_CLIENT_ID);
+        if (management != null && management.getRolesStream().anyMatch(owner::hasRole)) {
+            return true;
+        }
+        if (!org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
+            return false;
+        }
+        return java.util.stream.Stream.of(org.keycloak.models.AdminRoles.ADMIN, org.keycloak.models.AdminRoles.CREATE_REALM)
+                .map(realm::getRole).anyMatch(r -> r != null && owner.hasRole(r))
+            || session.realms().getRealmsStream().map(RealmModel::getMasterAdminClient)
+                .anyMatch(c -> c != null && c.getRolesStream().anyMatch(owner::hasRole));
     }
 
     private void changed(UserModel owner, ApiKeyEntity key, String action, OperationType operation) {

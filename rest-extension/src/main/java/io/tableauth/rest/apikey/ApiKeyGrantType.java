@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -71,7 +72,7 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
         ApiKeyService.Use use;
         try {
             use = keys.authenticateForLogin(presented == null ? null : presented.trim());
-            if (use.key().getProjectId() != null && !use.key().getProjectId().equals(client.getClientId())) {
+            if (use.key().getProjectId() == null || !use.key().getProjectId().equals(client.getClientId())) {
                 throw new ApiKeyRefused("key belongs to another project", use.key());
             }
         } catch (ApiKeyRefused refused) {
@@ -84,7 +85,10 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
         event.user(user).detail(Details.USERNAME, user.getUsername()).detail(ApiKeyEvents.KEY_ID, use.key().getId())
             .detail(ApiKeyEvents.AUTH_METHOD, "api-key");
 
-        String scope = getRequestedScopes();
+        // No ID token: a key is no login, and an ID token would carry the owner's profile and mapped claims.
+        String requestedScope = getRequestedScopes();
+        String scope = requestedScope == null ? null : Arrays.stream(requestedScope.trim().split("\\s+"))
+            .filter(s -> !s.isEmpty() && !OAuth2Constants.SCOPE_OPENID.equals(s)).collect(Collectors.joining(" "));
         RootAuthenticationSessionModel rootAuthSession =
             new AuthenticationSessionManager(session).createAuthenticationSession(realm, false);
         AuthenticationSessionModel authSession = rootAuthSession.createAuthenticationSession(client);
@@ -161,9 +165,13 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
     }
 
     /**
-     * Confines the token to the key: type {@value ApiKeyTokens#TOKEN_TYPE} (Keycloak's account, admin and userinfo
-     * APIs take Bearer tokens only), none of the owner's roles but the key's scopes that are realm roles (the owner
-     * holds them: the key service checked), and the client alone as audience (no {@code account}).
+     * Confines the token to the key. It carries who (issuer, subject), for whom (the client alone as audience and
+     * {@code azp}: no {@code account}), when (iat, exp, jti), its type {@value ApiKeyTokens#TOKEN_TYPE} (Keycloak's
+     * account, admin and userinfo APIs take Bearer tokens only), its scopes, and as realm roles only the key's scopes
+     * that are realm roles (the owner holds them: the key service checked); {@link #shape} adds the key id and the
+     * auth config. Everything else the client's mappers put in (profile, attribute and group claims, the owner's
+     * roles, session ids) is dropped: a resource server that authorises on such a claim must not give a key the
+     * owner's authority.
      */
     private void confine(AccessToken token, List<String> keyScopes) {
         token.type(ApiKeyTokens.TOKEN_TYPE);
@@ -172,6 +180,37 @@ public class ApiKeyGrantType extends OAuth2GrantTypeBase {
         token.setRealmAccess(roles.isEmpty() ? null : new AccessToken.Access().roles(roles));
         token.setResourceAccess(null);
         token.audience(client.getClientId());
+        token.getOtherClaims().clear();
+        token.setAllowedOrigins(null);
+        token.setAuthorization(null);
+        token.setTrustedCertificates(null);
+        token.setNonce(null);
+        token.setAuth_time(null);
+        token.setSessionId(null);
+        token.setAccessTokenHash(null);
+        token.setCodeHash(null);
+        token.setStateHash(null);
+        token.setAcr(null);
+        token.setName(null);
+        token.setGivenName(null);
+        token.setFamilyName(null);
+        token.setMiddleName(null);
+        token.setNickName(null);
+        token.setPreferredUsername(null);
+        token.setProfile(null);
+        token.setPicture(null);
+        token.setWebsite(null);
+        token.setEmail(null);
+        token.setEmailVerified(null);
+        token.setGender(null);
+        token.setBirthdate(null);
+        token.setZoneinfo(null);
+        token.setLocale(null);
+        token.setPhoneNumber(null);
+        token.setPhoneNumberVerified(null);
+        token.setAddress((org.keycloak.representations.AddressClaimSet) null);
+        token.setUpdatedAt(null);
+        token.setClaimsLocales(null);
     }
 
     /**

@@ -285,7 +285,13 @@ public final class ApiKeyService {
         }
         ClientModel client = projectId == null || projectId.isBlank() ? null
             : session.clients().getClientByClientId(realm, projectId.trim());
-        return client != null ? client.getClientId() : TableauthSettings.of(session).defaultClient();
+        String project = client != null ? client.getClientId() : TableauthSettings.of(session).defaultClient();
+        if (project == null) {
+            // a key must be exchanged at one client: without one it would pass at any
+            throw AuthError.validation("projectId", "The projectId names no client of this realm, and the realm has "
+                + "no default client: name the client this key is for.");
+        }
+        return project;
     }
 
     private static <T> T first(List<T> rows) {
