@@ -108,7 +108,9 @@ class MagicLinkIT extends RestFixture {
     void theRedirectUrlIsHeldToTheAllowList() {
         String email = unique("redirect");
         for (String evil : new String[] {"https://evil.example.test/magic", "https://app.example.test.evil.test/magic",
-            "https://app.example.test/reset", "javascript:alert(1)", "//app.example.test/magic"}) {
+            "https://app.example.test/reset", "javascript:alert(1)", "//app.example.test/magic",
+            PAGE + "?token=planted", PAGE + "?next=%2F&Token=planted", PAGE + "?%74oken=planted",
+            PAGE + "?token[]=planted"}) {
             Http.Response r = platformAuth("magic-link", body("email", email, "redirectUrl", evil));
             assertEquals(400, r.status(), evil + ": " + r);
             assertFalse(r.json().get("success").asBoolean());

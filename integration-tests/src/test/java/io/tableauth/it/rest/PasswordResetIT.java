@@ -123,6 +123,14 @@ class PasswordResetIT extends RestFixture {
             body("email", email, "reset_url", "https://evil.example.test/reset-password"));
         assertEquals(400, refused.status(), refused.toString());
         assertEquals("INVALID_PAYLOAD", refused.json().get("errors").get(0).get("extensions").get("code").asText());
+        // An allowed page that already carries the link's own parameter would make a link with the attacker's token.
+        for (String planted : new String[] {"?token=planted", "?lang=en&token=planted", "?TOKEN=planted",
+            "?%74oken=planted", "?token%5B%5D=planted", "?lang=en;token=planted"}) {
+            Http.Response twoTokens = postJson(auth("password/request"),
+                body("email", email, "reset_url", "https://other.example.test/reset" + planted));
+            assertEquals(400, twoTokens.status(), planted + ": " + twoTokens);
+        }
+        assertEquals(0, mail.to(email).size(), "no link was sent for any of them");
 
         Http.Response asked = postJson(auth("password/request"),
             body("email", email, "reset_url", "https://other.example.test/reset?lang=en"));

@@ -203,6 +203,36 @@ final class ActionMail {
             || allowed.stream().noneMatch(TableauthSettings.normaliseResetUrl(page)::equals)) {
             throw AuthError.validation(field, what + " is not on the allow list.");
         }
+        refuseLinkParameters(uri.getRawQuery(), field, what);
         return uri.getRawFragment() == null ? asked : asked.substring(0, asked.indexOf('#'));
+    }
+
+    /** The query parameters a mailed link adds to its page; a requested page may carry none of them. */
+    static final List<String> LINK_PARAMETERS = List.of("token");
+
+    /**
+     * A requested page whose query already names a parameter the mail adds would make a link with two (the page's
+     * first, which an attacker chose, is what many frameworks read): refused, by the name as a framework decodes it
+     * (percent-decoded, any case, PHP's {@code token[]} too).
+     */
+    private static void refuseLinkParameters(String rawQuery, String field, String what) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return;
+        }
+        for (String pair : rawQuery.split("[&;]")) {
+            int eq = pair.indexOf('=');
+            String name;
+            try {
+                name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw AuthError.validation(field, what + " is not a valid URL.");
+            }
+            int bracket = name.indexOf('[');
+            String bare = (bracket < 0 ? name : name.substring(0, bracket)).trim().toLowerCase(java.util.Locale.ROOT);
+            if (LINK_PARAMETERS.contains(bare)) {
+                throw AuthError.validation(field, what + " may not carry a " + bare + " parameter: the link adds its own.");
+            }
+        }
     }
 }
