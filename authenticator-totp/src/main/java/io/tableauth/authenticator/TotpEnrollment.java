@@ -1,6 +1,5 @@
 package io.tableauth.authenticator;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,7 +30,6 @@ public final class TotpEnrollment {
 
     private static final String SETUP_KEY = "tableauth-totp-setup:";
     private static final String DISABLE_KEY = "tableauth-totp-disable:";
-    private static final String WRONG = "wrongCodes";
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -60,12 +58,10 @@ public final class TotpEnrollment {
 
     /**
      * Outcome of a confirming code. A wrong code counts as a failed login for Keycloak's brute-force detection (OTP
-     * category), and the {@value #MAX_WRONG_CODES}th wrong code ends the started setup or removal (USED_UP).
+     * category) and against the user's one budget of wrong codes ({@link WrongCodes}); the wrong code that uses the
+     * budget up ends the started setup or removal, and none is checked until the budget frees (USED_UP).
      */
     public enum Result { DONE, NOTHING_PENDING, WRONG_CODE, USED_UP }
-
-    /** Wrong codes a started setup or removal takes; the last of them ends it. */
-    public static final int MAX_WRONG_CODES = 5;
 
     /** Turns a started setup on when the code matches its secret under the realm's OTP policy. */
     public Result confirm(UserModel user, String code) {
@@ -74,17 +70,22 @@ public final class TotpEnrollment {
         if (pending == null || pending.get("secret") == null) {
             return Result.NOTHING_PENDING;
         }
+        if (new WrongCodes(session).usedUp(user)) {
+            session.singleUseObjects().remove(key);
+            return Result.USED_UP;
+        }
         OTPCredentialModel credential = OTPCredentialModel.createFromPolicy(realm, pending.get("secret"), LABEL);
         // Keycloak's own validation of a new TOTP (the account console's path): policy window and algorithm.
         if (lockedOut(user) || code == null || !org.keycloak.models.utils.CredentialValidation.validOTP(code.trim(),
             credential, realm.getOTPPolicy().getLookAheadWindow())) {
-            return wrongCode(user, key, pending);
+            return wrongCode(user, key);
         }
         if (session.singleUseObjects().remove(SETUP_KEY + user.getId()) == null) {
             return Result.NOTHING_PENDING; // another request confirmed it first
         }
         // As Keycloak's own "Configure OTP" action: stores the credential and uses the code up.
         CredentialHelper.createOTPCredential(session, realm, user, code.trim(), credential);
+        new WrongCodes(session).clear(user);
         return Result.DONE;
     }
 
@@ -110,12 +111,17 @@ public final class TotpEnrollment {
         if (current == null) {
             return Result.NOTHING_PENDING;
         }
+        if (new WrongCodes(session).usedUp(user)) {
+            session.singleUseObjects().remove(key);
+            return Result.USED_UP;
+        }
         boolean valid = !lockedOut(user) && code != null && user.credentialManager()
             .isValid(new UserCredentialModel(current.getId(), OTPCredentialModel.TYPE, code.trim()));
         if (!valid) {
-            return wrongCode(user, key, pending);
+            return wrongCode(user, key);
         }
         session.singleUseObjects().remove(key);
+        new WrongCodes(session).clear(user);
         user.credentialManager().getStoredCredentialsByTypeStream(OTPCredentialModel.TYPE).toList()
             .forEach(c -> user.credentialManager().removeStoredCredentialById(c.getId()));
         return Result.DONE;
@@ -126,19 +132,15 @@ public final class TotpEnrollment {
         return KeycloakInternals.lockedOut(session, realm, user);
     }
 
-    /** Counts a wrong code: a failed login for brute-force detection, and one of the pending request's tries. */
-    private Result wrongCode(UserModel user, String key, Map<String, String> pending) {
+    /** Counts a wrong code: a failed login for brute-force detection, and one of the user's wrong codes. */
+    private Result wrongCode(UserModel user, String key) {
         if (realm.isBruteForceProtected()) {
             KeycloakInternals.failedLogin(session, realm, user, Set.of(OTPCredentialModel.TYPE));
         }
-        int wrong = Integer.parseInt(pending.getOrDefault(WRONG, "0")) + 1;
-        if (wrong >= MAX_WRONG_CODES) {
+        if (new WrongCodes(session).spend(user)) {
             session.singleUseObjects().remove(key);
             return Result.USED_UP;
         }
-        Map<String, String> next = new HashMap<>(pending);
-        next.put(WRONG, Integer.toString(wrong));
-        session.singleUseObjects().replace(key, next);
         return Result.WRONG_CODE;
     }
 }

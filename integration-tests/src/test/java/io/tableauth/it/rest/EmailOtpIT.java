@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Login by e-mailed code over Mavibase's {@code auth/email-otp[/verify]}, with the mail Keycloak really sends: six
  * digits that log a table user or a Keycloak user in once, within the realm's user action lifespan; a newer code
- * replaces the older; wrong codes are failed logins for brute-force detection and the fifth voids the code; unknown
+ * replaces the older once the address's cooldown has passed; wrong codes are failed logins for brute-force detection
+ * and count against one budget per user that a new code does not reset, with brute-force detection on or off; unknown
  * e-mails are answered as known ones, as fast; a user with TOTP still gets the second step.
  */
 class EmailOtpIT extends RestFixture {
@@ -33,6 +34,7 @@ class EmailOtpIT extends RestFixture {
     @BeforeAll
     void mail() {
         mailThrough(mail);
+        setting("emailCodeCooldownSeconds", "0"); // the cooldown has its own test
     }
 
     Http.Response ask(String email) {
@@ -113,7 +115,7 @@ class EmailOtpIT extends RestFixture {
     }
 
     @Test
-    void wrongCodesAreFailedLoginsAndTheFifthVoidsTheCode() throws Exception {
+    void wrongCodesAreFailedLoginsAndANewCodeDoesNotResetThem() throws Exception {
         String email = unique("guess");
         insert("members", email, true);
         ask(email);
@@ -127,16 +129,68 @@ class EmailOtpIT extends RestFixture {
             }
             assertEquals(email, emailOf(verify(email, code)), "four wrong codes leave the code usable");
 
+            // The right code freed the budget; four wrong ones, then a new code: the budget goes on.
             ask(email);
             String next = code(email, 2);
-            for (int i = 1; i <= 5; i++) {
+            for (int i = 1; i <= 4; i++) {
                 assertEquals(401, verify(email, other(next)).status());
                 Thread.sleep(1100);
             }
-            Http.Response voided = verify(email, next);
-            assertEquals(401, voided.status(), "the fifth wrong code voided the code: " + voided);
+            ask(email);
+            String third = code(email, 3);
+            assertEquals(401, verify(email, other(third)).status(), "the fifth wrong code of the user");
+            Thread.sleep(1100);
+            Http.Response voided = verify(email, third);
+            assertEquals(401, voided.status(), "the user's wrong codes are used up, new code or not: " + voided);
+            ask(email);
+            Http.Response still = verify(email, code(email, 4));
+            assertEquals(401, still.status(), "no code is checked until the budget frees: " + still);
         } finally {
             realm.admin().attackDetection().clearAllBruteForce();
+        }
+    }
+
+    @Test
+    void theBudgetHoldsWithBruteForceDetectionOff() throws Exception {
+        String email = unique("nobf");
+        insert("members", email, true);
+        updateRealm(r -> r.setBruteForceProtected(false));
+        try {
+            for (int i = 1; i <= 5; i++) {
+                ask(email);
+                assertEquals(401, verify(email, other(code(email, i))).status());
+            }
+            ask(email);
+            Http.Response right = verify(email, code(email, 6));
+            assertEquals(401, right.status(), "five wrong codes, each on a new code, use the budget up: " + right);
+        } finally {
+            updateRealm(r -> r.setBruteForceProtected(true));
+        }
+        String fresh = unique("nobf-ok");
+        insert("members", fresh, true);
+        ask(fresh);
+        assertEquals(fresh, emailOf(verify(fresh, code(fresh, 1))), "another user's budget is their own");
+    }
+
+    @Test
+    void anAddressGetsNoNewCodeWithinItsCooldown() throws Exception {
+        String email = unique("cool");
+        insert("members", email, true);
+        setting("emailCodeCooldownSeconds", "2");
+        try {
+            Http.Response first = ask(email);
+            String code = code(email, 1);
+            Http.Response second = ask(email);
+            assertEquals(first.status(), second.status(), "answered as usual: " + second);
+            assertEquals(first.body(), second.body());
+            Thread.sleep(1000);
+            assertEquals(1, mail.to(email).size(), "no second mail within the cooldown");
+            assertEquals(email, emailOf(verify(email, code)), "the first code still works");
+            Thread.sleep(1500);
+            ask(email);
+            assertTrue(code(email, 2).matches("\\d{6}"), "after the cooldown a new code is mailed");
+        } finally {
+            setting("emailCodeCooldownSeconds", "0");
         }
     }
 

@@ -17,6 +17,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
+import io.tableauth.authenticator.WrongCodes;
 import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.storage.FreshUsers;
 
@@ -24,12 +25,12 @@ import io.tableauth.storage.FreshUsers;
  * Login by a code mailed to the user ({@code auth/email-otp}, {@code auth/email-otp/verify}): six digits, valid as
  * long as the realm's user-initiated action lifespan (5 minutes unless changed; its per-type override
  * {@code email-otp} applies), kept in Keycloak's single-use store (every node sees it) as a hash, one per user
- * (a new request replaces the last code). A wrong code is a failed login for brute-force detection, and the
- * {@value #MAX_WRONG}th wrong code voids the code. A request answers the same, as fast, whether the e-mail is known.
+ * (a new request replaces the last code, once the address's cooldown has passed). A wrong code is a failed login for
+ * brute-force detection and one of the user's wrong codes ({@link WrongCodes}: a new code does not reset them); the
+ * one that uses them up voids the code. A request answers the same, as fast, whether the e-mail is known.
  */
 public final class EmailCodes {
 
-    static final int MAX_WRONG = 5;
     /** What the login event says the user proved. */
     public static final String METHOD = "email-otp";
     private static final String KEY = "tableauth-email-otp:";
@@ -65,6 +66,12 @@ public final class EmailCodes {
             mail.evenOut(METHOD, false, started);
             return;
         }
+        if (!cooledDown(user)) {
+            // the address had a code a moment ago: answered as usual (the caller cannot tell), nothing is mailed
+            event.user(user).detail(Details.REASON, "cooldown").error(Errors.SLOW_DOWN);
+            mail.evenOut(METHOD, true, started);
+            return;
+        }
         int lifespan = lifespan();
         session.singleUseObjects().put(key(user), lifespan,
             Map.of("hash", hash(nonce, code), "nonce", nonce, "email", user.getEmail()));
@@ -94,42 +101,43 @@ public final class EmailCodes {
         SingleUseObjectProvider store = session.singleUseObjects();
         Map<String, String> pending = user == null ? null : store.get(key(user));
         PasswordlessLogin logins = new PasswordlessLogin(session);
-        if (pending == null || !pending.get("email").equalsIgnoreCase(user.getEmail()) || logins.locked(user)) {
+        if (pending == null || !pending.get("email").equalsIgnoreCase(user.getEmail()) || logins.locked(user)
+            || new WrongCodes(session).usedUp(user)) {
             mail.evenOut(METHOD + "-verify", user != null, started); // an unknown address answers as fast
             throw invalid;
         }
         boolean right = MessageDigest.isEqual(hash(pending.get("nonce"), code.trim()).getBytes(StandardCharsets.UTF_8),
             pending.get("hash").getBytes(StandardCharsets.UTF_8));
         if (!right) {
-            wrongCode(user, pending.get("nonce"));
+            wrongCode(user);
             throw invalid;
         }
         Map<String, String> taken = store.remove(key(user));
         if (taken == null || !pending.get("nonce").equals(taken.get("nonce"))) {
             throw invalid; // used by a concurrent request, or replaced by a newer code
         }
+        new WrongCodes(session).clear(user);
         MagicLinks.markVerified(user);
         return logins.login(project, user, METHOD, false);
     }
 
-    /** Counts a wrong code: a failed login, and one of the code's {@value #MAX_WRONG} tries (on every node). */
-    private void wrongCode(UserModel user, String nonce) {
+    /** Counts a wrong code: a failed login, and one of the user's wrong codes (on every node). */
+    private void wrongCode(UserModel user) {
         Events.of(session).event(EventType.LOGIN_ERROR).user(user).detail(Details.CREDENTIAL_TYPE, METHOD)
             .detail(Details.REASON, "tableauth REST").error(Errors.INVALID_USER_CREDENTIALS);
         if (realm.isBruteForceProtected()) {
             // a first factor, counted as a wrong password is (Keycloak counts nothing without a category)
             KeycloakInternals.failedLogin(session, realm, user, Set.of(PasswordCredentialModel.TYPE));
         }
-        SingleUseObjectProvider store = session.singleUseObjects();
-        for (int i = 1; i <= MAX_WRONG; i++) {
-            if (store.putIfAbsent(KEY + "try:" + nonce + ":" + i, lifespan())) {
-                if (i == MAX_WRONG) {
-                    store.remove(key(user));
-                }
-                return;
-            }
+        if (new WrongCodes(session).spend(user)) {
+            session.singleUseObjects().remove(key(user));
         }
-        store.remove(key(user));
+    }
+
+    /** Takes the user's cooldown when none is running (on every node): false while an earlier code's lasts. */
+    private boolean cooledDown(UserModel user) {
+        int cooldown = TableauthSettings.of(session).emailCodeCooldownSeconds();
+        return cooldown <= 0 || session.singleUseObjects().putIfAbsent(KEY + "cooldown:" + key(user), cooldown);
     }
 
     private int lifespan() {
