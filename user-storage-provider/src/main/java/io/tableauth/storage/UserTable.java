@@ -291,7 +291,11 @@ final class UserTable {
         }
     }
 
-    /** The row whose credential column(s) hold the value; empty also when two rows would match (ambiguous). */
+    /**
+     * The row whose credential column(s) hold the value; empty also when two rows would match (ambiguous). Held to
+     * {@link #same}: a row the database's collation merely finds equal ({@code alîce} for {@code alice} under MariaDB's
+     * accent-insensitive collations, or PostgreSQL's nondeterministic ones) is not the value's.
+     */
     Optional<SqlUserRow> findByCredential(Connection c, String value) throws SQLException {
         StringBuilder where = new StringBuilder();
         for (Column col : credentials) {
@@ -301,17 +305,57 @@ final class UserTable {
             for (int i = 1; i <= credentials.size(); i++) {
                 ps.setString(i, caseInsensitive ? value.toLowerCase(Locale.ROOT) : value);
             }
-            ps.setMaxRows(2);
-            return single(ps);
+            return holding(ps, credentials, value);
         }
     }
 
+    /** The row whose e-mail column holds the value, as {@link #findByCredential} matches. */
     Optional<SqlUserRow> findByEmail(Connection c, String value) throws SQLException {
         try (PreparedStatement ps = prepare(c, select + " WHERE " + equalsCondition(email))) {
             ps.setString(1, caseInsensitive ? value.toLowerCase(Locale.ROOT) : value);
-            ps.setMaxRows(2);
-            return single(ps);
+            return holding(ps, List.of(email), value);
         }
+    }
+
+    /** Rows read past the first that a collation may call equal, before the lookup gives up as ambiguous. */
+    private static final int COLLATION_PEERS = 16;
+
+    /**
+     * The one row of the query's answer whose value in one of {@code columns} is {@link #same} as {@code value};
+     * empty when none is, or more than one.
+     */
+    private Optional<SqlUserRow> holding(PreparedStatement ps, List<Column> columns, String value)
+        throws SQLException {
+        ps.setMaxRows(COLLATION_PEERS);
+        SqlUserRow found = null;
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                boolean holds = false;
+                for (Column col : columns) {
+                    holds |= same(rs.getString(selected.indexOf(col) + 1), value);
+                }
+                if (holds) {
+                    if (found != null) {
+                        return Optional.empty();
+                    }
+                    found = read(rs);
+                }
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /**
+     * Does a stored identifier equal the one asked for: letter for letter, or, with case-insensitive matching, after
+     * both are lower-cased without regard to locale. Accents, Turkish dotless or dotted i and the like never match
+     * their plain letters, whatever the database's collation says.
+     */
+    boolean same(String stored, String asked) {
+        if (stored == null || asked == null) {
+            return false;
+        }
+        return caseInsensitive ? stored.toLowerCase(Locale.ROOT).equals(asked.toLowerCase(Locale.ROOT))
+            : stored.equals(asked);
     }
 
     Optional<SqlUserRow> findByAttribute(Connection c, Column column, String value) throws SQLException {

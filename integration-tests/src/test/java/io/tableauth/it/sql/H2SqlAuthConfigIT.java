@@ -1,5 +1,7 @@
 package io.tableauth.it.sql;
 
+import java.util.List;
+
 import io.tableauth.it.support.TestDatabase;
 
 /**
@@ -18,5 +20,12 @@ class H2SqlAuthConfigIT extends SqlAuthConfigContract {
             + "email VARCHAR(255) NOT NULL UNIQUE, username VARCHAR(100), password VARCHAR(255) NOT NULL, "
             + "first_name VARCHAR(100), last_name VARCHAR(100), is_active BOOLEAN DEFAULT TRUE NOT NULL, "
             + "role VARCHAR(50), created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)";
+    }
+
+    /** H2 compares ignoring case with VARCHAR_IGNORECASE; accents stay apart (a collation is per database). */
+    @Override
+    List<String> insensitiveUsersTable(String table) {
+        return List.of(createUsersTable(table).replace("email VARCHAR(255)", "email VARCHAR_IGNORECASE(255)")
+            .replace("username VARCHAR(100)", "username VARCHAR_IGNORECASE(100)"));
     }
 }

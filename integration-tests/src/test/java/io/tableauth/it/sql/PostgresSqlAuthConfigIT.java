@@ -1,5 +1,7 @@
 package io.tableauth.it.sql;
 
+import java.util.List;
+
 import io.tableauth.it.support.TestDatabase;
 
 /** SQL auth configs over a PostgreSQL users table. */
@@ -15,6 +17,14 @@ class PostgresSqlAuthConfigIT extends SqlAuthConfigContract {
             + "email VARCHAR(255) NOT NULL UNIQUE, username VARCHAR(100), password VARCHAR(255) NOT NULL, "
             + "first_name VARCHAR(100), last_name VARCHAR(100), is_active BOOLEAN NOT NULL DEFAULT TRUE, "
             + "role VARCHAR(50), created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)";
+    }
+
+    @Override
+    List<String> insensitiveUsersTable(String table) {
+        return List.of("CREATE COLLATION IF NOT EXISTS tableauth_ci_ai "
+                + "(provider = icu, locale = 'und-u-ks-level1', deterministic = false)",
+            createUsersTable(table).replace("email VARCHAR(255)", "email VARCHAR(255) COLLATE tableauth_ci_ai")
+                .replace("username VARCHAR(100)", "username VARCHAR(100) COLLATE tableauth_ci_ai"));
     }
 
     @Override

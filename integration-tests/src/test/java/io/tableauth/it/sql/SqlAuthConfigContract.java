@@ -81,6 +81,12 @@ abstract class SqlAuthConfigContract {
     /** DDL of a users table in this database's dialect. */
     abstract String createUsersTable(String table);
 
+    /**
+     * Statements that make a users table whose e-mail and username compare ignoring case and accents, as
+     * applications' tables often do (MariaDB's utf8mb4_unicode_ci, a PostgreSQL ICU nondeterministic collation).
+     */
+    abstract List<String> insensitiveUsersTable(String table);
+
     /** SQL that lists this database's connections that are not idle, as (state) rows; null when not supported. */
     String busyConnectionsSql() {
         return null;
@@ -489,6 +495,36 @@ abstract class SqlAuthConfigContract {
     }
 
     // 4. several configs stay independent
+
+    /**
+     * An identifier names the row whose value equals it, ignoring case only: a variant the table's collation calls
+     * equal (an accent, a Turkish dotted or dotless i) is no one's, even with the right password.
+     */
+    @Test
+    void anIdentifierNamesTheRowThatEqualsItNotOneTheCollationCallsEqual() throws Exception {
+        try (Connection c = db().connect(); Statement s = c.createStatement()) {
+            for (String sql : insensitiveUsersTable("ci_users")) {
+                s.execute(sql);
+            }
+        }
+        HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$10$");
+        String email = unique("alice");
+        insert("ci_users", email, v.hash(), true);
+        String configId = addConfig("insensitive", 4, config(db(), "ci_users", Map.of()));
+        try {
+            assertEquals(200, login(email.toUpperCase(java.util.Locale.ROOT), v.password()).status(),
+                "case alone: the same user");
+            String local = email.substring(0, email.indexOf('@'));
+            assertEquals(200, login(local.toUpperCase(java.util.Locale.ROOT), v.password()).status(), "its username");
+            for (String variant : List.of("\u00e2" + email.substring(1), "al\u00eece" + email.substring(5),
+                "AL\u0130CE" + email.substring(5), "al\u0131ce" + email.substring(5),
+                email.replace("@example.com", "@\u00e9xample.com"), "al\u00eece" + local.substring(5))) {
+                assertRefused(login(variant, v.password()));
+            }
+        } finally {
+            realm().admin().components().component(configId).remove();
+        }
+    }
 
     @Test
     void theSameEmailInTwoTablesIsTwoUsersAndALoginChecksOneTable() throws Exception {
