@@ -139,6 +139,50 @@ public final class KeycloakInternals {
             } else {
                 LOG.errorf("tableauth: %s Its REST endpoints answer 503 until then.", RELEASE.unsupportedMessage());
             }
+            String proxyWarning = proxyTrustWarning(option("kc.proxy-headers"), option("kc.proxy-trusted-addresses"));
+            if (proxyWarning != null) {
+                LOG.warn(proxyWarning);
+            }
+        }
+    }
+
+    /**
+     * Is this request one of Keycloak's own password logins: a password grant at the token endpoint, or a post of the
+     * login page's form?
+     */
+    public static boolean passwordLoginRequest(org.keycloak.models.KeycloakContext context) {
+        org.keycloak.http.HttpRequest request = context.getHttpRequest();
+        if (request == null || context.getUri() == null || !"POST".equals(request.getHttpMethod())) {
+            return false;
+        }
+        String path = context.getUri().getPath();
+        if (path.endsWith("/login-actions/authenticate")) {
+            return true;
+        }
+        return path.endsWith("/protocol/openid-connect/token")
+            && "password".equals(request.getDecodedFormParameters().getFirst("grant_type"));
+    }
+
+    /**
+     * The warning for a server that takes the client address from forwarded headers sent by anyone: every rate limit
+     * then counts the address the caller writes. Null when the server does not read them, or trusts listed proxies.
+     */
+    static String proxyTrustWarning(String proxyHeaders, String trustedAddresses) {
+        if (proxyHeaders == null || proxyHeaders.isBlank() || trustedAddresses != null && !trustedAddresses.isBlank()) {
+            return null;
+        }
+        return "tableauth: Keycloak takes client addresses from " + proxyHeaders.trim() + " headers sent from any "
+            + "address (--proxy-headers without --proxy-trusted-addresses): a client can name any address, and the "
+            + "rate limits per client address count what it writes. Set --proxy-trusted-addresses to your proxies.";
+    }
+
+    /** A Keycloak runtime option ({@code kc.…}), or null when it is not set or cannot be read. */
+    private static String option(String name) {
+        try {
+            return org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue(name, String.class)
+                .orElse(null);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
         }
     }
 

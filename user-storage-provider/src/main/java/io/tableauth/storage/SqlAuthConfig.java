@@ -128,6 +128,36 @@ final class SqlAuthConfig implements AutoCloseable {
         return hasher;
     }
 
+    /** The last password checks' times on this node, newest overwriting oldest: what a check of this table costs. */
+    private final long[] verifyNanos = new long[31];
+    private int verifies;
+
+    /** Checks a password against a stored hash with this config's hasher, noting how long it took. */
+    boolean verify(String password, String stored, PasswordHasher.LegacySalt salt) {
+        long started = System.nanoTime();
+        try {
+            return hasher.verify(password, stored, salt);
+        } finally {
+            long took = System.nanoTime() - started;
+            synchronized (verifyNanos) {
+                verifyNanos[verifies++ % verifyNanos.length] = took;
+            }
+        }
+    }
+
+    /** The median time of this node's recent password checks of this table; -1 before there were three. */
+    long typicalVerifyNanos() {
+        long[] seen;
+        synchronized (verifyNanos) {
+            if (verifies < 3) {
+                return -1;
+            }
+            seen = java.util.Arrays.copyOf(verifyNanos, Math.min(verifies, verifyNanos.length));
+        }
+        java.util.Arrays.sort(seen);
+        return seen[seen.length / 2];
+    }
+
     /**
      * Verifies a password against one hash stored in this table (or, for an empty table, one in the format for new
      * passwords) and forgets the answer: a login for an unknown user then costs what a wrong password for a real
@@ -147,7 +177,7 @@ final class SqlAuthConfig implements AutoCloseable {
             dummyHash = hash;
         }
         try {
-            hasher.verify(password == null ? "" : password, hash, null);
+            verify(password == null ? "" : password, hash, null);
         } catch (RuntimeException e) {
             // a legacy format that needs a salt: the verify was spent or cheap either way
         }

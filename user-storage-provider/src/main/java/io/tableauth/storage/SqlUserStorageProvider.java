@@ -338,8 +338,12 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         if (!inScope()) {
             return null;
         }
-        return lookup((c, t) -> t.findByCredential(c, username), Optional.<SqlUserRow>empty())
+        UserModel user = lookup((c, t) -> t.findByCredential(c, username), Optional.<SqlUserRow>empty())
             .map(row -> adapter(realm, row)).orElse(null);
+        if (user == null) {
+            MissCost.afterMiss(session, realm, model);
+        }
+        return user;
     }
 
     @Override
@@ -347,8 +351,12 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         if (config.emailColumn() == null || !inScope()) {
             return null;
         }
-        return lookup((c, t) -> t.findByEmail(c, email), Optional.<SqlUserRow>empty())
+        UserModel user = lookup((c, t) -> t.findByEmail(c, email), Optional.<SqlUserRow>empty())
             .map(row -> adapter(realm, row)).orElse(null);
+        if (user == null) {
+            MissCost.afterMiss(session, realm, model);
+        }
+        return user;
     }
 
     /** The current row of a user of this config, fresh from the table (after a write, or for a password check). */
@@ -458,7 +466,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         String password = input.getChallengeResponse();
         PasswordHasher.LegacySalt salt = config.saltColumn() == null ? null
             : new PasswordHasher.LegacySalt(row.get().salt(), config.saltPrefix());
-        if (!hasher.verify(password, stored, salt)) {
+        if (!runtime.verify(password, stored, salt)) {
             return false;
         }
         // Keycloak checks the password before it says "Account disabled" (so the state is not revealed to

@@ -56,6 +56,31 @@ class TokenEndpointParityIT extends RestFixture {
         assertNull(rest.json().get("accessToken"), "no token beside the refusal");
     }
 
+    /**
+     * Keycloak's own token endpoint answers a name that is no one's as slowly as a table user's wrong password: it
+     * spends the realm's dummy hash, and tableauth waits out the rest of the table's check time (bcrypt here, slower
+     * than the realm's hash), so the time does not tell who exists. Brute-force detection is off for the run: its
+     * lock would change the path after a few failures.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("smoke")
+    void keycloaksOwnTokenEndpointTakesAsLongForANameThatIsNoOnesAsForAWrongPassword() throws Exception {
+        String email = unique("timing");
+        insert("members", email, true);
+        updateRealm(r -> r.setBruteForceProtected(false));
+        try {
+            for (int i = 0; i < 5; i++) { // warm both paths up (and let the node time the table's checks)
+                assertEquals(Tokens.invalidCredentialsStatus(), token(email, "not the password").status());
+                assertEquals(Tokens.invalidCredentialsStatus(), token(unique("nobody"), "not the password").status());
+            }
+            double ratio = io.tableauth.it.support.Timing.medianRatio(25,
+                i -> token(unique("nobody"), "not the password"), i -> token(email, "not the password"));
+            assertTrue(ratio > 0.9 && ratio < 1.1, "an unknown name's failure time tells it apart: " + ratio);
+        } finally {
+            updateRealm(r -> r.setBruteForceProtected(true));
+        }
+    }
+
     @Test
     void aDisabledUserIsRefusedAlikeAndNamedOnlyToWhoeverKnowsThePassword() throws Exception {
         String email = unique("pd");

@@ -1,0 +1,79 @@
+package io.tableauth.storage;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.tableauth.keycloak.KeycloakInternals;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.credential.hash.PasswordHashProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.PasswordPolicy;
+import org.keycloak.models.RealmModel;
+import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.UserStorageProviderModel;
+
+/**
+ * What a name that is no one's costs on Keycloak's own password logins (the token endpoint's password grant, the
+ * login page's form), made what a table user's wrong password costs. Keycloak spends one hash in the realm's algorithm
+ * for an unknown name; a table user's wrong password costs a check of the table's hash, often a slower one (bcrypt
+ * cost 12 is about 250 ms, the realm's argon2 about 40), which told who exists. So when the last of a realm's auth
+ * configs (by priority) misses too, the request waits for the slowest table's usual check time less the realm hash Keycloak is
+ * about to spend: no CPU, once per request. Until this node has timed three checks of the table, a dummy check of a
+ * hash of the table is spent instead. A realm without auth configs never comes here, and REST logins even out their
+ * own failures ({@code FailureCost}).
+ */
+final class MissCost {
+
+    private static final String SPENT = MissCost.class.getName();
+    /** Per node, what the realm hash Keycloak spends for an unknown name costs, by algorithm and iterations. */
+    private static final Map<String, Long> REALM_HASH_NANOS = new ConcurrentHashMap<>();
+
+    private MissCost() {
+    }
+
+    /** A lookup of {@code model}'s table found no one: evens out the failed login's time where it is one. */
+    static void afterMiss(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        if (session.getAttribute(SPENT) != null || !KeycloakInternals.passwordLoginRequest(session.getContext())) {
+            return;
+        }
+        List<UserStorageProviderModel> configs = SqlUserStorageProviderFactory.enabledAuthConfigs(realm).toList();
+        if (configs.isEmpty() || !model.getId().equals(configs.get(configs.size() - 1).getId())) {
+            return; // a later auth config may still hold the name
+        }
+        session.setAttribute(SPENT, Boolean.TRUE);
+        SqlUserStorageProviderFactory factory = (SqlUserStorageProviderFactory) session.getKeycloakSessionFactory()
+            .getProviderFactory(UserStorageProvider.class, SqlUserStorageProviderFactory.PROVIDER_ID);
+        // The slowest table's usual check: the name could have been any table's user.
+        long table = configs.stream().mapToLong(c -> factory.runtime(session, c).typicalVerifyNanos()).max()
+            .orElse(-1);
+        if (table < 0) {
+            factory.runtime(session, configs.get(0)).dummyVerify(null);
+            return;
+        }
+        long wait = table - realmHashNanos(session, realm);
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The realm's dummy hash time on this node, timed once per algorithm and iterations (it costs one hash). */
+    private static long realmHashNanos(KeycloakSession session, RealmModel realm) {
+        PasswordPolicy policy = realm.getPasswordPolicy();
+        String algorithm = policy != null ? policy.getHashAlgorithm() : null;
+        int iterations = policy != null ? policy.getHashIterations() : -1;
+        return REALM_HASH_NANOS.computeIfAbsent(algorithm + ":" + iterations, key -> {
+            PasswordHashProvider provider = algorithm != null
+                ? session.getProvider(PasswordHashProvider.class, algorithm)
+                : session.getProvider(PasswordHashProvider.class);
+            provider.encodedCredential("SlightlyLongerDummyPassword", iterations); // warm
+            long started = System.nanoTime();
+            provider.encodedCredential("SlightlyLongerDummyPassword", iterations);
+            return System.nanoTime() - started;
+        });
+    }
+}
