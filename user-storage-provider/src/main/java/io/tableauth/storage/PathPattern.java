@@ -14,9 +14,15 @@ import java.util.Optional;
  * without it (a path is protected when it or the same path with a trailing slash matches). Matching goes segment by
  * segment with the greedy two-pointer wildcard algorithm, at both levels ({@code **} over segments, {@code *} over the
  * characters of one segment), never with a backtracking regex: it compares each pattern segment with each path segment
- * at most once, so a match costs at most (pattern length + 1) × (path length + 1) character comparisons, twice.
+ * at most once, so a match takes in the order of (pattern length + 1) × (path length + 1) steps at most, twice: for
+ * the caps below and a 4 KiB path, a few million at the very worst, whatever the pattern and the path.
  */
 public final class PathPattern {
+
+    /** Longest pattern accepted, in characters. */
+    public static final int MAX_LENGTH = 256;
+    /** Most {@code *} and {@code **} wildcards one pattern may hold ({@code ?} is not counted). */
+    public static final int MAX_WILDCARDS = 8;
 
     /** In a segment's code points: {@code *}, any run of characters within the segment. */
     private static final int STAR = -1;
@@ -125,12 +131,16 @@ public final class PathPattern {
         if (text == null || text.isEmpty() || text.charAt(0) != '/') {
             return Optional.of("must start with /");
         }
+        if (text.length() > MAX_LENGTH) {
+            return Optional.of("must be at most " + MAX_LENGTH + " characters long");
+        }
         for (char c : text.toCharArray()) {
             if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '\\') {
                 return Optional.of("must not contain spaces, control characters or backslashes");
             }
         }
         String[] segments = text.substring(1).split("/", -1);
+        int wildcards = 0;
         for (int i = 0; i < segments.length; i++) {
             String segment = segments[i];
             if (segment.contains("**") && !segment.equals("**")) {
@@ -142,6 +152,10 @@ public final class PathPattern {
             if (segment.isEmpty() && i < segments.length - 1) {
                 return Optional.of("must not contain an empty segment (//): paths are matched with // read as /");
             }
+            wildcards += segment.equals("**") ? 1 : (int) segment.chars().filter(c -> c == '*').count();
+        }
+        if (wildcards > MAX_WILDCARDS) {
+            return Optional.of("must hold at most " + MAX_WILDCARDS + " wildcards (* or **)");
         }
         return Optional.empty();
     }

@@ -202,9 +202,11 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .property().name(PROTECTED_PATHS).label("Protected API paths").type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
         .helpText("Paths of your own API that only this config's users may call, checked by tableauth's forward-auth "
             + "endpoint behind nginx auth_request, Traefik ForwardAuth or Envoy ext_authz. One pattern per line: "
-            + "/api/orders/** (the path and everything below it), /api/*/reports (* is one path segment). A token or "
-            + "API key of another config, or of a Keycloak user, gets 403 there. A pattern belongs to one auth config "
-            + "only.").add()
+            + "/api/orders/** (the path and everything below it), /api/*/reports (* is one path segment or part of "
+            + "one), ? one character; letter case is ignored and /api/x/ matches as /api/x. At most "
+            + PathPattern.MAX_LENGTH + " characters and " + PathPattern.MAX_WILDCARDS + " wildcards (* or **) per "
+            + "pattern. A token or API key of another config, or of a Keycloak user, gets 403 there. A pattern "
+            + "belongs to one auth config only.").add()
         .build();
 
     @Override
@@ -434,14 +436,7 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     /** Each pattern is valid and claimed by no other auth config of the realm ("one auth config per API"). */
     private static void validateProtectedPaths(RealmModel realm, ComponentModel model) {
         List<String> patterns = model.getConfig().getOrDefault(PROTECTED_PATHS, List.of());
-        for (String pattern : patterns) {
-            if (pattern == null || pattern.isBlank()) {
-                continue;
-            }
-            PathPattern.problem(pattern.trim()).ifPresent(problem -> {
-                throw new ComponentValidationException("tableauthPathPattern", pattern, problem);
-            });
-        }
+        validatePathPatterns(patterns);
         authConfigs(realm).filter(other -> !other.getId().equals(model.getId()))
             .forEach(other -> {
                 List<String> taken = other.getConfig().getOrDefault(PROTECTED_PATHS, List.of()).stream()
@@ -451,6 +446,22 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
                         throw new ComponentValidationException("tableauthPathTaken", p, other.getName());
                     });
             });
+    }
+
+    /**
+     * Each pattern is valid ({@link PathPattern#problem}: syntax, and the caps on length and wildcards that keep a
+     * match cheap); blank lines are skipped.
+     */
+    static void validatePathPatterns(List<String> patterns) {
+        for (String pattern : patterns) {
+            if (pattern == null || pattern.isBlank()) {
+                continue;
+            }
+            String shown = pattern.length() > 80 ? pattern.substring(0, 79) + "…" : pattern;
+            PathPattern.problem(pattern.trim()).ifPresent(problem -> {
+                throw new ComponentValidationException("tableauthPathPattern", shown, problem);
+            });
+        }
     }
 
     /**

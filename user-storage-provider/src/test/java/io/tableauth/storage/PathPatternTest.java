@@ -102,6 +102,20 @@ class PathPatternTest {
     }
 
     @Test
+    void aPatternIsCappedInLengthAndWildcardsSoThatEveryMatchIsCheap() {
+        String longest = "/" + "a".repeat(PathPattern.MAX_LENGTH - 1);
+        assertTrue(PathPattern.problem(longest).isEmpty());
+        assertEquals("must be at most 256 characters long", PathPattern.problem(longest + "a").orElseThrow());
+        assertTrue(PathPattern.problem("/*a*a*a*a*a*a*a*b").isEmpty(), "8 wildcards");
+        assertEquals("must hold at most 8 wildcards (* or **)",
+            PathPattern.problem("/*a*a*a*a*a*a*a*a*a*a*b").orElseThrow(), "the pattern of issue 36: 11");
+        assertTrue(PathPattern.problem("/**/*/**/*/**/*/**/*").isEmpty(), "** counts as one");
+        assertTrue(PathPattern.problem("/**/*/**/*/**/*/**/*/*").isPresent());
+        assertTrue(PathPattern.problem("/id/????????-????-????-????-????????????").isEmpty(), "? is not counted");
+        assertThrows(IllegalArgumentException.class, () -> PathPattern.parse("/*a*a*a*a*a*a*a*a*a*a*b"));
+    }
+
+    @Test
     @Timeout(10) // a guard against a hang, not a benchmark: the regex this replaced needs longer than the test suite
     void manyStarsAgainstANearMissFinishAtOnce() {
         String path = "/" + "a".repeat(4000) + "c";

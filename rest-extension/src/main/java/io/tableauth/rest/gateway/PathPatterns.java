@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.tableauth.storage.PathPattern;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
+import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.RealmModel;
 import org.keycloak.storage.UserStorageProviderModel;
@@ -17,6 +18,7 @@ import org.keycloak.storage.UserStorageProviderModel;
  */
 final class PathPatterns {
 
+    private static final Logger LOG = Logger.getLogger(PathPatterns.class);
     private static final int MAX = 10_000;
     private static final Map<String, Optional<PathPattern>> COMPILED = new ConcurrentHashMap<>();
 
@@ -25,14 +27,18 @@ final class PathPatterns {
 
     /**
      * The pattern of a configured line, or empty for a blank or invalid one (saving refuses those; one written
-     * around the console, e.g. by a realm import, protects nothing rather than failing every request).
+     * around the console, e.g. by a realm import, or saved before a rule such as the caps on length and wildcards,
+     * protects nothing rather than failing every request, and says so in the log once per node).
      */
     static Optional<PathPattern> get(String line) {
         String text = line == null ? "" : line.trim();
         Optional<PathPattern> pattern = COMPILED.get(text);
         if (pattern == null) {
-            pattern = text.isEmpty() || PathPattern.problem(text).isPresent() ? Optional.empty()
-                : Optional.of(PathPattern.parse(text));
+            Optional<String> problem = text.isEmpty() ? Optional.empty() : PathPattern.problem(text);
+            problem.ifPresent(why -> LOG.warnf("tableauth: the protected API path %s protects nothing: it %s. Save "
+                + "its auth config again with a valid pattern", text.length() > 80 ? text.substring(0, 79) + "…" : text,
+                why));
+            pattern = text.isEmpty() || problem.isPresent() ? Optional.empty() : Optional.of(PathPattern.parse(text));
             if (COMPILED.size() >= MAX) {
                 COMPILED.clear();
             }
