@@ -1,14 +1,13 @@
 package io.tableauth.rest.gateway;
 
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
+
+import io.tableauth.rest.core.InputLimits;
 
 /**
  * The request a gateway asks forward-auth about, read only from where the configured gateway puts it: nginx's
@@ -26,8 +25,6 @@ final class OriginalRequest {
 
     static final String NGINX_URI = "X-Original-URI";
     static final String TRAEFIK_URI = "X-Forwarded-Uri";
-
-    private static final Pattern ENCODED = Pattern.compile("%[0-9A-Fa-f]{2}");
 
     private OriginalRequest() {
     }
@@ -48,13 +45,12 @@ final class OriginalRequest {
      */
     static String path(String gateway, Function<String, String> headers, String rawSuffix) {
         String envoy = rawSuffix == null || rawSuffix.isEmpty() ? null : "/" + rawSuffix;
-        String raw = switch (gateway) {
-            case NGINX -> required(headers.apply(NGINX_URI), NGINX_URI);
-            case TRAEFIK -> required(headers.apply(TRAEFIK_URI), TRAEFIK_URI);
-            case ENVOY -> envoy == null ? "/" : envoy;
-            default -> agreed(headers.apply(NGINX_URI), headers.apply(TRAEFIK_URI), envoy);
+        return switch (gateway) {
+            case NGINX -> normalisedPath(required(headers.apply(NGINX_URI), NGINX_URI));
+            case TRAEFIK -> normalisedPath(required(headers.apply(TRAEFIK_URI), TRAEFIK_URI));
+            case ENVOY -> normalisedPath(envoy == null ? "/" : envoy);
+            default -> agreed(headers.apply(NGINX_URI), headers.apply(TRAEFIK_URI), envoy); // normalised there
         };
-        return normalisedPath(raw).orElseThrow(() -> new Refused("The request path is not valid"));
     }
 
     private static String required(String value, String header) {
@@ -69,7 +65,7 @@ final class OriginalRequest {
         Set<String> paths = new LinkedHashSet<>();
         for (String c : candidates) {
             if (c != null) {
-                paths.add(normalisedPath(c).orElseThrow(() -> new Refused("The request path is not valid")));
+                paths.add(normalisedPath(c));
             }
         }
         if (paths.size() > 1) {
@@ -81,49 +77,95 @@ final class OriginalRequest {
     /**
      * The path of a request URI as upstreams will route it: query and fragment dropped, {@code ;parameters} cut
      * from every segment (servlet containers, Spring and many routers serve {@code /admin;x/users} as
-     * {@code /admin/users}), percent-decoded exactly once, empty and {@code .} segments removed, {@code ..} resolved.
-     * Empty when it climbs above the root, or holds what upstreams disagree about: encoded slashes, backslashes or
-     * semicolons, control characters, or a sequence that a second decoding would change.
+     * {@code /admin/users}), percent-decoded exactly once, empty segments dropped ({@code //} is {@code /}, as nginx's
+     * default {@code merge_slashes}, servlet containers and Spring read it) and with them a trailing slash (routers
+     * serve {@code /admin/} as {@code /admin}). Refused (403) when it is longer than
+     * {@link InputLimits#MAX_PATH_LENGTH}, does not start with {@code /}, holds a {@code .} or {@code ..} segment,
+     * plain or encoded (upstreams resolve them differently, or not at all, and a gateway that resolved them would not ask
+     * with them), or holds what upstreams disagree about: encoded slashes, backslashes or semicolons, control
+     * characters, percent-escapes that are not valid UTF-8, or a sequence that a second decoding would change. Every
+     * step is one pass over the path.
      */
-    static Optional<String> normalisedPath(String uri) {
-        String raw = uri;
-        int cut = indexOfAny(raw, '?', '#');
-        if (cut >= 0) {
-            raw = raw.substring(0, cut);
+    static String normalisedPath(String uri) {
+        int end = 0;
+        int scan = Math.min(uri.length(), InputLimits.MAX_PATH_LENGTH + 1);
+        while (end < scan && uri.charAt(end) != '?' && uri.charAt(end) != '#') {
+            end++;
         }
-        Deque<String> segments = new ArrayDeque<>();
-        for (String rawSegment : raw.split("/", -1)) {
-            int semicolon = rawSegment.indexOf(';');
-            String undecorated = semicolon < 0 ? rawSegment : rawSegment.substring(0, semicolon);
-            String segment;
-            try {
-                segment = URLDecoder.decode(undecorated.replace("+", "%2B"), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return Optional.empty();
-            }
-            if (segment.indexOf('/') >= 0 || segment.indexOf('\\') >= 0 || segment.indexOf(';') >= 0
-                || segment.chars().anyMatch(c -> c < 0x20 || c == 0x7f) || ENCODED.matcher(segment).find()) {
-                return Optional.empty();
-            }
-            if (segment.isEmpty() || segment.equals(".")) {
-                continue;
-            }
-            if (segment.equals("..")) {
-                if (segments.isEmpty()) {
-                    return Optional.empty();
+        if (end > InputLimits.MAX_PATH_LENGTH) {
+            throw new Refused("The request path is longer than " + InputLimits.MAX_PATH_LENGTH + " characters");
+        }
+        if (end == 0 || uri.charAt(0) != '/') {
+            throw new Refused("The request path must start with /");
+        }
+        StringBuilder path = new StringBuilder(end);
+        int start = 1;
+        for (int i = 1; i <= end; i++) {
+            if (i == end || uri.charAt(i) == '/') {
+                String segment = segment(uri, start, i);
+                if (!segment.isEmpty()) {
+                    path.append('/').append(segment);
                 }
-                segments.removeLast();
-            } else {
-                segments.addLast(segment);
+                start = i + 1;
             }
         }
-        String path = "/" + String.join("/", segments);
-        return Optional.of(raw.endsWith("/") && !segments.isEmpty() ? path + "/" : path);
+        return path.isEmpty() ? "/" : path.toString();
     }
 
-    private static int indexOfAny(String s, char a, char b) {
-        int i = s.indexOf(a);
-        int j = s.indexOf(b);
-        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
+    /** One raw segment, {@code uri[from, to)}, without its {@code ;parameters}, decoded and checked. */
+    private static String segment(String uri, int from, int to) {
+        int cut = from;
+        while (cut < to && uri.charAt(cut) != ';') {
+            cut++;
+        }
+        String segment = decoded(uri, from, cut);
+        for (int i = 0; i < segment.length(); i++) {
+            char c = segment.charAt(i);
+            if (c == '/' || c == '\\' || c == ';' || c < 0x20 || c == 0x7f
+                || c == '%' && i + 2 < segment.length() && hex(segment.charAt(i + 1)) >= 0
+                    && hex(segment.charAt(i + 2)) >= 0) {
+                throw invalid();
+            }
+        }
+        if (segment.equals(".") || segment.equals("..")) {
+            throw new Refused("The request path holds a . or .. segment");
+        }
+        return segment;
+    }
+
+    /** {@code uri[from, to)} percent-decoded once, runs of escapes as strict UTF-8; {@code +} stays a plus. */
+    private static String decoded(String uri, int from, int to) {
+        StringBuilder out = new StringBuilder(to - from);
+        int i = from;
+        while (i < to) {
+            if (uri.charAt(i) != '%') {
+                out.append(uri.charAt(i++));
+                continue;
+            }
+            ByteBuffer bytes = ByteBuffer.allocate((to - i) / 3 + 1);
+            while (i < to && uri.charAt(i) == '%') {
+                int high = i + 2 < to ? hex(uri.charAt(i + 1)) : -1;
+                int low = high < 0 ? -1 : hex(uri.charAt(i + 2));
+                if (low < 0) {
+                    throw invalid();
+                }
+                bytes.put((byte) (high << 4 | low));
+                i += 3;
+            }
+            try {
+                out.append(StandardCharsets.UTF_8.newDecoder().decode(bytes.flip()));
+            } catch (CharacterCodingException e) {
+                throw invalid();
+            }
+        }
+        return out.toString();
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16) >= 0 && c < 0x80 ? Character.digit(c, 16) : -1;
+    }
+
+    private static Refused invalid() {
+        return new Refused("The request path is not valid");
     }
 }

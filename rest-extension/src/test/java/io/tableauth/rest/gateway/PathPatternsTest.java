@@ -2,6 +2,7 @@ package io.tableauth.rest.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -26,11 +27,28 @@ class PathPatternsTest {
         assertFalse(pattern.matches("/api/sales/q1/reports"));
     }
 
+    /** The bypasses of issue 36: what the gateway asks about is judged as the upstream routes it. */
+    @Test
+    void aTrailingSlashDoesNotSlipPastAPatternAndADotSegmentIsNeverJudged() {
+        var admin = PathPatterns.get("/api/admin").orElseThrow();
+        var payroll = PathPatterns.get("/api/*/payroll").orElseThrow();
+        assertTrue(admin.matches(OriginalRequest.normalisedPath("/api/admin")));
+        assertTrue(admin.matches(OriginalRequest.normalisedPath("/api/admin/")));
+        assertTrue(admin.matches(OriginalRequest.normalisedPath("/api//admin//?x=1")));
+        assertTrue(payroll.matches(OriginalRequest.normalisedPath("/api/1/payroll")));
+        assertTrue(payroll.matches(OriginalRequest.normalisedPath("/api/1/payroll/")));
+        var staff = PathPatterns.get("/api/staff/**").orElseThrow();
+        assertThrows(OriginalRequest.Refused.class, () -> OriginalRequest.normalisedPath("/api/staff/%2e%2e"),
+            "once judged as /api, which no pattern protects");
+        assertTrue(staff.matches(OriginalRequest.normalisedPath("/api/staff/")));
+    }
+
     @Test
     void blankAndInvalidLinesProtectNothingInsteadOfFailingEveryRequest() {
         assertTrue(PathPatterns.get(null).isEmpty());
         assertTrue(PathPatterns.get("   ").isEmpty());
         assertTrue(PathPatterns.get("/api/**x").isEmpty(), "** must be a whole segment: saving refuses it");
+        assertTrue(PathPatterns.get("/*a*a*a*a*a*a*a*a*a*a*b").isEmpty(), "over the wildcard cap: saving refuses it");
     }
 
     @Test
