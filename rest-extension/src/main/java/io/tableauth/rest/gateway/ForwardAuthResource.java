@@ -147,14 +147,8 @@ public class ForwardAuthResource {
                 String.valueOf(header(GATEWAY_SECRET)).getBytes(StandardCharsets.UTF_8))) {
                 return refuse(403, "forbidden", "Forward-auth answers the configured gateway only");
             }
-            String path;
-            try {
-                path = OriginalRequest.path(settings.forwardAuthGateway(), this::header,
-                    suffix == null || suffix.isEmpty() ? "" : rawSuffix());
-            } catch (OriginalRequest.Refused refused) {
-                return refuse(403, "forbidden", refused.getMessage());
-            }
-            ComponentModel owner = PathPatterns.protectingConfig(realm, path);
+            // The credential first: every path needs one (none is public), so a caller without a valid one gets 401
+            // before the path is read or any auth config's patterns are matched.
             Caller caller;
             try {
                 caller = caller();
@@ -169,6 +163,14 @@ public class ForwardAuthResource {
             if (project != null && !project.equals(caller.clientId())) {
                 return refuse(403, "forbidden", "The credential belongs to another project");
             }
+            String path;
+            try {
+                path = OriginalRequest.path(settings.forwardAuthGateway(), this::header,
+                    suffix == null || suffix.isEmpty() ? "" : rawSuffix());
+            } catch (OriginalRequest.Refused refused) {
+                return refuse(403, "forbidden", refused.getMessage());
+            }
+            ComponentModel owner = PathPatterns.protectingConfig(realm, path);
             String callerConfig = caller.user().getFederationLink();
             if (owner != null && !owner.getId().equals(callerConfig)) {
                 return refuse(403, "forbidden", "This API is protected by another auth configuration");
