@@ -7,6 +7,9 @@ package io.tableauth.rest.core;
  */
 public final class InputLimits {
 
+    /** An e-mail address: the longest a mail server forwards (RFC 5321's 256-octet path, less its angle brackets). */
+    public static final int MAX_EMAIL_LENGTH = 254;
+
     /**
      * The original request's path at forward-auth, query and fragment left out, in characters of its raw,
      * percent-encoded form (ASCII, so bytes). Well within the 8 KiB request line nginx accepts by default; far above

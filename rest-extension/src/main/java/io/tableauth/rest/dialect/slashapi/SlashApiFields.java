@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tableauth.rest.core.AuthError;
+import io.tableauth.rest.core.InputLimits;
 
 /**
  * SlashApi's request fields ({@link SlashApi.Fields}), read one by one from {@code data} (or from the bare body of the
@@ -17,7 +17,6 @@ import io.tableauth.rest.core.AuthError;
 final class SlashApiFields {
 
     static final String INVALID = SlashApiErrors.INVALID;
-    static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
     private SlashApiFields() {
     }
@@ -39,7 +38,7 @@ final class SlashApiFields {
         Map<String, String> errors = new LinkedHashMap<>();
         if (email == null || email.isBlank()) {
             errors.put("email", "The " + prefix + "email field is required.");
-        } else if (emailFormat && !EMAIL.matcher(email.trim()).matches()) {
+        } else if (emailFormat && !validEmail(email.trim())) {
             errors.put("email", "The " + prefix + "email must be a valid email address.");
         }
         if (password == null || password.isEmpty()) {
@@ -48,6 +47,40 @@ final class SlashApiFields {
         if (!errors.isEmpty()) {
             throw new AuthError(AuthError.Kind.VALIDATION, INVALID, errors);
         }
+    }
+
+    /**
+     * Laravel's email rule as this dialect has always read it: no white space, one {@code @} after a non-empty local
+     * part, and a dot in the domain with something on both sides; at most {@link InputLimits#MAX_EMAIL_LENGTH}
+     * characters. One pass: the regex it replaces, {@code ^[^@\s]+@[^@\s]+\.[^@\s]+$}, backtracked
+     * quadratically on {@code a@} + dots + {@code @} (40,000 dots took 17 s, before the sign-up was counted).
+     */
+    static boolean validEmail(String email) {
+        if (email.length() > InputLimits.MAX_EMAIL_LENGTH) {
+            return false;
+        }
+        int at = -1;
+        for (int i = 0; i < email.length(); i++) {
+            char c = email.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r') { // the regex's \s
+                return false;
+            }
+            if (c == '@') {
+                if (at >= 0) {
+                    return false;
+                }
+                at = i;
+            }
+        }
+        if (at < 1) {
+            return false;
+        }
+        for (int i = at + 2; i < email.length() - 1; i++) {
+            if (email.charAt(i) == '.') {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String field(JsonNode data, String name) {

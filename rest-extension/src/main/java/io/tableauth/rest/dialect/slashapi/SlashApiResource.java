@@ -169,7 +169,7 @@ public class SlashApiResource extends DialectResource {
             if (permissions != null && !admin) {
                 throw new AuthError(AuthError.Kind.FORBIDDEN, NO_PERMISSION);
             }
-            if (email != null && !SlashApiFields.EMAIL.matcher(email.trim()).matches()) {
+            if (email != null && !SlashApiFields.validEmail(email.trim())) {
                 throw new AuthError(AuthError.Kind.VALIDATION, INVALID,
                     Map.of("email", "The data.email must be a valid email address."));
             }
