@@ -44,6 +44,15 @@ public final class SignupService {
     }
 
     /**
+     * Counts a sign-up naming this e-mail or username against the rate limits, for a dialect that checks something
+     * costly (a format, a Bearer token) before it calls {@link #signup}, which then does not count the request again.
+     * {@link AuthError.Kind#RATE_LIMITED} when over a limit.
+     */
+    public void count(String identifier) {
+        new RateLimits(session).check(identifier);
+    }
+
+    /**
      * Creates a user through the realm's user profile (registration rules) and password policy, in the auth config's
      * table when the project names one (else wherever Keycloak puts new users: a config with "new users go into this
      * table", or Keycloak itself). Either everything is written or, on any error, nothing.

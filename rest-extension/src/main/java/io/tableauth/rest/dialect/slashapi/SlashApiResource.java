@@ -85,6 +85,7 @@ public class SlashApiResource extends DialectResource {
             JsonNode data = SlashApiFields.data(body(in));
             String email = SlashApiFields.field(data, "email");
             String password = SlashApiFields.field(data, "password");
+            signups.count(email); // before the e-mail's format, a Bearer token's signature and the sign-up itself
             SlashApiFields.requireEmailAndPassword("data.", email, password, true);
             List<String> permissions = SlashApiFields.permissions(data);
             String custom = SlashApiFields.customAttributes(data);
