@@ -191,7 +191,13 @@ final class ActionMail {
             }
             return allowed.get(0);
         }
+        if (allowed.isEmpty()) {
+            throw AuthError.validation(field, what + " is not on the allow list."); // nothing to compare: not read
+        }
         String asked = requested.trim();
+        if (asked.length() > InputLimits.MAX_URL_LENGTH) {
+            throw AuthError.validation(field, what + " is longer than " + InputLimits.MAX_URL_LENGTH + " characters.");
+        }
         URI uri;
         try {
             uri = URI.create(asked);

@@ -11,6 +11,12 @@ public final class InputLimits {
     public static final int MAX_EMAIL_LENGTH = 254;
 
     /**
+     * A URL: a mailed link's page, a redirect after login, an {@code Origin} or {@code Referer}. 2 KiB, what every
+     * browser, proxy and mail client carries whole.
+     */
+    public static final int MAX_URL_LENGTH = 2048;
+
+    /**
      * The original request's path at forward-auth, query and fragment left out, in characters of its raw,
      * percent-encoded form (ASCII, so bytes). Well within the 8 KiB request line nginx accepts by default; far above
      * any API path.

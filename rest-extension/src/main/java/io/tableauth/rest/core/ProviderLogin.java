@@ -114,6 +114,10 @@ public final class ProviderLogin {
         }
         String target = null;
         if (redirect != null && !redirect.isBlank()) {
+            if (redirect.trim().length() > InputLimits.MAX_URL_LENGTH) {
+                throw AuthError.validation("redirect", "The redirect URL is longer than " + InputLimits.MAX_URL_LENGTH
+                    + " characters.");
+            }
             target = RedirectUtils.verifyRedirectUri(session, redirect.trim(), client);
             if (target == null) {
                 throw AuthError.validation("redirect",

@@ -199,25 +199,34 @@ public record TableauthSettings(String defaultClient, String loginOwner, boolean
             java.net.URI uri = java.net.URI.create(url.trim());
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority().toLowerCase(Locale.ROOT);
-            String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceAll("/+$", "");
-            return scheme + "://" + authority + path;
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            return scheme + "://" + authority + withoutTrailingSlashes(path);
         } catch (IllegalArgumentException e) {
             return url.trim();
         }
     }
 
-    /** True when the origin (scheme://host[:port]) is on the allow list. */
+    /**
+     * The text without the slashes it ends with, in one pass from the end (a regex such as {@code /+$} tries every
+     * slash of a long run as a start: quadratic).
+     */
+    static String withoutTrailingSlashes(String text) {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == '/') {
+            end--;
+        }
+        return text.substring(0, end);
+    }
+
+    /** True when the origin (scheme://host[:port]) is on the allow list; one longer than a URL may be never is. */
     public boolean originAllowed(String origin) {
-        return origin != null && allowedOrigins.contains(normalizeOrigin(origin));
+        return origin != null && origin.length() <= InputLimits.MAX_URL_LENGTH
+            && allowedOrigins.contains(normalizeOrigin(origin));
     }
 
     /** An origin as browsers send it: lower-case scheme and host, no trailing slash, no path. */
     static String normalizeOrigin(String origin) {
-        String o = origin.trim();
-        while (o.endsWith("/")) {
-            o = o.substring(0, o.length() - 1);
-        }
-        return o.toLowerCase(Locale.ROOT);
+        return withoutTrailingSlashes(origin.trim()).toLowerCase(Locale.ROOT);
     }
 
     /** Null when the value is a valid origin, else why not. */

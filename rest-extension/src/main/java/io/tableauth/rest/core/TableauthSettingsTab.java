@@ -299,8 +299,13 @@ public class TableauthSettingsTab implements UiTabProvider, UiTabProviderFactory
     }
 
     /** Pages a mailed link may lead to: http(s) URLs without a fragment (the token is added as a query parameter). */
-    private static void linkPages(String what, List<String> urls) {
+    static void linkPages(String what, List<String> urls) {
         for (String url : urls) {
+            if (url.length() > InputLimits.MAX_URL_LENGTH) {
+                // a link a request could never ask for: requests' pages are refused over this length
+                throw new ComponentValidationException(what + " " + url.substring(0, 80) + "… is longer than "
+                    + InputLimits.MAX_URL_LENGTH + " characters.");
+            }
             java.net.URI uri;
             try {
                 uri = java.net.URI.create(url);

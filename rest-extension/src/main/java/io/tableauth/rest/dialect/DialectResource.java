@@ -20,6 +20,7 @@ import io.tableauth.rest.RestCors;
 import io.tableauth.rest.core.AuthError;
 import io.tableauth.rest.core.Availability;
 import io.tableauth.rest.core.CallerService;
+import io.tableauth.rest.core.InputLimits;
 import io.tableauth.rest.core.LoginService;
 import io.tableauth.rest.core.ProjectService;
 import io.tableauth.rest.core.SignupService;
@@ -267,9 +268,24 @@ public abstract class DialectResource {
         requireAllowedOrigin();
     }
 
-    private static String originOf(String url) {
+    /**
+     * The scheme://host[:port] of a URL. Only the part up to the end of the host is parsed, and only when it fits in
+     * {@link InputLimits#MAX_URL_LENGTH}: a Referer's path and query can be long, its origin cannot.
+     */
+    static String originOf(String url) {
+        int end = url.indexOf("://");
+        if (end < 0 || end > InputLimits.MAX_URL_LENGTH) {
+            return null;
+        }
+        end += 3;
+        while (end < url.length() && end <= InputLimits.MAX_URL_LENGTH && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        if (end > InputLimits.MAX_URL_LENGTH) {
+            return null;
+        }
         try {
-            URI u = URI.create(url);
+            URI u = URI.create(url.substring(0, end));
             if (u.getScheme() == null || u.getHost() == null) {
                 return null;
             }
