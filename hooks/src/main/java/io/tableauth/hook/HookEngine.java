@@ -177,17 +177,25 @@ public final class HookEngine {
                 return stop(name, "syntax error: " + describe(e), stopped);
             }
             if (e.isGuestException() && !e.isInternalError()) {
-                String message = deliberateDenial(e);
-                if (message != null) {
+                Thrown thrown = thrown(e);
+                if (limitHit.get() != null) {
+                    return stop(name, limitHit.get(), stopped); // reading what it threw ran into a limit
+                }
+                if (thrown.denial() != null) {
+                    String message = thrown.denial();
                     return new HookOutcome(HookOutcome.Verdict.DENY, message.isBlank() ? denied : message, null);
                 }
                 // TypeError, ReferenceError...: a bug in the script, not a decision about this user.
-                return stop(name, "it threw " + e.getMessage(), stopped);
+                return stop(name, "it threw " + e.getMessage()
+                    + (thrown.unreadable() == null ? "" : ", which could not be read: " + thrown.unreadable()), stopped);
             }
             return stop(name, "it failed in the sandbox: " + e.getMessage(), stopped);
         } catch (IllegalStateException | IllegalArgumentException e) {
             // A context closed by the watchdog between two steps, or a value the sandbox refused.
             return stop(name, limitHit.get() != null ? limitHit.get() : e.getMessage(), stopped);
+        } catch (RuntimeException e) {
+            // Nothing a script does may become an error of the request: the login is refused and counted instead.
+            return stop(name, limitHit.get() != null ? limitHit.get() : "it failed in the sandbox: " + e, stopped);
         } finally {
             watch.cancel(false);
             try {
@@ -324,26 +332,45 @@ public final class HookEngine {
     }
 
     /**
-     * The message of a deliberate denial, {@code throw new Error("x")} or {@code throw "x"}; {@code null} for the
-     * errors JavaScript itself raises (TypeError, ReferenceError, RangeError...).
+     * What a script threw.
+     *
+     * @param denial     the message of a deliberate denial, {@code throw new Error("x")} or {@code throw "x"};
+     *                   {@code null} for the errors JavaScript itself raises (TypeError, ReferenceError...) and for
+     *                   anything else
+     * @param unreadable why the thrown value could not be read, for the server log; {@code null} if it could
      */
-    private static String deliberateDenial(PolyglotException e) {
-        Value thrown = e.getGuestObject();
-        if (thrown == null || thrown.isNull()) {
-            return null;
+    private record Thrown(String denial, String unreadable) {
+    }
+
+    /**
+     * Reads what a script threw. Never throws: reading {@code name} and {@code message} may run the script's own
+     * code (a getter, a {@code Proxy} trap), which may throw or never end; so it runs before the run's context is
+     * closed, still under the run's statement count and watchdog, and a value that cannot be read is no denial: the
+     * run ends as stopped, never as an error of the request.
+     */
+    private static Thrown thrown(PolyglotException e) {
+        try {
+            Value thrown = e.getGuestObject();
+            if (thrown == null || thrown.isNull()) {
+                return new Thrown(null, null);
+            }
+            if (thrown.isString()) {
+                return new Thrown(thrown.asString(), null);
+            }
+            if (!thrown.hasMembers()) {
+                return new Thrown(null, null);
+            }
+            Value errorName = thrown.getMember("name");
+            if (errorName == null || !errorName.isString() || !"Error".equals(errorName.asString())) {
+                return new Thrown(null, null);
+            }
+            Value message = thrown.getMember("message");
+            return new Thrown(message != null && message.isString() ? message.asString() : "", null);
+        } catch (RuntimeException | StackOverflowError unreadable) {
+            // PolyglotException (the getter or trap threw, hit a limit or was cancelled), IllegalStateException (the
+            // context was closed meanwhile), UnsupportedOperationException...
+            return new Thrown(null, String.valueOf(unreadable.getMessage()));
         }
-        if (thrown.isString()) {
-            return thrown.asString();
-        }
-        if (!thrown.hasMembers()) {
-            return null;
-        }
-        Value errorName = thrown.getMember("name");
-        Value message = thrown.getMember("message");
-        if (errorName == null || !errorName.isString() || !"Error".equals(errorName.asString())) {
-            return null;
-        }
-        return message != null && message.isString() ? message.asString() : "";
     }
 
     private static String describe(PolyglotException e) {

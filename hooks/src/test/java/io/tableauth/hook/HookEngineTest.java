@@ -79,6 +79,45 @@ class HookEngineTest {
     }
 
     @Test
+    void everyThrownValueEndsAsADenialOrAStopNeverAsAnError() {
+        for (String odd : new String[] {
+            "throw {get name() { throw new TypeError('boom'); }};",
+            "throw new Proxy({}, {get() { throw 1; }});",
+            "throw new Proxy(new Error('hidden'), {get() { throw 1; }});",
+            "throw {name: 'Error', get message() { throw new Error('boom'); }};",
+            "throw new Proxy({}, {getPrototypeOf() { throw 3; }, ownKeys() { throw 4; }, has() { throw 5; }});",
+            "var e = new Error('z'); Object.defineProperty(Error.prototype, 'name', {get() { throw 5; }}); throw e;",
+            "var e = new Error('z'); Object.defineProperty(e, 'message', {get() { throw e; }}); throw e;",
+            "throw Symbol('s');",
+            "throw 42n;",
+            "throw null;",
+            "throw undefined;",
+            "throw 7;",
+            "throw {};",
+        }) {
+            HookOutcome outcome = run(odd, ACTIVE);
+            assertEquals(HookOutcome.Verdict.STOPPED, outcome.verdict(), odd + " -> " + outcome);
+            assertEquals("Stopped.", outcome.message(), odd + " -> " + outcome);
+        }
+        // Reading what was thrown runs under the run's limits: a getter or trap that never ends is stopped too.
+        for (String endless : new String[] {
+            "throw {get name() { while (true) {} }};",
+            "throw new Proxy({}, {get() { for (;;) {} }});",
+            // one statement of backtracking: only the watchdog's time limit ends it
+            "throw {name: 'Error', get message() { return String(/^(a+)+\\1$/.test('a'.repeat(28) + '!')); }};",
+        }) {
+            assertStoppedWithin(endless, HookEngine.TIME_LIMIT_MILLIS + 2_000);
+        }
+        // A plain Error with a string message is still a deliberate denial with that message.
+        HookOutcome subclass = run("class Nope extends Error {} throw new Nope('Not today');", ACTIVE);
+        assertEquals(HookOutcome.Verdict.DENY, subclass.verdict(), subclass.toString());
+        assertEquals("Not today", subclass.message());
+        assertEquals("Access denied.", run("throw new Error();", ACTIVE).message());
+        // And the engine still serves the next login.
+        assertEquals(HookOutcome.Verdict.ALLOW, run(MASKAPI_EXAMPLE, ACTIVE).verdict());
+    }
+
+    @Test
     void noJavaFilesNetworkOrProcesses() {
         for (String escape : new String[] {
             "return Java.type('java.lang.Runtime') != null;",
