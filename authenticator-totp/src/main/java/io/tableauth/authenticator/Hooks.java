@@ -54,8 +54,8 @@ public final class Hooks {
         }
         String name = config != null ? "login hook of auth config " + config.getName()
             : "login hook of realm " + realm.getName();
-        return HookEngine.get().run(name, code, userObject(session, realm, user, config), null, LOGIN_DENIED,
-            LOGIN_STOPPED);
+        return HookEngine.get().run(realm.getId(), name, code, userObject(session, realm, user, config), null,
+            LOGIN_DENIED, LOGIN_STOPPED);
     }
 
     /**
@@ -89,7 +89,7 @@ public final class Hooks {
         user.put("authConfig", target == null ? null : target.getName());
         String name = target != null ? "signup hook of auth config " + target.getName()
             : "signup hook of realm " + realm.getName();
-        return HookEngine.get().run(name, code, user, visible, SIGNUP_DENIED, SIGNUP_STOPPED);
+        return HookEngine.get().run(realm.getId(), name, code, user, visible, SIGNUP_DENIED, SIGNUP_STOPPED);
     }
 
     /** A profile field as Keycloak stores it: trimmed, usernames and e-mails in lower case; blank is null. */

@@ -2,13 +2,13 @@ package io.tableauth.hook;
 
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -38,7 +38,8 @@ import org.jboss.logging.Logger;
  * not only a buggy one: a statement count (endless loops); a wall-clock time; the bytes the running thread allocates
  * (growing arrays and objects), watched every few milliseconds; caps on single allocations that could outrun the
  * watch (strings, typed arrays and array buffers); and a cap on the runs at once on this node, past which a run is
- * refused at once rather than queued. A watchdog cancels the context when time or memory runs out; the run happens
+ * refused at once rather than queued. One realm may hold at most half of the node's runs (rounded up), so a realm
+ * whose hooks are all slow still leaves the other realms room to run theirs. A watchdog cancels the context when time or memory runs out; the run happens
  * on the caller's thread, so nothing is left running afterwards.
  */
 public final class HookEngine {
@@ -73,25 +74,33 @@ public final class HookEngine {
     private final com.sun.management.ThreadMXBean threads = allocationCounter();
     private volatile Engine engine;
     private volatile ScheduledExecutorService watchdog;
-    /** Runs at once on this node; replaced (not resized) when the operator's option is read at startup. */
-    private volatile Semaphore running = new Semaphore(defaultMaxConcurrentRuns());
+    /** Runs at once on this node, and each realm's. */
+    private final Slots slots = new Slots(defaultMaxConcurrentRuns());
 
     /** Default cap on runs at once: one per processor, at least two. */
     public static int defaultMaxConcurrentRuns() {
         return Math.max(2, Runtime.getRuntime().availableProcessors());
     }
 
-    /** Sets the cap on hook runs at once on this node (the server operator's option). */
+    /**
+     * Sets the cap on hook runs at once on this node (the server operator's option); one realm may hold at most
+     * {@link #realmShare(int) half of them, rounded up}. Runs already going keep their places.
+     */
     public void maxConcurrentRuns(int max) {
         if (max < 1) {
             throw new IllegalArgumentException("tableauth: the hook run cap must be at least 1, not " + max);
         }
-        running = new Semaphore(max);
+        slots.resize(max);
+    }
+
+    /** The runs at once one realm may hold when the node allows {@code max}: half, rounded up. */
+    public static int realmShare(int max) {
+        return (max + 1) / 2;
     }
 
     /** How many more runs the cap lets in at this moment (tests wait on it instead of sleeping). */
     int runsLeft() {
-        return running.availablePermits();
+        return slots.left();
     }
 
     private HookEngine() {
@@ -129,6 +138,7 @@ public final class HookEngine {
     /**
      * Runs a script against one user (and, for signups, the submitted fields).
      *
+     * @param realmId  the realm whose hook this is: it counts against that realm's share of the node's runs
      * @param name     what the script is, for the server log (e.g. "login hook of auth config app-users")
      * @param code     the script
      * @param user     the {@code user} object, as JSON-serialisable values
@@ -136,8 +146,8 @@ public final class HookEngine {
      * @param stopped  the sentence users see when the script breaks a limit or fails in the sandbox
      * @param denied   the sentence users see when the script returns anything but {@code true}
      */
-    public HookOutcome run(String name, String code, Map<String, Object> user, Map<String, Object> fields,
-                           String denied, String stopped) {
+    public HookOutcome run(String realmId, String name, String code, Map<String, Object> user,
+                           Map<String, Object> fields, String denied, String stopped) {
         if (isBlank(code)) {
             return HookOutcome.ALLOWED;
         }
@@ -147,15 +157,16 @@ public final class HookEngine {
         } catch (java.io.IOException e) {
             return stop(name, "its input could not be serialised: " + e.getMessage(), stopped);
         }
-        Semaphore permits = running;
-        if (!permits.tryAcquire()) {
-            return stop(name, "too many hooks were running on this node at once", stopped);
+        String realm = realmId == null ? "" : realmId;
+        String refused = slots.acquire(realm);
+        if (refused != null) {
+            return stop(name, refused, stopped);
         }
         Context context;
         try {
             context = newContext();
-        } catch (RuntimeException e) {
-            permits.release();
+        } catch (RuntimeException | Error e) {
+            slots.release(realm);
             throw e;
         }
         AtomicReference<String> limitHit = new AtomicReference<>();
@@ -203,7 +214,48 @@ public final class HookEngine {
             } catch (RuntimeException e) {
                 LOG.debugf("tableauth: closing a hook context: %s", e.getMessage());
             }
-            permits.release();
+            slots.release(realm);
+        }
+    }
+
+    /** The node's hook runs, counted per realm; one lock, held for a few counter updates only. */
+    private static final class Slots {
+
+        private int max;
+        private int running;
+        private final Map<String, Integer> byRealm = new HashMap<>();
+
+        Slots(int max) {
+            this.max = max;
+        }
+
+        synchronized void resize(int newMax) {
+            max = newMax;
+        }
+
+        synchronized int left() {
+            return Math.max(0, max - running);
+        }
+
+        /** Takes a place for a run of this realm: {@code null} if it got one, else why not. */
+        synchronized String acquire(String realm) {
+            if (running >= max) {
+                return "too many hooks were running on this node at once";
+            }
+            int ofRealm = byRealm.getOrDefault(realm, 0);
+            int share = realmShare(max);
+            if (ofRealm >= share) {
+                return "too many hooks of this realm were running on this node at once (a realm may hold " + share
+                    + " of the node's " + max + ")";
+            }
+            running++;
+            byRealm.put(realm, ofRealm + 1);
+            return null;
+        }
+
+        synchronized void release(String realm) {
+            running--;
+            byRealm.computeIfPresent(realm, (r, n) -> n > 1 ? n - 1 : null);
         }
     }
 

@@ -27,7 +27,11 @@ class HookEngineTest {
     }
 
     private static HookOutcome run(String code, Map<String, Object> user) {
-        return HOOKS.run("test hook", code, user, null, "Access denied.", "Stopped.");
+        return run("test-realm", code, user);
+    }
+
+    private static HookOutcome run(String realm, String code, Map<String, Object> user) {
+        return HOOKS.run(realm, "test hook", code, user, null, "Access denied.", "Stopped.");
     }
 
     /** The script is stopped (the user reads the "stopped" sentence) within the bound. */
@@ -64,8 +68,8 @@ class HookEngineTest {
     @Test
     void signupFieldsAreVisibleAndMayBeRejected() {
         String code = "if (!fields.email.endsWith('@example.com')) throw new Error('Company e-mail only'); return true;";
-        HookOutcome ok = HOOKS.run("t", code, Map.of(), Map.of("email", "a@example.com"), "d", "s");
-        HookOutcome no = HOOKS.run("t", code, Map.of(), Map.of("email", "a@other.org"), "d", "s");
+        HookOutcome ok = HOOKS.run("test-realm", "t", code, Map.of(), Map.of("email", "a@example.com"), "d", "s");
+        HookOutcome no = HOOKS.run("test-realm", "t", code, Map.of(), Map.of("email", "a@other.org"), "d", "s");
         assertEquals(HookOutcome.Verdict.ALLOW, ok.verdict());
         assertEquals("Company e-mail only", no.message());
     }
@@ -174,11 +178,11 @@ class HookEngineTest {
         try {
             java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(2);
             java.util.List<java.util.concurrent.Future<HookOutcome>> busy = new java.util.ArrayList<>();
-            for (int i = 0; i < 2; i++) {
+            for (String realm : new String[] {"busy-a", "busy-b"}) { // two realms: each may hold half the cap
                 busy.add(pool.submit(() -> {
                     started.countDown();
                     // one statement, little memory (a backtracking regular expression): the time limit stops it
-                    return run(REDOS, ACTIVE);
+                    return run(realm, REDOS, ACTIVE);
                 }));
             }
             started.await();
@@ -191,7 +195,7 @@ class HookEngineTest {
             HookOutcome third = run(MASKAPI_EXAMPLE, ACTIVE);
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(HookOutcome.Verdict.STOPPED, third.verdict(), third.toString());
-            assertTrue(third.reason().contains("too many"), third.reason());
+            assertTrue(third.reason().contains("too many hooks were running on this node"), third.reason());
             assertTrue(millis < 500, "the refusal waited " + millis + " ms (a run may take up to "
                 + HookEngine.TIME_LIMIT_MILLIS + ")");
             for (var f : busy) {
@@ -199,6 +203,42 @@ class HookEngineTest {
             }
             // Once they end, the next run is served.
             assertEquals(HookOutcome.Verdict.ALLOW, run(MASKAPI_EXAMPLE, ACTIVE).verdict());
+        } finally {
+            pool.shutdownNow();
+            HOOKS.maxConcurrentRuns(HookEngine.defaultMaxConcurrentRuns());
+        }
+    }
+
+    @Test
+    void aRealmHoldsAtMostHalfTheRunsSoAnotherRealmStillGetsOne() throws Exception {
+        HOOKS.maxConcurrentRuns(4); // a realm may hold 2 of them
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            // A realm whose hook is slow tries to fill the whole node at once.
+            java.util.List<java.util.concurrent.Future<HookOutcome>> greedy = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                greedy.add(pool.submit(() -> run("greedy-realm", REDOS, ACTIVE)));
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((HOOKS.runsLeft() > 2 || greedy.stream().filter(java.util.concurrent.Future::isDone).count() < 2)
+                && System.nanoTime() < deadline) {
+                Thread.sleep(5); // until two runs hold their places and two were turned away
+            }
+            assertEquals(2, HOOKS.runsLeft(), "the greedy realm holds its share, no more");
+            // Its neighbour's logins are still served while the greedy realm's hooks run.
+            assertEquals(HookOutcome.Verdict.ALLOW, run("neighbour-realm", MASKAPI_EXAMPLE, ACTIVE).verdict());
+            assertEquals("Inactive account", run("neighbour-realm", MASKAPI_EXAMPLE, INACTIVE).message());
+            int refused = 0;
+            for (var f : greedy) {
+                HookOutcome outcome = f.get();
+                assertEquals(HookOutcome.Verdict.STOPPED, outcome.verdict(), outcome.toString());
+                if (outcome.reason().contains("too many hooks of this realm")) {
+                    refused++;
+                } else {
+                    assertTrue(outcome.reason().contains("ran longer than"), outcome.reason());
+                }
+            }
+            assertEquals(2, refused, "two of the greedy realm's four runs were turned away");
         } finally {
             pool.shutdownNow();
             HOOKS.maxConcurrentRuns(HookEngine.defaultMaxConcurrentRuns());

@@ -239,7 +239,8 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             .defaultValue(false).helpText("Let auth configs open H2 database files (development and demos).").add()
             .property().name(OPTION_HOOK_MAX_CONCURRENT_RUNS).type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue(HookEngine.defaultMaxConcurrentRuns())
-            .helpText("Login and signup hooks running at once on this node; past it a login is refused at once.").add()
+            .helpText("Login and signup hooks running at once on this node; past it a login is refused at once. "
+                + "One realm may hold at most half of them (rounded up).").add()
             .build();
     }
 
