@@ -29,7 +29,9 @@ import org.jboss.logging.Logger;
 /**
  * Runs admins' hook scripts, written as MaskAPI users write them: a function body that sees {@code user} (and, for
  * signups, {@code fields}), where {@code return true} allows, {@code return false} (or anything else) denies with a
- * generic message, and {@code throw new Error("...")} denies with that message.
+ * generic message, and {@code throw new Error("...")} denies with that message. Whatever else a script does or
+ * throws, the run ends as {@link HookOutcome.Verdict#STOPPED stopped} (the "could not be completed" refusal), never
+ * as an exception of the request.
  *
  * <p>The sandbox is GraalJS with everything outside JavaScript switched off: no host classes or objects, no I/O,
  * threads, processes, native code, environment or other languages. Each run gets a fresh context (nothing survives
@@ -39,8 +41,25 @@ import org.jboss.logging.Logger;
  * (growing arrays and objects), watched every few milliseconds; caps on single allocations that could outrun the
  * watch (strings, typed arrays and array buffers); and a cap on the runs at once on this node, past which a run is
  * refused at once rather than queued. One realm may hold at most half of the node's runs (rounded up), so a realm
- * whose hooks are all slow still leaves the other realms room to run theirs. A watchdog cancels the context when time or memory runs out; the run happens
- * on the caller's thread, so nothing is left running afterwards.
+ * whose hooks are all slow still leaves the other realms room to run theirs.
+ *
+ * <p><b>Threads, and runs that cannot be stopped.</b> A script runs on a worker thread of its own
+ * ({@code tableauth-hook-run}), which the caller waits for. One watchdog thread ({@code tableauth-hook-watchdog})
+ * checks every run's time and its worker's allocated bytes every few milliseconds; when a limit is broken it only
+ * starts a short-lived thread ({@code tableauth-hook-cancel}) that cancels the context ({@code Context.close(true)}),
+ * so the watchdog itself never waits for a script and keeps watching every other run. Cancelling takes effect at
+ * the script's next safepoint, within milliseconds for JavaScript code; but some GraalJS built-ins never reach one
+ * until they return (e.g. {@code Array.prototype.indexOf.call({length: 2**53 - 1}, 1)}), and no API stops a Java
+ * thread inside them. So the caller waits at most the time limit plus {@link #CANCEL_GRACE_MILLIS}: a run still
+ * going then is <em>abandoned</em>. The caller answers "stopped" at once; the run gives its place back (so it does
+ * not count against the runs at once) and counts instead as an abandoned run of its realm until its worker ends,
+ * which it does, cancelled, as soon as the built-in returns (its cancelling thread ends with it). A realm that has
+ * abandoned runs is refused further runs while it has as many as its share ({@link #realmShare half of
+ * {@code hook-max-concurrent-runs}}, rounded up), or while the node has {@code hook-max-concurrent-runs} of them;
+ * other realms keep running their hooks under the same limits. An abandoned worker keeps one core busy until the
+ * built-in returns and cannot be made to give back what it allocates; what bounds that is the abandoned-run caps,
+ * and the engine's own caps on single allocations, not the watchdog. A run that ends normally leaves no thread
+ * behind: the caller joins its worker, which joins its cancelling thread if it had one.
  */
 public final class HookEngine {
 
@@ -56,6 +75,11 @@ public final class HookEngine {
     public static final int STRING_LENGTH_LIMIT = 1 << 22;
     /** Most elements of one typed array, and bytes of one ArrayBuffer (a single allocation, too fast to watch). */
     public static final int TYPED_ARRAY_LENGTH_LIMIT = 1 << 22;
+    /**
+     * How long past the time limit a caller waits for a cancelled run to end before it answers without it and leaves
+     * the run's thread to end on its own (abandons it).
+     */
+    public static final long CANCEL_GRACE_MILLIS = 1_000;
     private static final long WATCH_PERIOD_MILLIS = 2;
     private static final int MAX_CACHED_SOURCES = 256;
 
@@ -101,6 +125,11 @@ public final class HookEngine {
     /** How many more runs the cap lets in at this moment (tests wait on it instead of sleeping). */
     int runsLeft() {
         return slots.left();
+    }
+
+    /** Runs abandoned on this node that have not ended yet. */
+    int abandonedRuns() {
+        return slots.abandoned();
     }
 
     private HookEngine() {
@@ -155,75 +184,263 @@ public final class HookEngine {
         try {
             input = JSON.writeValueAsString(Map.of("user", user, "fields", fields == null ? Map.of() : fields));
         } catch (java.io.IOException e) {
-            return stop(name, "its input could not be serialised: " + e.getMessage(), stopped);
+            return logged(name, stop("its input could not be serialised: " + e.getMessage(), stopped));
         }
-        String realm = realmId == null ? "" : realmId;
-        String refused = slots.acquire(realm);
+        Run run = new Run(realmId == null ? "" : realmId, name, code, input, denied, stopped);
+        String refused = slots.acquire(run.realm);
         if (refused != null) {
-            return stop(name, refused, stopped);
+            return logged(name, stop(refused, stopped));
         }
-        Context context;
         try {
-            context = newContext();
+            run.start();
         } catch (RuntimeException | Error e) {
-            slots.release(realm);
+            slots.release(run.realm);
             throw e;
         }
-        AtomicReference<String> limitHit = new AtomicReference<>();
-        ScheduledFuture<?> watch = watch(context, Thread.currentThread(), limitHit);
-        try {
-            Value result = context.eval(source(code)).execute(input);
-            return result.isBoolean() && result.asBoolean()
-                ? HookOutcome.ALLOWED
-                : new HookOutcome(HookOutcome.Verdict.DENY, denied, null);
-        } catch (PolyglotException e) {
-            if (limitHit.get() != null) {
-                return stop(name, limitHit.get(), stopped);
+        return logged(name, run.await());
+    }
+
+    /**
+     * One run of a script: its context, the worker thread that evaluates it, the watchdog's task that watches it and,
+     * once a limit is hit, the thread that cancels it. The caller waits for the worker until the time limit plus
+     * {@link #CANCEL_GRACE_MILLIS}; a worker still busy then is abandoned (see the class comment).
+     */
+    private final class Run implements Runnable {
+
+        final String realm;
+        final String name;
+        final String code;
+        final String input;
+        final String denied;
+        final String stopped;
+        /** The first limit the watchdog saw broken; the run's outcome says it rather than how the script ended. */
+        final AtomicReference<String> limitHit = new AtomicReference<>();
+        /** Bytes the worker had allocated when it began, or -1 until it has begun. */
+        volatile long allocatedAtStart = -1;
+        long started;
+        Context context;
+        Thread worker;
+        ScheduledFuture<?> watch;
+        /** The thread cancelling the context, once there is one; set under this run's lock. */
+        private volatile Thread canceller;
+        /** Whether the worker is past needing a canceller; guarded by this run's lock. */
+        private boolean closing;
+        /** Whether the watchdog has already said it could not watch this run (said once, not every tick). */
+        volatile boolean watchFailed;
+        // Guarded by slots: where the run stands, and the worker's outcome once DONE.
+        State state = State.RUNNING;
+        HookOutcome outcome;
+        long abandonedAt;
+
+        Run(String realm, String name, String code, String input, String denied, String stopped) {
+            this.realm = realm;
+            this.name = name;
+            this.code = code;
+            this.input = input;
+            this.denied = denied;
+            this.stopped = stopped;
+        }
+
+        /** On the caller's thread: a fresh context, and a worker evaluating the script in it under the watchdog. */
+        void start() {
+            context = newContext();
+            try {
+                Thread thread = new Thread(this, "tableauth-hook-run");
+                thread.setDaemon(true);
+                worker = thread;
+                started = System.nanoTime();
+                watch = watch(this);
+                try {
+                    thread.start();
+                } catch (RuntimeException | Error e) {
+                    watch.cancel(false);
+                    throw e;
+                }
+            } catch (RuntimeException | Error e) {
+                try {
+                    context.close(true);
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
             }
-            if (e.isResourceExhausted() || e.isCancelled()) {
-                // Not the watchdog's: the statement limit, or the JVM out of memory for one allocation.
-                return stop(name, "it hit a resource limit: " + e.getMessage(), stopped);
+        }
+
+        /** On the worker thread. */
+        @Override
+        public void run() {
+            HookOutcome result = null;
+            try {
+                allocatedAtStart = allocated(Thread.currentThread().getId());
+                result = evaluate();
+            } catch (Throwable t) {
+                // Nothing may leave the worker unanswered: the caller would wait for it to the time limit.
+                result = stop(limitHit.get() != null ? limitHit.get() : "it failed in the sandbox: " + t, stopped);
+            } finally {
+                try {
+                    watch.cancel(false);
+                    close();
+                } finally {
+                    slots.finish(this, result);
+                }
             }
-            if (e.isSyntaxError()) {
-                return stop(name, "syntax error: " + describe(e), stopped);
-            }
-            if (e.isGuestException() && !e.isInternalError()) {
-                Thrown thrown = thrown(e);
+        }
+
+        private HookOutcome evaluate() {
+            try {
+                Value result = context.eval(source(code)).execute(input);
+                return result.isBoolean() && result.asBoolean()
+                    ? HookOutcome.ALLOWED
+                    : new HookOutcome(HookOutcome.Verdict.DENY, denied, null);
+            } catch (PolyglotException e) {
                 if (limitHit.get() != null) {
-                    return stop(name, limitHit.get(), stopped); // reading what it threw ran into a limit
+                    return stop(limitHit.get(), stopped);
                 }
-                if (thrown.denial() != null) {
-                    String message = thrown.denial();
-                    return new HookOutcome(HookOutcome.Verdict.DENY, message.isBlank() ? denied : message, null);
+                if (e.isResourceExhausted() || e.isCancelled()) {
+                    // Not the watchdog's: the statement limit, or the JVM out of memory for one allocation.
+                    return stop("it hit a resource limit: " + e.getMessage(), stopped);
                 }
-                // TypeError, ReferenceError...: a bug in the script, not a decision about this user.
-                return stop(name, "it threw " + e.getMessage()
-                    + (thrown.unreadable() == null ? "" : ", which could not be read: " + thrown.unreadable()), stopped);
+                if (e.isSyntaxError()) {
+                    return stop("syntax error: " + describe(e), stopped);
+                }
+                if (e.isGuestException() && !e.isInternalError()) {
+                    Thrown thrown = thrown(e);
+                    if (limitHit.get() != null) {
+                        return stop(limitHit.get(), stopped); // reading what it threw ran into a limit
+                    }
+                    if (thrown.denial() != null) {
+                        String message = thrown.denial();
+                        return new HookOutcome(HookOutcome.Verdict.DENY, message.isBlank() ? denied : message, null);
+                    }
+                    // TypeError, ReferenceError...: a bug in the script, not a decision about this user.
+                    return stop("it threw " + e.getMessage()
+                        + (thrown.unreadable() == null ? "" : ", which could not be read: " + thrown.unreadable()),
+                        stopped);
+                }
+                return stop("it failed in the sandbox: " + e.getMessage(), stopped);
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                // A context cancelled between two steps, or a value the sandbox refused.
+                return stop(limitHit.get() != null ? limitHit.get() : e.getMessage(), stopped);
+            } catch (RuntimeException e) {
+                // Nothing a script does may become an error of the request: the login is refused and counted instead.
+                return stop(limitHit.get() != null ? limitHit.get() : "it failed in the sandbox: " + e, stopped);
             }
-            return stop(name, "it failed in the sandbox: " + e.getMessage(), stopped);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            // A context closed by the watchdog between two steps, or a value the sandbox refused.
-            return stop(name, limitHit.get() != null ? limitHit.get() : e.getMessage(), stopped);
-        } catch (RuntimeException e) {
-            // Nothing a script does may become an error of the request: the login is refused and counted instead.
-            return stop(name, limitHit.get() != null ? limitHit.get() : "it failed in the sandbox: " + e, stopped);
-        } finally {
-            watch.cancel(false);
+        }
+
+        /**
+         * From the watchdog: records the limit and has the context cancelled on a thread of its own, so the watchdog
+         * never waits, however long the run takes to notice. Returns at once.
+         */
+        synchronized void cancel(String reason) {
+            limitHit.compareAndSet(null, reason);
+            if (closing || canceller != null) {
+                return;
+            }
+            Thread thread = new Thread(() -> {
+                try {
+                    // Marks the context cancelled at once, then waits until the worker leaves it: at its next
+                    // safepoint, which a built-in that never polls for one reaches only when it returns.
+                    context.close(true);
+                } catch (RuntimeException e) {
+                    LOG.debugf("tableauth: cancelling a hook: %s", e.getMessage());
+                }
+            }, "tableauth-hook-cancel");
+            thread.setDaemon(true);
+            thread.start(); // if this throws (no thread to be had), the next tick tries again
+            canceller = thread;
+        }
+
+        boolean cancelling() {
+            return canceller != null;
+        }
+
+        /** On the worker, once it has its outcome: closes the context, and waits for the canceller if one began. */
+        private void close() {
+            Thread cancelling;
+            synchronized (this) {
+                closing = true;
+                cancelling = canceller;
+            }
             try {
                 context.close(true);
             } catch (RuntimeException e) {
                 LOG.debugf("tableauth: closing a hook context: %s", e.getMessage());
             }
-            slots.release(realm);
+            if (cancelling != null) {
+                // Its close(true) only waited for this thread to leave the context, which it has.
+                join(cancelling, TimeUnit.SECONDS.toNanos(1));
+            }
+        }
+
+        /**
+         * On the caller's thread: the worker's outcome, or, past the time limit and the grace for a cancelled script
+         * to wind down, the "stopped" outcome of an abandoned run. Waits no longer than that, however the script
+         * behaves; an interrupt is remembered and waited through, as the outcome is only that far away.
+         */
+        HookOutcome await() {
+            long deadline = started + TimeUnit.MILLISECONDS.toNanos(TIME_LIMIT_MILLIS + CANCEL_GRACE_MILLIS);
+            boolean interrupted = false;
+            long left;
+            while (worker.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedJoin(worker, left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            HookOutcome result = slots.outcomeOrAbandon(this);
+            if (result != null) {
+                // The worker has its outcome and is on its way out: let it go, so no thread stays behind.
+                join(worker, TimeUnit.SECONDS.toNanos(1));
+            } else {
+                String limit = limitHit.get() != null ? limitHit.get()
+                    : "it ran longer than " + TIME_LIMIT_MILLIS + " ms";
+                try {
+                    cancel(limit); // normally done by now; made sure of, as the run is left to itself
+                } catch (RuntimeException | Error e) {
+                    LOG.debugf("tableauth: cancelling an abandoned hook: %s", e.getMessage());
+                }
+                watch.cancel(false);
+                result = stop(limit + "; it did not end when cancelled (a built-in that never checks for "
+                    + "cancellation), so its thread is left to end on its own and counts against the realm's "
+                    + "abandoned runs", stopped);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return result;
         }
     }
 
-    /** The node's hook runs, counted per realm; one lock, held for a few counter updates only. */
+    private enum State { RUNNING, DONE, ABANDONED }
+
+    private static void join(Thread thread, long nanos) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + nanos;
+        long left;
+        while (thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
+            try {
+                TimeUnit.NANOSECONDS.timedJoin(thread, left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The node's hook runs, counted per realm: those running within their limits, and those abandoned (cancelled,
+     * but inside a built-in that does not notice). One lock, held for a few counter updates only.
+     */
     private static final class Slots {
 
         private int max;
         private int running;
-        private final Map<String, Integer> byRealm = new HashMap<>();
+        private int abandoned;
+        /** Per realm: {running, abandoned}; a realm with neither has no entry. */
+        private final Map<String, int[]> byRealm = new HashMap<>();
 
         Slots(int max) {
             this.max = max;
@@ -237,25 +454,87 @@ public final class HookEngine {
             return Math.max(0, max - running);
         }
 
+        synchronized int abandoned() {
+            return abandoned;
+        }
+
         /** Takes a place for a run of this realm: {@code null} if it got one, else why not. */
         synchronized String acquire(String realm) {
+            int[] counts = byRealm.get(realm);
+            int ofRealm = counts == null ? 0 : counts[0];
+            int abandonedOfRealm = counts == null ? 0 : counts[1];
+            if (abandonedOfRealm > 0 && (abandonedOfRealm >= realmShare(max) || abandoned >= max)) {
+                return "this realm's hooks that could not be stopped are still running on this node ("
+                    + abandonedOfRealm + " of the node's " + abandoned + "; a realm may leave " + realmShare(max)
+                    + ", the node " + max + ")";
+            }
             if (running >= max) {
                 return "too many hooks were running on this node at once";
             }
-            int ofRealm = byRealm.getOrDefault(realm, 0);
             int share = realmShare(max);
             if (ofRealm >= share) {
                 return "too many hooks of this realm were running on this node at once (a realm may hold " + share
                     + " of the node's " + max + ")";
             }
             running++;
-            byRealm.put(realm, ofRealm + 1);
+            byRealm.computeIfAbsent(realm, r -> new int[2])[0]++;
             return null;
         }
 
+        /** Gives back a place taken by {@link #acquire} for a run that never started. */
         synchronized void release(String realm) {
             running--;
-            byRealm.computeIfPresent(realm, (r, n) -> n > 1 ? n - 1 : null);
+            count(realm, 0, -1);
+        }
+
+        /** From the worker as it ends: the outcome for the caller, or the end of an abandoned run. */
+        synchronized void finish(Run run, HookOutcome outcome) {
+            if (run.state == State.RUNNING) {
+                run.state = State.DONE;
+                run.outcome = outcome != null ? outcome : stop("it ended without an outcome", run.stopped);
+                running--;
+                count(run.realm, 0, -1);
+            } else if (run.state == State.ABANDONED) {
+                run.state = State.DONE;
+                abandoned--;
+                count(run.realm, 1, -1);
+                LOG.warnf("tableauth: %s, abandoned %d ms earlier, has ended (%s)", run.name,
+                    (System.nanoTime() - run.abandonedAt) / 1_000_000,
+                    outcome == null ? "no outcome" : outcome.verdict() + ": " + outcome.reason());
+            }
+        }
+
+        /**
+         * From the caller at its deadline: the worker's outcome if it has one; else the run is abandoned (its place
+         * goes back, and it counts against the realm's and the node's abandoned runs until it ends) and
+         * {@code null}.
+         */
+        synchronized HookOutcome outcomeOrAbandon(Run run) {
+            if (run.state == State.DONE) {
+                return run.outcome;
+            }
+            if (!run.worker.isAlive()) {
+                // Gone without counting itself out (an error even its last step could not survive): nothing left.
+                run.state = State.DONE;
+                running--;
+                count(run.realm, 0, -1);
+                return stop("it ended without an outcome", run.stopped);
+            }
+            run.state = State.ABANDONED;
+            run.abandonedAt = System.nanoTime();
+            running--;
+            abandoned++;
+            count(run.realm, 0, -1);
+            count(run.realm, 1, +1);
+            return null;
+        }
+
+        private void count(String realm, int which, int delta) {
+            int[] counts = byRealm.computeIfAbsent(realm, r -> new int[2]);
+            counts[which] += delta;
+            if (counts[0] <= 0 && counts[1] <= 0) {
+                byRealm.remove(realm);
+            }
         }
     }
 
@@ -320,23 +599,33 @@ public final class HookEngine {
         return raced == null ? source : raced;
     }
 
-    /** Cancels the context when the run takes too long or its thread allocates too much. */
-    private ScheduledFuture<?> watch(Context context, Thread runner, AtomicReference<String> limitHit) {
-        long started = System.nanoTime();
-        long tid = runner.getId();
-        long allocatedAtStart = allocated(tid);
+    /**
+     * Has the run cancelled when it takes too long or its worker allocates too much. The task never waits: the
+     * cancelling itself happens on a thread of the run's own ({@link Run#cancel}), so one script that does not stop
+     * cannot stop the watchdog from watching all the others.
+     */
+    private ScheduledFuture<?> watch(Run run) {
+        long tid = run.worker.getId();
         return watchdog().scheduleAtFixedRate(() -> {
-            String reason = null;
-            if (System.nanoTime() - started > TIME_LIMIT_MILLIS * 1_000_000) {
-                reason = "it ran longer than " + TIME_LIMIT_MILLIS + " ms";
-            } else if (allocatedAtStart >= 0 && allocated(tid) - allocatedAtStart > ALLOCATION_LIMIT_BYTES) {
-                reason = "it allocated more than " + (ALLOCATION_LIMIT_BYTES >> 20) + " MiB";
-            }
-            if (reason != null && limitHit.compareAndSet(null, reason)) {
-                try {
-                    context.close(true);
-                } catch (RuntimeException e) {
-                    LOG.debugf("tableauth: cancelling a hook: %s", e.getMessage());
+            try {
+                if (run.cancelling()) {
+                    return; // cancelled already: nothing more the watchdog can do for this run
+                }
+                String reason = null;
+                long allocatedAtStart = run.allocatedAtStart;
+                if (System.nanoTime() - run.started > TIME_LIMIT_MILLIS * 1_000_000) {
+                    reason = "it ran longer than " + TIME_LIMIT_MILLIS + " ms";
+                } else if (allocatedAtStart >= 0 && allocated(tid) - allocatedAtStart > ALLOCATION_LIMIT_BYTES) {
+                    reason = "it allocated more than " + (ALLOCATION_LIMIT_BYTES >> 20) + " MiB";
+                }
+                if (reason != null) {
+                    run.cancel(reason);
+                }
+            } catch (RuntimeException | Error e) {
+                // Thrown out of here, the executor would never run this task again: try again at the next tick.
+                if (!run.watchFailed) {
+                    run.watchFailed = true;
+                    LOG.warnf("tableauth: watching %s: %s", run.name, e);
                 }
             }
         }, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
@@ -378,9 +667,16 @@ public final class HookEngine {
 
     // --- messages
 
-    private static HookOutcome stop(String name, String reason, String stopped) {
-        LOG.warnf("tableauth: %s was stopped: %s", name, reason);
+    private static HookOutcome stop(String reason, String stopped) {
         return new HookOutcome(HookOutcome.Verdict.STOPPED, stopped, reason);
+    }
+
+    /** Says in the server log why a run was stopped, once, on the caller's thread. */
+    private static HookOutcome logged(String name, HookOutcome outcome) {
+        if (outcome.verdict() == HookOutcome.Verdict.STOPPED) {
+            LOG.warnf("tableauth: %s was stopped: %s", name, outcome.reason());
+        }
+        return outcome;
     }
 
     /**

@@ -16,6 +16,11 @@ class HookEngineTest {
     private static final HookEngine HOOKS = HookEngine.get();
     /** One statement that runs for seconds without allocating much: exponential backtracking. */
     private static final String REDOS = "return /^(a+)+\\1$/.test('a'.repeat(28) + '!');";
+    /**
+     * One call of a built-in that never checks for cancellation: it ends only when it has looked at all 3e7 indexes,
+     * many seconds later (interpreted), so the test stays bounded even if the engine waited for it.
+     */
+    private static final String STUCK = "return Array.prototype.indexOf.call({length: 3e7}, 1) >= 0;";
     private static final Map<String, Object> ACTIVE = Map.of("id", "f:c:1", "username", "ann", "isActive", true);
     private static final Map<String, Object> INACTIVE = Map.of("id", "f:c:2", "username", "bob", "isActive", false);
     private static final String MASKAPI_EXAMPLE = "// Example: block inactive users\n"
@@ -35,14 +40,19 @@ class HookEngineTest {
     }
 
     /** The script is stopped (the user reads the "stopped" sentence) within the bound. */
-    private static void assertStoppedWithin(String script, long boundMillis) {
+    private static HookOutcome assertStoppedWithin(String script, long boundMillis) {
+        return assertStoppedWithin("test-realm", script, boundMillis);
+    }
+
+    private static HookOutcome assertStoppedWithin(String realm, String script, long boundMillis) {
         long start = System.nanoTime();
-        HookOutcome outcome = run(script, ACTIVE);
+        HookOutcome outcome = run(realm, script, ACTIVE);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertEquals(HookOutcome.Verdict.STOPPED, outcome.verdict(), script + " -> " + outcome);
         assertEquals("Stopped.", outcome.message());
         assertTrue(millis < boundMillis, script + " took " + millis + " ms");
         System.out.printf("%-75s stopped after %5d ms: %s%n", script, millis, outcome.reason());
+        return outcome;
     }
 
     @Test
@@ -235,12 +245,68 @@ class HookEngineTest {
                 if (outcome.reason().contains("too many hooks of this realm")) {
                     refused++;
                 } else {
-                    assertTrue(outcome.reason().contains("ran longer than"), outcome.reason());
+                    // it ran, and the watchdog stopped it (backtracking allocates too: either limit may come first)
+                    assertTrue(outcome.reason().contains("ran longer than")
+                        || outcome.reason().contains("allocated more than"), outcome.reason());
                 }
             }
             assertEquals(2, refused, "two of the greedy realm's four runs were turned away");
         } finally {
             pool.shutdownNow();
+            HOOKS.maxConcurrentRuns(HookEngine.defaultMaxConcurrentRuns());
+        }
+    }
+
+    @Test
+    void aRunThatIgnoresCancellationIsAbandonedAtTheTimeLimitAndStopsNoOtherRealm() throws Exception {
+        HOOKS.maxConcurrentRuns(2); // a realm may leave 1 abandoned run behind, the node 2
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try {
+            // The login gets its answer near the time limit, though the built-in goes on for seconds.
+            HookOutcome stuck = assertStoppedWithin("stuck-realm", STUCK, 3 * HookEngine.TIME_LIMIT_MILLIS);
+            // (Walking 3e7 indexes of an object allocates as it goes, so the memory limit may be the one it breaks.)
+            assertTrue(stuck.reason().contains("did not end"), stuck.reason());
+            assertEquals(1, HOOKS.abandonedRuns());
+            assertEquals(2, HOOKS.runsLeft(), "an abandoned run holds no place among the runs at once");
+            // Its realm has left as many abandoned runs as it may: it is refused until that run ends.
+            HookOutcome refused = run("stuck-realm", MASKAPI_EXAMPLE, ACTIVE);
+            assertEquals(HookOutcome.Verdict.STOPPED, refused.verdict(), refused.toString());
+            assertTrue(refused.reason().contains("could not be stopped"), refused.reason());
+            // Meanwhile the watchdog still enforces every limit on another realm's runs, and serves its logins.
+            assertStoppedWithin("other-realm", "while (true) {}", HookEngine.TIME_LIMIT_MILLIS + 2_000);
+            // (a long scan per statement, one small array: neither the statement count nor memory stops it)
+            HookOutcome slow = assertStoppedWithin("other-realm",
+                "var a = new Array(100000).fill(0); for (;;) a.indexOf(1);", HookEngine.TIME_LIMIT_MILLIS + 2_000);
+            assertTrue(slow.reason().contains("ran longer than"), "the time limit: " + slow.reason());
+            String hog = "var keep = []; for (;;) keep.push(new Uint8Array(4000000));";
+            HookOutcome big = assertStoppedWithin("other-realm", hog, HookEngine.TIME_LIMIT_MILLIS + 2_000);
+            for (int attempt = 1; attempt < 5 && !big.reason().contains("allocated more than"); attempt++) {
+                // a machine busy enough to keep it from allocating 128 MiB within the second: again
+                big = assertStoppedWithin("other-realm", hog, HookEngine.TIME_LIMIT_MILLIS + 2_000);
+            }
+            assertTrue(big.reason().contains("allocated more than"), "the memory limit: " + big.reason());
+            assertEquals(HookOutcome.Verdict.ALLOW, run("other-realm", MASKAPI_EXAMPLE, ACTIVE).verdict());
+            assertEquals("Inactive account", run("other-realm", MASKAPI_EXAMPLE, INACTIVE).message());
+            assertEquals(1, HOOKS.abandonedRuns(), "the stuck run was still going through all of the above");
+            // Once the built-in returns, the pending cancellation ends the run: its threads go, its realm is served.
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (HOOKS.abandonedRuns() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(0, HOOKS.abandonedRuns(), "the abandoned run ended");
+            assertEquals(HookOutcome.Verdict.ALLOW, run("stuck-realm", MASKAPI_EXAMPLE, ACTIVE).verdict());
+            Set<String> left = new java.util.HashSet<>();
+            while (System.nanoTime() < deadline) {
+                left = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
+                    .map(Thread::getName).filter(n -> n.startsWith("tableauth-hook-") && !n.endsWith("watchdog"))
+                    .collect(Collectors.toSet());
+                if (left.isEmpty()) {
+                    break;
+                }
+                Thread.sleep(50); // the worker counts itself out just before its thread ends
+            }
+            assertEquals(Set.of(), left);
+        } finally {
             HOOKS.maxConcurrentRuns(HookEngine.defaultMaxConcurrentRuns());
         }
     }
