@@ -174,6 +174,8 @@ public final class HookEngine {
      * @param fields   the {@code fields} object for signups, else {@code null}
      * @param stopped  the sentence users see when the script breaks a limit or fails in the sandbox
      * @param denied   the sentence users see when the script returns anything but {@code true}
+     * @return the verdict; never throws for anything the script does, nor when the sandbox cannot start (that run is
+     *         {@link HookOutcome.Verdict#STOPPED stopped}, so the caller counts it as a failed login)
      */
     public HookOutcome run(String realmId, String name, String code, Map<String, Object> user,
                            Map<String, Object> fields, String denied, String stopped) {
@@ -193,7 +195,11 @@ public final class HookEngine {
         }
         try {
             run.start();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // No context or no thread to be had: refused like any run that could not be completed, not an error.
+            slots.release(run.realm);
+            return logged(name, stop("the sandbox could not start: " + e, stopped));
+        } catch (Error e) {
             slots.release(run.realm);
             throw e;
         }
