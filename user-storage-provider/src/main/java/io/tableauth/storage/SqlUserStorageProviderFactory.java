@@ -24,13 +24,16 @@ import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.storage.CacheableStorageProviderModel;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.UserStorageProviderFactory;
 import org.keycloak.storage.UserStorageProviderModel;
+import org.keycloak.timer.TimerProvider;
 import org.keycloak.vault.VaultStringSecret;
 
 /** Registers the "SQL table" user federation type: one component per auth config (one users table). */
@@ -53,6 +56,12 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
 
     /** Live state per auth config (component id) on this node; rebuilt when the settings differ. */
     private final Map<String, SqlAuthConfig> configs = new ConcurrentHashMap<>();
+    /** The realm (id) of each config with a runtime on this node, to find the pools a realm's removal leaves. */
+    private final Map<String, String> realmOf = new ConcurrentHashMap<>();
+    /** Configs the last sweep found gone: closed when the next finds them gone too (not one being created). */
+    private final java.util.Set<String> goneOnce = ConcurrentHashMap.newKeySet();
+    /** How often each node looks for pools of auth configs or realms removed on another node. */
+    static final long SWEEP_MILLIS = 10_000;
     /** The operator's word on which databases auth configs may reach (kc.sh options of this provider). */
     private volatile DatabaseAllowList allowList = DatabaseAllowList.defaults();
 
@@ -275,6 +284,9 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             SqlAuthConfig built = new SqlAuthConfig(realm == null ? model.getParentId() : realm.getName(),
                 model.getName() == null ? id : model.getName(), config, connector);
             built.matches(model.getConfig());
+            if (model.getParentId() != null) {
+                realmOf.put(id, model.getParentId());
+            }
             return built;
         });
     }
@@ -503,8 +515,54 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
 
     private void closeRuntime(String id) {
         SqlAuthConfig runtime = configs.remove(id);
+        realmOf.remove(id);
+        goneOnce.remove(id);
         if (runtime != null) {
             runtime.close();
+        }
+    }
+
+    /**
+     * Closes pools that outlive their auth config: at once on this node when a realm is removed here (Keycloak calls
+     * no component's preRemove then), and on every node within two sweeps ({@value #SWEEP_MILLIS} ms apart) when a
+     * config or realm was removed on another node, which tells this one nothing but through its realm cache.
+     */
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                String realmId = removed.getRealm().getId();
+                realmOf.entrySet().stream().filter(e -> e.getValue().equals(realmId)).map(Map.Entry::getKey).toList()
+                    .forEach(this::closeRuntime);
+            }
+        });
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            TimerProvider timer = session.getProvider(TimerProvider.class);
+            if (timer != null) {
+                timer.schedule(() -> sweep(factory), SWEEP_MILLIS, "tableauth-close-removed-auth-configs");
+            }
+        });
+    }
+
+    private void sweep(KeycloakSessionFactory factory) {
+        if (configs.isEmpty()) {
+            return;
+        }
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                for (String id : List.copyOf(configs.keySet())) {
+                    String realmId = realmOf.get(id);
+                    RealmModel realm = realmId == null ? null : session.realms().getRealm(realmId);
+                    if (realm != null && realm.getComponent(id) != null) {
+                        goneOnce.remove(id);
+                    } else if (!goneOnce.add(id)) {
+                        LOG.debugf("tableauth: auth config %s was removed: its connection pool is closed", id);
+                        closeRuntime(id);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debugf("tableauth: the sweep for removed auth configs failed: %s", e.getMessage());
         }
     }
 

@@ -382,6 +382,44 @@ class ClusterIT extends RestFixture {
     }
 
     /** Last: it leaves node 1 alone. */
+    /** Connections to the named PostgreSQL database, from any client. */
+    int connectionsTo(String database) throws Exception {
+        try (java.sql.Connection c = db.connect();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE datname = ?")) {
+            ps.setString(1, database);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void removingAnAuthConfigClosesItsPoolsOnBothNodes() throws Exception {
+        try (io.tableauth.it.support.TestDatabase own = io.tableauth.it.support.TestDatabase.postgres().create()) {
+            try (java.sql.Connection c = own.connect(); java.sql.Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE users (id SERIAL PRIMARY KEY, email VARCHAR(255) NOT NULL UNIQUE, "
+                    + "password VARCHAR(255) NOT NULL, first_name VARCHAR(100), last_name VARCHAR(100), "
+                    + "is_active BOOLEAN NOT NULL DEFAULT TRUE, role VARCHAR(50))");
+                s.execute("INSERT INTO users (email, password) VALUES ('pool@example.com', '" + TABLE_HASH + "')");
+            }
+            String id = SqlAuthConfigs.add(realm, "pool-probe", 7, SqlAuthConfigs.over(own, "users", "email", Map.of()));
+            for (int node : new int[] {A, B}) {
+                assertEquals(200, login(node, "pool@example.com", TABLE_PASSWORD).status(), "node " + node);
+            }
+            assertTrue(connectionsTo(own.name()) > 0, "both nodes hold connections to the config's database");
+            realm.admin().components().component(id).remove();
+            long deadline = System.currentTimeMillis() + 40_000; // the other node sweeps every 10 s, closes on the 2nd
+            int open = connectionsTo(own.name());
+            while (open > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(500);
+                open = connectionsTo(own.name());
+            }
+            assertEquals(0, open, "no node keeps a pool to a removed config's database");
+        }
+    }
+
     @Test
     @Order(6)
     void killingNodeAUnderLoadLosesNoAcknowledgedSessionAndNodeBKeepsServing() throws Exception {
