@@ -101,9 +101,12 @@ public final class HookEngine {
     /** Runs at once on this node, and each realm's. */
     private final Slots slots = new Slots(defaultMaxConcurrentRuns());
 
-    /** Default cap on runs at once: one per processor, at least two. */
+    /**
+     * Default cap on runs at once: two per processor, at least four, so that one realm's share (half) is still a run
+     * per processor, what a node with a single realm had before realms got shares.
+     */
     public static int defaultMaxConcurrentRuns() {
-        return Math.max(2, Runtime.getRuntime().availableProcessors());
+        return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     }
 
     /**
