@@ -58,6 +58,10 @@ class GatewayIT extends RestFixture {
             Map<String, String> seen = new TreeMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> seen.put(k.toLowerCase(), v.get(0)));
             seen.put(":path", exchange.getRequestURI().toString());
+            String route = expressRoute(exchange.getRequestURI().getRawPath());
+            if (route != null) {
+                seen.put(":route", route);
+            }
             byte[] body = JSON.writeValueAsBytes(seen);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
@@ -191,6 +195,36 @@ class GatewayIT extends RestFixture {
         }
     }
 
+    /** Routes of the upstream, in Express's syntax. */
+    private static final List<String> ROUTES = List.of("/api/admin", "/api/:id/payroll", "/api/staff/:id",
+        "/api/orders/:id");
+
+    /**
+     * The route Express (non-strict routing, its default) would give a raw path: one trailing slash ignored, each
+     * {@code :param} taking one raw segment as it stands (so {@code %2e%2e} is a parameter, not "up"); null for none.
+     */
+    static String expressRoute(String rawPath) {
+        String path = rawPath.length() > 1 && rawPath.endsWith("/") ? rawPath.substring(0, rawPath.length() - 1)
+            : rawPath;
+        String[] segments = path.split("/", -1);
+        for (String route : ROUTES) {
+            String[] parts = route.split("/", -1);
+            boolean match = parts.length == segments.length;
+            for (int i = 0; match && i < parts.length; i++) {
+                match = parts[i].startsWith(":") ? !segments[i].isEmpty() : parts[i].equalsIgnoreCase(segments[i]);
+            }
+            if (match) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    /** A request for the path exactly as written: no dot segment resolved on the way out. */
+    private Http.Response raw(String path, String... headers) {
+        return Http.get(URI.create(gateway.toString().replaceAll("/$", "") + path), headers);
+    }
+
     private void protect(String configId, List<String> patterns) {
         ComponentRepresentation c = realm.admin().components().component(configId).toRepresentation();
         c.getConfig().put("protectedPaths", patterns);
@@ -253,6 +287,40 @@ class GatewayIT extends RestFixture {
         assertEquals(401, call("/api/orders/42", "X-API-Key", "tak_live_" + "x".repeat(43)).status());
     }
 
+    /**
+     * Forward-auth judges the path the upstream will route: nginx passes the request line on as it came, and an
+     * Express-style upstream serves {@code /x/} as {@code /x} and takes {@code %2e%2e} as a parameter. So a trailing
+     * slash is judged as the path without it, and any dot segment, encoded or not, is refused for everyone.
+     */
+    @Test
+    void aPathIsJudgedAsTheUpstreamRoutesItAndDotSegmentsAreRefused() throws Exception {
+        protect(staffId, List.of("/api/admin", "/api/*/payroll", "/api/staff/*"));
+        try {
+            String member = tokenOf("members");
+            String staff = tokenOf("staff");
+            for (String path : List.of("/api/admin", "/api/admin/", "/api/1/payroll", "/api/1/payroll/",
+                "/api/staff/7", "/api/staff/7/")) {
+                assertEquals(403, raw(path, "Authorization", "Bearer " + member).status(),
+                    "another config's user on " + path);
+                Http.Response ok = raw(path, "Authorization", "Bearer " + staff);
+                assertEquals(200, ok.status(), path + ": " + ok);
+                assertTrue(seen(ok).has(":route"), "the upstream routed " + path + ": " + ok.body());
+            }
+            Http.Response own = raw("/api/orders/42/", "Authorization", "Bearer " + member);
+            assertEquals(200, own.status(), "a member's own API with a trailing slash: " + own);
+            for (String dots : List.of("/api/staff/%2e%2e", "/api/staff/%2E%2E", "/api/staff/.%2e",
+                "/api/staff/%2e.", "/api/staff/..;x", "/api/orders/./42", "/api/orders/%2e/42")) {
+                int status = raw(dots, "Authorization", "Bearer " + staff).status();
+                assertTrue(status == 403 || status == 400, dots + " is refused even for the config's own user: "
+                    + status);
+                assertEquals(403, raw(dots, "Authorization", "Bearer " + member).status(), dots);
+            }
+            assertEquals(401, raw("/api/staff/%2e%2e").status(), "no credential: 401 before the path is read");
+        } finally {
+            protect(staffId, List.of("/api/admin/**"));
+        }
+    }
+
     @Test
     void anotherConfigsTokenIs403AndTheRightOneReachesTheUpstreamWithItsIdentity() throws Exception {
         String member = tokenOf("members");
@@ -279,7 +347,7 @@ class GatewayIT extends RestFixture {
         assertEquals(staffId, seen(shared).get("x-auth-config").asText());
 
         assertEquals(403, call("/api/orders/../admin/users", "Authorization", "Bearer " + member).status(),
-            "dot segments are resolved before matching");
+            "a path with dot segments is refused");
         assertEquals(403, call("/api//admin/users", "Authorization", "Bearer " + member).status());
         assertEquals(403, call("/api/%61dmin/users", "Authorization", "Bearer " + member).status(),
             "percent-encoding is decoded before matching");

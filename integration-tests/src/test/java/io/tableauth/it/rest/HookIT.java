@@ -293,9 +293,13 @@ class HookIT extends RestFixture {
         String[] mapi = {"x-mapi-key", "app", "x-mapi-auth-config-id", hookedId};
         ComponentRepresentation hooked = realm.admin().components().component(hookedId).toRepresentation();
         try {
+            // Endless, greedy, and throwing a value that cannot be read (its name getter throws; a Proxy): each ends
+            // as the same refusal, a failed login, never a 500.
             for (String runaway : List.of("while (true) {}",
                 "var a = []; while (true) { a.push('x'.repeat(1 << 20) + a.length); }",
-                "return new Array(300000000).fill(0).length > 0;")) {
+                "return new Array(300000000).fill(0).length > 0;",
+                "throw {get name() { throw new TypeError('boom'); }};",
+                "throw new Proxy({}, {get() { throw 1; }});")) {
                 hooked.getConfig().putSingle("loginHook", runaway);
                 realm.admin().components().component(hookedId).update(hooked);
                 long start = System.nanoTime();
@@ -306,6 +310,9 @@ class HookIT extends RestFixture {
                 assertEquals("Login is not possible right now: the login check could not be completed.",
                     text(r.json(), "message"));
                 assertTrue(millis < 5_000, runaway + " took " + millis + " ms");
+                Http.Response token = io.tableauth.it.support.Tokens.passwordGrant(realm, "app", email, TABLE_PASSWORD);
+                assertEquals(400, token.status(), runaway + " on the token endpoint: " + token);
+                assertEquals("invalid_grant", text(token.json(), "error"));
                 forgetFailures();
             }
             String dump = realm.server().threadDump();
