@@ -132,9 +132,11 @@ final class SqlAuthConfig implements AutoCloseable {
     private final long[] verifyNanos = new long[31];
     private int verifies;
 
-    /** Checks a password against a stored hash with this config's hasher, noting how long it took. */
-    boolean verify(String password, String stored, PasswordHasher.LegacySalt salt) {
-        long started = System.nanoTime();
+    /**
+     * Checks a password against a stored hash with this config's hasher, noting how long the whole check took since
+     * {@code started} (a login's check also reads the row again).
+     */
+    boolean verify(String password, String stored, PasswordHasher.LegacySalt salt, long started) {
         try {
             return hasher.verify(password, stored, salt);
         } finally {
@@ -177,7 +179,7 @@ final class SqlAuthConfig implements AutoCloseable {
             dummyHash = hash;
         }
         try {
-            verify(password == null ? "" : password, hash, null);
+            verify(password == null ? "" : password, hash, null, System.nanoTime());
         } catch (RuntimeException e) {
             // a legacy format that needs a salt: the verify was spent or cheap either way
         }

@@ -441,6 +441,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         if (!supportsCredentialType(input.getType()) || input.getChallengeResponse() == null) {
             return false;
         }
+        long started = System.nanoTime();
         String externalId = StorageId.externalId(user.getId());
         Optional<SqlUserRow> row;
         try {
@@ -466,7 +467,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         String password = input.getChallengeResponse();
         PasswordHasher.LegacySalt salt = config.saltColumn() == null ? null
             : new PasswordHasher.LegacySalt(row.get().salt(), config.saltPrefix());
-        if (!runtime.verify(password, stored, salt)) {
+        if (!runtime.verify(password, stored, salt, started)) {
             return false;
         }
         // Keycloak checks the password before it says "Account disabled" (so the state is not revealed to
