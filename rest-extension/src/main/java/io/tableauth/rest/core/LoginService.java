@@ -75,7 +75,8 @@ public final class LoginService {
         form.put(OAuth2Constants.CLIENT_ID, project.client().getClientId());
         form.put(OAuth2Constants.USERNAME, credential.trim());
         form.put(OAuth2Constants.PASSWORD, password);
-        FreshUsers.byNameOrEmail(session, realm, credential.trim()); // a held copy is checked against its row
+        UserModel named = FreshUsers.byNameOrEmail(session, realm, credential.trim()); // a held copy: checked
+        new RateLimits(session).checkUser(named == null ? null : named.getId());
         PasswordGrant.Step step = PasswordGrant.Step.first(twoStep);
         if (RecoveryCodes.isRecoveryCode(otp)) {
             step.withRecoveryCode(otp); // used up where the flow asks for the one-time code

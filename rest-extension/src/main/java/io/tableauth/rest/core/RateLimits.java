@@ -64,6 +64,16 @@ public final class RateLimits {
         }
     }
 
+    /**
+     * Counts the call against the user an identifier resolved to, under the per-identifier limit: every name of one
+     * user (an e-mail and a username, any case) counts against the same calls.
+     */
+    public void checkUser(String userId) {
+        if (userId != null) {
+            take("user", userId, settings.rateLimitPerIdentifier());
+        }
+    }
+
     /** Refuses when the client's address has used up its calls, without counting this one (see {@link #count}). */
     public void requireIpNotExhausted() {
         int limit = settings.rateLimitPerIp();
