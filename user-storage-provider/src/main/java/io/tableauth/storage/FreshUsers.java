@@ -8,6 +8,7 @@ import org.keycloak.models.ModelDuplicateException;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.cache.CachedUserModel;
+import org.keycloak.models.cache.UserCache;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.storage.UserStorageProvider;
 
@@ -50,9 +51,22 @@ public final class FreshUsers {
         return provider == null || provider.refresh(realm, user) != SqlUserStorageProvider.Held.GONE ? user : null;
     }
 
-    /** A lookup whose held copy was stale is asked again: the name may now be another user's, or nobody's. */
+    /**
+     * A lookup whose held copy was stale is asked again: the name may now be another user's, or nobody's. So is one
+     * that Keycloak's user cache answered with another auth config's user in a request scoped to one config (the
+     * cache keeps one user per name, whichever it met first): that copy is dropped, and the tables are asked, each
+     * config only if in scope, so the same e-mail in two tables stays two users whatever the cache met first.
+     */
     private static UserModel lookedUp(KeycloakSession session, RealmModel realm, Supplier<UserModel> lookup) {
         UserModel user = lookup.get();
+        if (user instanceof CachedUserModel && user.getFederationLink() != null
+            && !AuthConfigScope.admits(session, user.getFederationLink())) {
+            UserCache cache = session.getProvider(UserCache.class);
+            if (cache != null) {
+                cache.evict(realm, user); // this session's lookups of its name and e-mail now ask the tables
+            }
+            user = lookup.get();
+        }
         SqlUserStorageProvider provider = heldBy(session, realm, user);
         if (provider == null || provider.refresh(realm, user) == SqlUserStorageProvider.Held.FRESH) {
             return user;

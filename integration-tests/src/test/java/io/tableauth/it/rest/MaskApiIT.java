@@ -137,6 +137,29 @@ class MaskApiIT extends RestFixture {
         assertEquals(401, login("kc-user", "kc-user-password").status());
     }
 
+    /**
+     * The same e-mail in two tables is two users, whichever Keycloak's user cache met first: a login scoped to one
+     * config finds that config's user, both ways round and after the cache is cleared.
+     */
+    @Test
+    void theSameEmailInTwoTablesIsTwoUsersWhateverTheCacheMetFirst() throws Exception {
+        String email = unique("twin");
+        insert("members", email, true);
+        insert("staff", email, true);
+        for (int round = 0; round < 2; round++) {
+            String[] order = round == 0 ? new String[] {membersId, staffId, membersId}
+                : new String[] {staffId, membersId, staffId};
+            for (String config : order) {
+                Http.Response r = postJson(api("v1/auth/login"), body("credential", email, "password", TABLE_PASSWORD),
+                    "x-mapi-key", "project-b", "x-mapi-auth-config-id", config);
+                assertEquals(200, r.status(), r.toString());
+                String sub = Tokens.verifyAccessToken(realm, text(r.json(), "accessToken")).getSubject();
+                assertTrue(sub.startsWith("f:" + config + ":"), "the login scoped to " + config + " found " + sub);
+            }
+            realm.admin().clearUserCache();
+        }
+    }
+
     @Test
     void unknownUserAndWrongPasswordGetTheSameAnswer() throws Exception {
         String email = unique("mu");
