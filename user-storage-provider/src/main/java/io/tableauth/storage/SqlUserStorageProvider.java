@@ -299,9 +299,17 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         federatedThisRequest.remove(userId);
     }
 
+    /**
+     * The user of a row read from the table; the first time this request meets the row, a password hash the
+     * application changed behind Keycloak's back ends the user's sessions ({@link PasswordStamps}).
+     */
     private SqlUserAdapter adapter(RealmModel realm, SqlUserRow row) {
-        rowsThisRequest.put(row.id(), row);
-        return new SqlUserAdapter(session, realm, this, row);
+        SqlUserRow before = rowsThisRequest.put(row.id(), row);
+        SqlUserAdapter user = new SqlUserAdapter(session, realm, this, row);
+        if (before == null || !java.util.Objects.equals(before.passwordHash(), row.passwordHash())) {
+            PasswordStamps.seen(session, realm, user, row.passwordHash());
+        }
+        return user;
     }
 
     /** False when the current request is scoped to another auth config ({@link AuthConfigScope}). */
@@ -402,6 +410,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             return Held.FRESH;
         }
         Optional<SqlUserRow> row = rowThisRequest(StorageId.externalId(held.getId()));
+        row.ifPresent(r -> PasswordStamps.seen(session, realm, held, r.passwordHash()));
         if (row.isPresent() && !new SqlUserAdapter(session, realm, this, row.get()).differsFrom(held)) {
             return Held.FRESH;
         }
@@ -523,6 +532,8 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
                 t.updatePassword(c, externalId, upgraded);
                 return null;
             });
+            PasswordStamps.wrote(session, session.getContext().getRealm(), StorageId.keycloakId(model, externalId),
+                upgraded);
             LOG.debugf("tableauth auth config %s: rehashed the password of user %s", model.getName(), externalId);
         } catch (RuntimeException e) {
             LOG.warnf("tableauth auth config %s: could not rehash the password of user %s: %s", model.getName(),
@@ -553,6 +564,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             t.updatePassword(c, externalId, hash);
             return null;
         });
+        PasswordStamps.wrote(session, realm, user.getId(), hash); // our own change: no session of theirs ends for it
         return true;
     }
 

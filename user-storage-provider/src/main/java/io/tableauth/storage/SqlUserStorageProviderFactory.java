@@ -52,6 +52,10 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
 
     /** Provider option: how many hook scripts may run at once on this node. */
     public static final String OPTION_HOOK_MAX_CONCURRENT_RUNS = "hook-max-concurrent-runs";
+    /** The operator's cap on how long an auth config may let Keycloak's user cache keep a table user. */
+    public static final String OPTION_MAX_CACHE_LIFESPAN_SECONDS = "max-cache-lifespan-seconds";
+    static final int DEFAULT_MAX_CACHE_LIFESPAN_SECONDS = 300;
+    private volatile long maxCacheLifespanMs = DEFAULT_MAX_CACHE_LIFESPAN_SECONDS * 1000L;
     private static final Pattern VAULT_REFERENCE = Pattern.compile("^\\$\\{vault\\.(.+?)}$");
 
     /** Live state per auth config (component id) on this node; rebuilt when the settings differ. */
@@ -224,6 +228,8 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             config.getBoolean(DatabaseAllowList.OPTION_ALLOW_H2, false));
         HookEngine.get().maxConcurrentRuns(config.getInt(OPTION_HOOK_MAX_CONCURRENT_RUNS,
             HookEngine.defaultMaxConcurrentRuns()));
+        maxCacheLifespanMs = Math.max(1, config.getInt(OPTION_MAX_CACHE_LIFESPAN_SECONDS,
+            DEFAULT_MAX_CACHE_LIFESPAN_SECONDS)) * 1000L;
         if (allowList.restricted()) {
             LOG.infof("tableauth: auth configs may reach %s", allowList);
         } else {
@@ -246,6 +252,10 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
                 + "PostgreSQL or MariaDB server.").add()
             .property().name(DatabaseAllowList.OPTION_ALLOW_H2).type(ProviderConfigProperty.BOOLEAN_TYPE)
             .defaultValue(false).helpText("Let auth configs open H2 database files (development and demos).").add()
+            .property().name(OPTION_MAX_CACHE_LIFESPAN_SECONDS).type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(DEFAULT_MAX_CACHE_LIFESPAN_SECONDS)
+            .helpText("The longest an auth config may let Keycloak's user cache keep a table user (its Max lifespan "
+                + "is cut to this): how stale a token or key use may be after the application changes a row.").add()
             .property().name(OPTION_HOOK_MAX_CONCURRENT_RUNS).type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue(HookEngine.defaultMaxConcurrentRuns())
             .helpText("Login and signup hooks running at once on this node; past it a login is refused at once. "
@@ -493,13 +503,39 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         }
     }
 
-    /** Sets the default cache policy on a config that names none; true when it did. */
-    private static boolean defaultCachePolicy(ComponentModel model) {
-        if (model.get(CacheableStorageProviderModel.CACHE_POLICY) != null) {
+    /**
+     * The cache policy a config gets, written into it (so the console shows what holds); true when it changed. No
+     * policy, and the ones the console's create form sends by default ({@code DEFAULT}, {@code EVICT_DAILY},
+     * {@code EVICT_WEEKLY}, which would keep a user until a time of day or week), mean tableauth's default: at most
+     * {@value #DEFAULT_CACHE_LIFESPAN_MS} ms. An explicit {@code MAX_LIFESPAN} is kept up to the operator's cap;
+     * {@code NO_CACHE} is kept.
+     */
+    private boolean defaultCachePolicy(ComponentModel model) {
+        String policy = model.get(CacheableStorageProviderModel.CACHE_POLICY);
+        if (UserStorageProviderModel.CachePolicy.NO_CACHE.name().equals(policy)) {
             return false;
         }
+        if (UserStorageProviderModel.CachePolicy.MAX_LIFESPAN.name().equals(policy)) {
+            long lifespan;
+            try {
+                lifespan = Long.parseLong(model.get(CacheableStorageProviderModel.MAX_LIFESPAN, "-1"));
+            } catch (NumberFormatException e) {
+                lifespan = -1;
+            }
+            long kept = lifespan <= 0 ? DEFAULT_CACHE_LIFESPAN_MS : Math.min(lifespan, maxCacheLifespanMs);
+            if (kept == lifespan) {
+                return false;
+            }
+            model.put(CacheableStorageProviderModel.MAX_LIFESPAN, Long.toString(kept));
+            return true;
+        }
         model.put(CacheableStorageProviderModel.CACHE_POLICY, UserStorageProviderModel.CachePolicy.MAX_LIFESPAN.name());
-        model.put(CacheableStorageProviderModel.MAX_LIFESPAN, Long.toString(DEFAULT_CACHE_LIFESPAN_MS));
+        model.put(CacheableStorageProviderModel.MAX_LIFESPAN,
+            Long.toString(Math.min(DEFAULT_CACHE_LIFESPAN_MS, maxCacheLifespanMs)));
+        for (String eviction : List.of(CacheableStorageProviderModel.EVICTION_DAY, CacheableStorageProviderModel.EVICTION_HOUR,
+            CacheableStorageProviderModel.EVICTION_MINUTE)) {
+            model.getConfig().remove(eviction);
+        }
         return true;
     }
 

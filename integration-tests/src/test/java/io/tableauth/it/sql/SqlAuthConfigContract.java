@@ -3,6 +3,7 @@ package io.tableauth.it.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -355,6 +356,48 @@ abstract class SqlAuthConfigContract {
 
     // 6. admin console: search, count, pagination, mapped attributes
 
+    /**
+     * A password hash the application changes in its own table (a reset in the application, an admin locking a stolen
+     * account) ends the user's sessions once Keycloak reads the row again: here when the 2 s held copy expires.
+     * The new password logs in; a change tableauth makes itself ends nothing of the session that made it.
+     */
+    @Test
+    void aPasswordTheApplicationChangesEndsTheUsersSessions() throws Exception {
+        var second = realm().admin().components().component(secondId);
+        var before = second.toRepresentation();
+        var shortLived = second.toRepresentation();
+        shortLived.getConfig().putSingle("maxLifespan", "2000");
+        second.update(shortLived);
+        try {
+            HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$10$");
+            HashVectors.Vector other = HashVectors.firstWithOtherPassword("argon2id", v.password());
+            String email = unique("rehashed");
+            insert("users2", email, v.hash(), true);
+            Http.Response login = login(email, v.password());
+            assertEquals(200, login.status(), login.toString());
+            String refreshToken = login.json().get("refresh_token").asText();
+            execute("UPDATE users2 SET password = ? WHERE email = ?", other.hash(), email);
+            long changedAt = System.nanoTime();
+            Http.Response refreshed;
+            do {
+                Thread.sleep(250);
+                refreshed = Http.postForm(realm().uri("/protocol/openid-connect/token"), Map.of("grant_type",
+                    "refresh_token", "client_id", CLIENT, "refresh_token", refreshToken));
+                if (refreshed.status() == 200) {
+                    refreshToken = refreshed.json().get("refresh_token").asText();
+                }
+            } while (refreshed.status() == 200 && System.nanoTime() - changedAt < 10_000_000_000L);
+            long seenMs = (System.nanoTime() - changedAt) / 1_000_000;
+            assertEquals(400, refreshed.status(), "the session ended once the row was read again: " + refreshed);
+            System.out.printf("[freshness] a refresh saw the password changed by the application after %d ms "
+                + "(cache lifespan 2000 ms)%n", seenMs);
+            assertRefused(login(email, v.password()));
+            assertEquals(200, login(email, other.password()).status(), "the new password logs in");
+        } finally {
+            second.update(before);
+        }
+    }
+
     @Test
     void theAdminSearchesCountsAndPagesTableUsersAndSeesMappedAttributes() throws Exception {
         String tag = "srch" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -471,6 +514,41 @@ abstract class SqlAuthConfigContract {
     }
 
     // 1. saving validates, with readable messages
+
+    /**
+     * No cache policy keeps a table user for long by accident: the console's create form sends DEFAULT, and DEFAULT,
+     * EVICT_DAILY and EVICT_WEEKLY are stored as tableauth's 30 s; an explicit Max lifespan is cut to the operator's
+     * cap (5 minutes unless set); NO_CACHE stays. What is stored is what the console then shows.
+     */
+    @Test
+    void everyCachePolicyIsStoredAsWhatHolds() {
+        Map<List<String>, List<String>> cases = Map.of(
+            List.of("DEFAULT"), List.of("MAX_LIFESPAN", "30000"),
+            List.of("EVICT_DAILY", "evictionHour", "3"), List.of("MAX_LIFESPAN", "30000"),
+            List.of("EVICT_WEEKLY", "evictionDay", "2"), List.of("MAX_LIFESPAN", "30000"),
+            List.of("MAX_LIFESPAN", "maxLifespan", "86400000"), List.of("MAX_LIFESPAN", "300000"),
+            List.of("MAX_LIFESPAN", "maxLifespan", "60000"), List.of("MAX_LIFESPAN", "60000"),
+            List.of("NO_CACHE"), List.of("NO_CACHE", ""));
+        cases.forEach((given, stored) -> {
+            MultivaluedHashMap<String, String> c = config(db(), "users", Map.of());
+            c.putSingle("cachePolicy", given.get(0));
+            if (given.size() == 3) {
+                c.putSingle(given.get(1), given.get(2));
+            }
+            String id = addConfig("policy-" + given.get(0).toLowerCase(java.util.Locale.ROOT), 9, c);
+            try {
+                var saved = realm().admin().components().component(id).toRepresentation().getConfig();
+                assertEquals(stored.get(0), saved.getFirst("cachePolicy"), given.toString());
+                if (!stored.get(1).isEmpty()) {
+                    assertEquals(stored.get(1), saved.getFirst("maxLifespan"), given.toString());
+                }
+                assertNull(saved.getFirst("evictionHour"), given.toString());
+                assertNull(saved.getFirst("evictionDay"), given.toString());
+            } finally {
+                realm().admin().components().component(id).remove();
+            }
+        });
+    }
 
     @Test
     void savingABrokenConfigShowsWhatIsWrong() {
