@@ -223,8 +223,28 @@ public final class ApiKeyService {
             touch(key.getId(), now);
             lastUsed = now;
         }
-        HeldKeys.hold(hash, key, byPreviousSecret, user, lastUsed);
+        if (!stillUsable(key, now)) {
+            throw new ApiKeyRefused("key revoked", key);
+        }
+        if (hash.equals(byPreviousSecret ? key.getPreviousHash() : key.getSecretHash())) {
+            HeldKeys.hold(hash, key, byPreviousSecret, user, lastUsed);
+        } // else rotated meanwhile: accepted this once, under the grace the first read found, and never held
         return new Use(key, user, scopesNow(key, user));
+    }
+
+    /**
+     * The key's row read again after its owner was: a revocation or rotation that committed between the first read
+     * and the owner's would otherwise be held beside a copy of the owner that postdates it (its eviction came before
+     * the owner was read), and stay accepted while that copy lives. One committed after this read evicts the copy
+     * the entry depends on. Only on the way to holding a key: a held key's use reads nothing.
+     */
+    private boolean stillUsable(ApiKeyEntity key, long now) {
+        try {
+            em.refresh(key);
+        } catch (jakarta.persistence.EntityNotFoundException e) {
+            return false;
+        }
+        return key.getRevokedAt() == null && !key.expired(now);
     }
 
     /** Records a use; the condition makes concurrent nodes write once, a row another node just touched is left alone. */
