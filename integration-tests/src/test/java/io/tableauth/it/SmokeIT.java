@@ -95,6 +95,11 @@ class SmokeIT {
         assertEquals("tableauth", DEMO.admin().toRepresentation().getLoginTheme());
         assertEquals(1, DEMO.admin().clients().findByClientId("demo-app").size());
         assertEquals("alice@example.com", DEMO.admin().users().search("alice", true).get(0).getEmail());
+        // An auth config that arrives in a realm import (no console, no onCreate) gets the same cache default.
+        var config = DEMO.admin().components().query(DEMO.admin().toRepresentation().getId(),
+            "org.keycloak.storage.UserStorageProvider").get(0).getConfig();
+        assertEquals("MAX_LIFESPAN", config.getFirst("cachePolicy"));
+        assertEquals("30000", config.getFirst("maxLifespan"));
     }
 
     @Test
