@@ -179,6 +179,21 @@ abstract class SqlAuthConfigContract {
         return Tokens.passwordGrant(realm(), CLIENT, username, password);
     }
 
+    /** Refreshes every 250 ms, with each new refresh token, until refused or 10 s passed; the last answer. */
+    Http.Response refreshUntilRefused(String refreshToken) throws InterruptedException {
+        long started = System.nanoTime();
+        Http.Response refreshed;
+        do {
+            Thread.sleep(250);
+            refreshed = Http.postForm(realm().uri("/protocol/openid-connect/token"), Map.of("grant_type",
+                "refresh_token", "client_id", CLIENT, "refresh_token", refreshToken));
+            if (refreshed.status() == 200) {
+                refreshToken = refreshed.json().get("refresh_token").asText();
+            }
+        } while (refreshed.status() == 200 && System.nanoTime() - started < 10_000_000_000L);
+        return refreshed;
+    }
+
     static void assertRefused(Http.Response r) {
         assertEquals(400, r.status(), r.toString());
         assertEquals("invalid_grant", r.json().get("error").asText(), r.toString());
@@ -335,15 +350,7 @@ abstract class SqlAuthConfigContract {
             String refreshToken = login.json().get("refresh_token").asText();
             execute("UPDATE users2 SET is_active = ? WHERE email = ?", false, email);
             long disabledAt = System.nanoTime();
-            Http.Response refreshed;
-            do {
-                Thread.sleep(250);
-                refreshed = Http.postForm(realm().uri("/protocol/openid-connect/token"), Map.of("grant_type",
-                    "refresh_token", "client_id", CLIENT, "refresh_token", refreshToken));
-                if (refreshed.status() == 200) {
-                    refreshToken = refreshed.json().get("refresh_token").asText();
-                }
-            } while (refreshed.status() == 200 && System.nanoTime() - disabledAt < 10_000_000_000L);
+            Http.Response refreshed = refreshUntilRefused(refreshToken);
             long seenMs = (System.nanoTime() - disabledAt) / 1_000_000;
             assertEquals(400, refreshed.status(), "refused once the 2 s copy expired: " + refreshed);
             assertTrue(seenMs <= 4_000, "seen after " + seenMs + " ms, lifespan 2000 ms");
@@ -378,15 +385,7 @@ abstract class SqlAuthConfigContract {
             String refreshToken = login.json().get("refresh_token").asText();
             execute("UPDATE users2 SET password = ? WHERE email = ?", other.hash(), email);
             long changedAt = System.nanoTime();
-            Http.Response refreshed;
-            do {
-                Thread.sleep(250);
-                refreshed = Http.postForm(realm().uri("/protocol/openid-connect/token"), Map.of("grant_type",
-                    "refresh_token", "client_id", CLIENT, "refresh_token", refreshToken));
-                if (refreshed.status() == 200) {
-                    refreshToken = refreshed.json().get("refresh_token").asText();
-                }
-            } while (refreshed.status() == 200 && System.nanoTime() - changedAt < 10_000_000_000L);
+            Http.Response refreshed = refreshUntilRefused(refreshToken);
             long seenMs = (System.nanoTime() - changedAt) / 1_000_000;
             assertEquals(400, refreshed.status(), "the session ended once the row was read again: " + refreshed);
             System.out.printf("[freshness] a refresh saw the password changed by the application after %d ms "

@@ -70,15 +70,7 @@ public final class MailBox implements BeforeAllCallback, AfterAllCallback {
 
     /** Waits up to {@code timeout} for the {@code n}-th notice of an added sign-in method to this address. */
     public Mail awaitNotice(String address, int n, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            List<Mail> mails = notices(address);
-            if (mails.size() >= n) {
-                return mails.get(n - 1);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("No notice number " + n + " to " + address + " within " + timeout);
+        return awaitIn(this::notices, "notice", address, n, timeout);
     }
 
     private List<Mail> all(String address) {
@@ -88,16 +80,21 @@ public final class MailBox implements BeforeAllCallback, AfterAllCallback {
 
     /** Waits up to {@code timeout} for the {@code n}-th mail to this address. */
     public Mail await(String address, int n, Duration timeout) throws InterruptedException {
+        return awaitIn(this::to, "mail", address, n, timeout);
+    }
+
+    private static Mail awaitIn(java.util.function.Function<String, List<Mail>> box, String what, String address,
+                                int n, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            List<Mail> mails = to(address);
+            List<Mail> mails = box.apply(address);
             if (mails.size() >= n) {
                 return mails.get(n - 1);
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("No mail number " + n + " to " + address + " within " + timeout + "; received: "
-            + to(address));
+        throw new AssertionError("No " + what + " number " + n + " to " + address + " within " + timeout
+            + "; received: " + box.apply(address));
     }
 
     private static Mail read(MimeMessage message) {
