@@ -17,7 +17,8 @@ import org.keycloak.models.UserSessionProvider;
 
 /**
  * Notices a password hash the application changed in its own table (a reset in the application, or an admin locking a
- * stolen account by replacing the hash) and ends the user's sessions, as Keycloak ends them when a password is reset.
+ * stolen account by replacing the hash) and ends the user's sessions and tokens: the user's "not before" moves to now
+ * (every token issued before is refused at its next use or refresh, on every node) and the sessions are removed.
  * The last hash each node read or wrote for a user is kept as a short stamp (a digest, never the hash) in Keycloak's
  * single-use store, which every node sees; whenever the row is read from the table again (a login, a mail, a token use
  * once Keycloak's held copy expired) a different stamp means the hash changed behind Keycloak's back. tableauth's own
@@ -27,15 +28,18 @@ final class PasswordStamps {
 
     private static final Logger LOG = Logger.getLogger(PasswordStamps.class);
     private static final String PREFIX = "tableauth-password-stamp:";
-    /** How long a stamp is kept: longer than any session Keycloak keeps by default. */
-    private static final int LIFESPAN_SECONDS = 60 * 24 * 3600;
+    /**
+     * How long a stamp is kept: longer than Keycloak's default SSO sessions (10 hours); kept short of 2^31 ms, which
+     * the single-use store's lifespan must stay under.
+     */
+    private static final int LIFESPAN_SECONDS = 20 * 24 * 3600;
 
     private PasswordStamps() {
     }
 
     /** Records the hash tableauth itself wrote for the user. */
     static void wrote(KeycloakSession session, RealmModel realm, String userId, String hash) {
-        session.singleUseObjects().put(key(realm, userId), LIFESPAN_SECONDS, Map.of("s", stamp(hash)));
+        record(session, key(realm, userId), stamp(hash));
     }
 
     /**
@@ -47,14 +51,26 @@ final class PasswordStamps {
     static boolean seen(KeycloakSession session, RealmModel realm, UserModel user, String hash) {
         String key = key(realm, user.getId());
         String now = stamp(hash);
-        Map<String, String> was = session.singleUseObjects().get(key);
-        if (was != null && now.equals(was.get("s"))) {
+        String known = thisRequest(session).get(key);
+        if (known != null) {
+            if (!known.equals(now)) {
+                record(session, key, now); // changed within this request, by its own write
+            }
             return false;
         }
-        session.singleUseObjects().put(key, LIFESPAN_SECONDS, Map.of("s", now));
+        Map<String, String> was = session.singleUseObjects().get(key);
+        if (was != null && now.equals(was.get("s"))) {
+            thisRequest(session).put(key, now);
+            return false;
+        }
+        record(session, key, now);
         if (was == null) {
             return false;
         }
+        // Every token issued until now stops (Keycloak's own "not before" of the user, checked at every token use and
+        // refresh, on every node), and the sessions go: a request that is using one may write it back. The next
+        // second, so that what this very request issues (a refresh's new tokens) is refused too.
+        session.users().setNotBeforeForUser(realm, user, org.keycloak.common.util.Time.currentTime() + 1);
         UserSessionProvider sessions = session.sessions();
         long ended = sessions.getUserSessionsStream(realm, user).toList().stream()
             .peek(s -> sessions.removeUserSession(realm, s)).count()
@@ -67,6 +83,31 @@ final class PasswordStamps {
                 .success();
         }
         return true;
+    }
+
+    /**
+     * Writes a stamp: Keycloak's single-use store takes one put per key and transaction, so a second write of the
+     * same request replaces the first.
+     */
+    private static void record(KeycloakSession session, String key, String stamp) {
+        Map<String, String> mine = thisRequest(session);
+        if (mine.containsKey(key)) {
+            session.singleUseObjects().replace(key, Map.of("s", stamp));
+        } else {
+            session.singleUseObjects().put(key, LIFESPAN_SECONDS, Map.of("s", stamp));
+        }
+        mine.put(key, stamp);
+    }
+
+    /** The stamps this request has read or written, by key. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> thisRequest(KeycloakSession session) {
+        Map<String, String> mine = session.getAttribute(PREFIX, Map.class);
+        if (mine == null) {
+            mine = new java.util.HashMap<>();
+            session.setAttribute(PREFIX, mine);
+        }
+        return mine;
     }
 
     private static String key(RealmModel realm, String userId) {

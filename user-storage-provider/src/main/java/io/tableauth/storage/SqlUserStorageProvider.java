@@ -346,6 +346,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         if (!inScope()) {
             return null;
         }
+        MissCost.lookupStarts(session);
         UserModel user = lookup((c, t) -> t.findByCredential(c, username), Optional.<SqlUserRow>empty())
             .map(row -> adapter(realm, row)).orElse(null);
         if (user == null) {
@@ -359,12 +360,10 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         if (config.emailColumn() == null || !inScope()) {
             return null;
         }
-        UserModel user = lookup((c, t) -> t.findByEmail(c, email), Optional.<SqlUserRow>empty())
+        MissCost.lookupStarts(session);
+        // no miss cost here: Keycloak asks by username after an e-mail that is no one's, and the cost is spent there
+        return lookup((c, t) -> t.findByEmail(c, email), Optional.<SqlUserRow>empty())
             .map(row -> adapter(realm, row)).orElse(null);
-        if (user == null) {
-            MissCost.afterMiss(session, realm, model);
-        }
-        return user;
     }
 
     /** The current row of a user of this config, fresh from the table (after a write, or for a password check). */
