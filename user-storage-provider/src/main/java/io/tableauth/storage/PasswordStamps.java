@@ -28,6 +28,7 @@ final class PasswordStamps {
 
     private static final Logger LOG = Logger.getLogger(PasswordStamps.class);
     private static final String PREFIX = "tableauth-password-stamp:";
+    private static final String WROTE = ":wrote";
     /**
      * How long a stamp is kept: longer than Keycloak's default SSO sessions (10 hours); kept short of 2^31 ms, which
      * the single-use store's lifespan must stay under.
@@ -37,40 +38,50 @@ final class PasswordStamps {
     private PasswordStamps() {
     }
 
-    /** Records the hash tableauth itself wrote for the user. */
+    /**
+     * Records the hash tableauth itself wrote for the user, under a key of its own: Keycloak's single-use store takes
+     * one write per key and transaction, and a login may both read a row (recording what it saw) and rehash it.
+     */
     static void wrote(KeycloakSession session, RealmModel realm, String userId, String hash) {
-        record(session, key(realm, userId), stamp(hash));
+        String key = key(realm, userId) + WROTE;
+        Map<String, String> mine = thisRequest(session);
+        if (!mine.containsKey(key)) {
+            session.singleUseObjects().put(key, LIFESPAN_SECONDS, Map.of("s", stamp(hash)));
+        }
+        mine.put(key, stamp(hash));
     }
 
     /**
-     * The row of {@code user} as just read from the table: when its hash is not the one last recorded, the user's
-     * sessions, online and offline, end (and a LOGOUT event says why); the new hash is recorded either way.
+     * The row of {@code user} as just read from the table: when its hash is neither the one last seen nor the one
+     * tableauth last wrote, the user's sessions and tokens end (and a LOGOUT event says why). What was seen is
+     * recorded, once per request.
      *
+     * @param tokenUse the row was read for a token's use (a refresh, a bearer check): what this very request issues
+     *                 is refused too; a login's own new tokens are kept
      * @return whether sessions were ended
      */
-    static boolean seen(KeycloakSession session, RealmModel realm, UserModel user, String hash) {
+    static boolean seen(KeycloakSession session, RealmModel realm, UserModel user, String hash, boolean tokenUse) {
         String key = key(realm, user.getId());
         String now = stamp(hash);
-        String known = thisRequest(session).get(key);
-        if (known != null) {
-            if (!known.equals(now)) {
-                record(session, key, now); // changed within this request, by its own write
-            }
+        Map<String, String> mine = thisRequest(session);
+        if (now.equals(mine.get(key)) || now.equals(mine.get(key + WROTE))) {
             return false;
         }
         Map<String, String> was = session.singleUseObjects().get(key);
-        if (was != null && now.equals(was.get("s"))) {
-            thisRequest(session).put(key, now);
-            return false;
+        Map<String, String> ours = session.singleUseObjects().get(key + WROTE);
+        boolean sameAsSeen = was != null && now.equals(was.get("s"));
+        boolean same = sameAsSeen || ours != null && now.equals(ours.get("s"));
+        if (!mine.containsKey(key) && !sameAsSeen) {
+            session.singleUseObjects().put(key, LIFESPAN_SECONDS, Map.of("s", now));
         }
-        record(session, key, now);
-        if (was == null) {
-            return false;
+        mine.put(key, now);
+        if (was == null && ours == null || same) {
+            return false; // first seen, or nothing changed
         }
-        // Every token issued until now stops (Keycloak's own "not before" of the user, checked at every token use and
-        // refresh, on every node), and the sessions go: a request that is using one may write it back. The next
-        // second, so that what this very request issues (a refresh's new tokens) is refused too.
-        session.users().setNotBeforeForUser(realm, user, org.keycloak.common.util.Time.currentTime() + 1);
+        // Every token issued before stops (Keycloak's own "not before" of the user, checked at every token use and
+        // refresh, on every node), and the sessions go, though a request that is using one may write it back. For a
+        // token's use, from the next second, so that what this very request issues (a refresh's tokens) is refused.
+        session.users().setNotBeforeForUser(realm, user, org.keycloak.common.util.Time.currentTime() + (tokenUse ? 1 : 0));
         UserSessionProvider sessions = session.sessions();
         long ended = sessions.getUserSessionsStream(realm, user).toList().stream()
             .peek(s -> sessions.removeUserSession(realm, s)).count()
@@ -83,20 +94,6 @@ final class PasswordStamps {
                 .success();
         }
         return true;
-    }
-
-    /**
-     * Writes a stamp: Keycloak's single-use store takes one put per key and transaction, so a second write of the
-     * same request replaces the first.
-     */
-    private static void record(KeycloakSession session, String key, String stamp) {
-        Map<String, String> mine = thisRequest(session);
-        if (mine.containsKey(key)) {
-            session.singleUseObjects().replace(key, Map.of("s", stamp));
-        } else {
-            session.singleUseObjects().put(key, LIFESPAN_SECONDS, Map.of("s", stamp));
-        }
-        mine.put(key, stamp);
     }
 
     /** The stamps this request has read or written, by key. */

@@ -304,10 +304,15 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
      * application changed behind Keycloak's back ends the user's sessions ({@link PasswordStamps}).
      */
     private SqlUserAdapter adapter(RealmModel realm, SqlUserRow row) {
+        return adapter(realm, row, false);
+    }
+
+    /** As above; {@code byId}: read for a token's use (by id), so what this request issues goes too. */
+    private SqlUserAdapter adapter(RealmModel realm, SqlUserRow row, boolean byId) {
         SqlUserRow before = rowsThisRequest.put(row.id(), row);
         SqlUserAdapter user = new SqlUserAdapter(session, realm, this, row);
         if (before == null || !java.util.Objects.equals(before.passwordHash(), row.passwordHash())) {
-            PasswordStamps.seen(session, realm, user, row.passwordHash());
+            PasswordStamps.seen(session, realm, user, row.passwordHash(), byId);
         }
         return user;
     }
@@ -335,10 +340,10 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         String externalId = StorageId.externalId(id);
         SqlUserRow known = rowsThisRequest.get(externalId);
         if (known != null) {
-            return adapter(realm, known);
+            return adapter(realm, known, true);
         }
         // Thrown, not "no such user": Keycloak would take a missing user for a deleted one and end their sessions.
-        return read((c, t) -> t.findById(c, externalId)).map(row -> adapter(realm, row)).orElse(null);
+        return read((c, t) -> t.findById(c, externalId)).map(row -> adapter(realm, row, true)).orElse(null);
     }
 
     @Override
@@ -409,7 +414,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             return Held.FRESH;
         }
         Optional<SqlUserRow> row = rowThisRequest(StorageId.externalId(held.getId()));
-        row.ifPresent(r -> PasswordStamps.seen(session, realm, held, r.passwordHash()));
+        row.ifPresent(r -> PasswordStamps.seen(session, realm, held, r.passwordHash(), false));
         if (row.isPresent() && !new SqlUserAdapter(session, realm, this, row.get()).differsFrom(held)) {
             return Held.FRESH;
         }
