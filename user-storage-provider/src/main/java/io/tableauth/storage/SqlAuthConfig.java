@@ -147,14 +147,21 @@ final class SqlAuthConfig implements AutoCloseable {
         }
     }
 
-    /** The median time of this node's recent password checks of this table; -1 before there were three. */
+    /**
+     * The median time of this node's last nine password checks of this table (the first checks after a start run
+     * cold, and would make it too long for a while); -1 before there were three.
+     */
     long typicalVerifyNanos() {
         long[] seen;
         synchronized (verifyNanos) {
             if (verifies < 3) {
                 return -1;
             }
-            seen = java.util.Arrays.copyOf(verifyNanos, Math.min(verifies, verifyNanos.length));
+            int n = Math.min(9, Math.min(verifies, verifyNanos.length));
+            seen = new long[n];
+            for (int i = 0; i < n; i++) {
+                seen[i] = verifyNanos[Math.floorMod(verifies - 1 - i, verifyNanos.length)];
+            }
         }
         java.util.Arrays.sort(seen);
         return seen[seen.length / 2];
