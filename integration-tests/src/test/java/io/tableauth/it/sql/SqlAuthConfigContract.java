@@ -179,6 +179,15 @@ abstract class SqlAuthConfigContract {
         return Tokens.passwordGrant(realm(), CLIENT, username, password);
     }
 
+    /** Lets Keycloak's user cache hold the config's users for 2 s; returns the config as it was, to put back. */
+    static ComponentRepresentation shortLived(org.keycloak.admin.client.resource.ComponentResource config) {
+        ComponentRepresentation before = config.toRepresentation();
+        ComponentRepresentation shortLived = config.toRepresentation();
+        shortLived.getConfig().putSingle("maxLifespan", "2000");
+        config.update(shortLived);
+        return before;
+    }
+
     /** Refreshes every 250 ms, with each new refresh token, until refused or 10 s passed; the last answer. */
     Http.Response refreshUntilRefused(String refreshToken) throws InterruptedException {
         long started = System.nanoTime();
@@ -337,10 +346,7 @@ abstract class SqlAuthConfigContract {
     @Test
     void aTokenUseSeesTheApplicationsChangeOnceTheHeldCopyExpires() throws Exception {
         var second = realm().admin().components().component(secondId);
-        var before = second.toRepresentation();
-        var shortLived = second.toRepresentation();
-        shortLived.getConfig().putSingle("maxLifespan", "2000");
-        second.update(shortLived);
+        var before = shortLived(second);
         try {
             HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$10$");
             String email = unique("window");
@@ -366,15 +372,12 @@ abstract class SqlAuthConfigContract {
     /**
      * A password hash the application changes in its own table (a reset in the application, an admin locking a stolen
      * account) ends the user's sessions once Keycloak reads the row again: here when the 2 s held copy expires.
-     * The new password logs in; a change tableauth makes itself ends nothing of the session that made it.
+     * The new password logs in.
      */
     @Test
     void aPasswordTheApplicationChangesEndsTheUsersSessions() throws Exception {
         var second = realm().admin().components().component(secondId);
-        var before = second.toRepresentation();
-        var shortLived = second.toRepresentation();
-        shortLived.getConfig().putSingle("maxLifespan", "2000");
-        second.update(shortLived);
+        var before = shortLived(second);
         try {
             HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$10$");
             HashVectors.Vector other = HashVectors.firstWithOtherPassword("argon2id", v.password());
