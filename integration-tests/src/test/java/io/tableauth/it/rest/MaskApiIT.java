@@ -139,7 +139,8 @@ class MaskApiIT extends RestFixture {
 
     /**
      * The same e-mail in two tables is two users, whichever Keycloak's user cache met first: a login scoped to one
-     * config finds that config's user, both ways round and after the cache is cleared.
+     * config finds that config's user, both ways round and after the cache is cleared; and a scoped login never
+     * leaves its user as the one Keycloak's own token endpoint (unscoped, priority order: members first) finds.
      */
     @Test
     void theSameEmailInTwoTablesIsTwoUsersWhateverTheCacheMetFirst() throws Exception {
@@ -155,9 +156,36 @@ class MaskApiIT extends RestFixture {
                 assertEquals(200, r.status(), r.toString());
                 String sub = Tokens.verifyAccessToken(realm, text(r.json(), "accessToken")).getSubject();
                 assertTrue(sub.startsWith("f:" + config + ":"), "the login scoped to " + config + " found " + sub);
+                Http.Response unscoped = Tokens.passwordGrant(realm, "app", email, TABLE_PASSWORD);
+                assertEquals(200, unscoped.status(), unscoped.toString());
+                String first = Tokens.verifyAccessToken(realm, text(unscoped.json(), "access_token")).getSubject();
+                assertTrue(first.startsWith("f:" + membersId + ":"),
+                    "after a login scoped to " + config + ", Keycloak's token endpoint found " + first);
             }
             realm.admin().clearUserCache();
         }
+    }
+
+    /**
+     * A user the cache holds from a later config is shadowed by a user an earlier config gains since: an unscoped
+     * login finds the earlier config's user at once, as it would with an empty cache.
+     */
+    @Test
+    void aNewUserOfAnEarlierConfigShadowsTheHeldUserOfALaterOne() throws Exception {
+        String email = unique("later");
+        insert("staff", email, true);
+        Http.Response before = Tokens.passwordGrant(realm, "app", email, TABLE_PASSWORD);
+        assertEquals(200, before.status(), before.toString());
+        assertTrue(Tokens.verifyAccessToken(realm, text(before.json(), "access_token")).getSubject()
+            .startsWith("f:" + staffId + ":"));
+        insert("members", email, true); // the application adds the same e-mail to the earlier table
+        Http.Response mavibase = postJson(api("v1/platform/auth/login"), body("email", email, "password", TABLE_PASSWORD));
+        assertEquals(200, mavibase.status(), mavibase.toString());
+        String sub = Tokens.verifyAccessToken(realm, text(mavibase.json(), "token")).getSubject();
+        assertTrue(sub.startsWith("f:" + membersId + ":"), "the unscoped login found " + sub);
+        Http.Response after = Tokens.passwordGrant(realm, "app", email, TABLE_PASSWORD);
+        assertTrue(Tokens.verifyAccessToken(realm, text(after.json(), "access_token")).getSubject()
+            .startsWith("f:" + membersId + ":"), "the REST login dropped the shadowed entry on Keycloak's side too");
     }
 
     @Test
