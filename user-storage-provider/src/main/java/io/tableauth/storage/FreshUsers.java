@@ -79,6 +79,18 @@ public final class FreshUsers {
      */
     private static UserModel lookedUp(KeycloakSession session, RealmModel realm, Supplier<UserModel> lookup,
                                       Function<UserLookupProvider, UserModel> inTable) {
+        try {
+            return lookedUpOrThrow(session, realm, lookup, inTable);
+        } catch (TableUnavailableException e) {
+            // the table of the user the name leads to is out of reach (the cache knew the name, not the user): no one
+            // found, as a lookup in that table finds no one while it is down; the request has the config marked
+            // unavailable, and answers 503 for it whoever the name is
+            return null;
+        }
+    }
+
+    private static UserModel lookedUpOrThrow(KeycloakSession session, RealmModel realm, Supplier<UserModel> lookup,
+                                             Function<UserLookupProvider, UserModel> inTable) {
         List<UserStorageProviderModel> configs = SqlUserStorageProviderFactory.enabledAuthConfigs(realm).toList();
         AuthConfigScope scope = AuthConfigScope.current(session);
         UserCache cache = configs.size() > 1 ? session.getProvider(UserCache.class) : null;

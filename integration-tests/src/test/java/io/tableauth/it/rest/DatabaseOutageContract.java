@@ -77,10 +77,8 @@ abstract class DatabaseOutageContract extends RestFixture {
             "signupAllowed", "true"));
         config.remove("attributeMappings");
         config.putSingle("jdbcUrl", downDb.jdbcUrlVia("127.0.0.1", proxy.port()));
-        // Every call of a signed-in user goes to the table here. With a new config's user cache, Keycloak serves
-        // signed-in users from the held copy instead while it lasts (SqlAuthConfigContract's outage test logs in a
-        // held user: refused, and no failure counted).
-        config.putSingle("cachePolicy", "NO_CACHE");
+        // The default cache policy (users held 30 s): a signed-in user's token uses are served from the held copy
+        // while it lasts, and say 503 once it is gone (outage()).
         outageId = SqlAuthConfigs.add(realm, "outage", 5, config);
         olly = unique("olly");
         insert("members", olly, true);
@@ -252,7 +250,18 @@ abstract class DatabaseOutageContract extends RestFixture {
         String down = "auth config outage of realm " + realm.name() + " (";
         int downLogged = logLines(down, "is unavailable on this node");
         int backLogged = logLines(down, "is available again on this node");
+        assertEquals(200, Http.get(api("v1/platform/users/me"), "Authorization", "Bearer " + token).status(),
+            "a token use: Keycloak now holds the user");
         inject.run();
+        // A signed-in user of the table whose copy Keycloak holds (the default policy): their token uses are served
+        // from the copy while it lasts (30 s at most), as Keycloak serves a held LDAP user.
+        Http.Response heldMe = Http.get(api("v1/platform/users/me"), "Authorization", "Bearer " + token);
+        assertEquals(200, heldMe.status(), "me, from the held copy: " + heldMe);
+        Http.Response heldRefresh = postJson(api("v1/platform/auth/refresh-token"), body("refreshToken", refreshToken));
+        assertEquals(200, heldRefresh.status(), "refresh, from the held copy: " + heldRefresh);
+        refreshToken = heldRefresh.json().get("refreshToken").asText();
+        Http.Response heldGateway = Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + token);
+        assertEquals(200, heldGateway.status(), "forward-auth, from the held copy: " + heldGateway);
         Timed first = timed(() -> maskLogin(ann));
         print(fault, "first login answered", first.millis());
         assertUnavailable(first.response(), "the first login after the fault");
@@ -289,7 +298,9 @@ abstract class DatabaseOutageContract extends RestFixture {
         for (Timed t : List.of(directus, mavibase, slash, baasix)) {
             assertTrue(t.millis() < 2_000, "unscoped and other dialects fail fast too: " + t.millis());
         }
-        // A signed-in user of the table: their calls say the same, not "invalid token" (which would sign them out).
+        // Once the copy is gone (expired; here dropped by the console's "Clear user cache"), their calls say 503,
+        // not "invalid token" (which would sign them out).
+        realm.admin().clearUserCache();
         assertUnavailable(Http.get(api("v1/platform/users/me"), "Authorization", "Bearer " + token), "me");
         assertUnavailable(postJson(api("v1/platform/auth/refresh-token"), body("refreshToken", refreshToken)),
             "refresh");

@@ -76,6 +76,10 @@ public final class LoginService {
         form.put(OAuth2Constants.USERNAME, credential.trim());
         form.put(OAuth2Constants.PASSWORD, password);
         UserModel named = FreshUsers.byNameOrEmail(session, realm, credential.trim()); // a held copy: checked
+        if (named == null) {
+            // no one found, and a table that could hold the name is out of reach: 503, whoever the name is
+            Availability.require(session, realm, project.authConfig(), "Login");
+        }
         new RateLimits(session).checkUser(named == null ? null : named.getId());
         PasswordGrant.Step step = PasswordGrant.Step.first(twoStep);
         if (RecoveryCodes.isRecoveryCode(otp)) {

@@ -116,6 +116,7 @@ public abstract class DialectResource {
             TableUnavailableException down = Availability.cause(e);
             if (down != null) {
                 // a users table this call needs went out of reach (its database is down, partitioned, too slow)
+                LOG.debugf(e, "tableauth: %s: a users table is out of reach", getClass().getSimpleName());
                 return answer(AuthError.unavailable("This service", down.retryAfterSeconds()));
             }
             LOG.errorf(e, "tableauth: %s failed", getClass().getSimpleName());
