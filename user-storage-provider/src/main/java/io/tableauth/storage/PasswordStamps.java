@@ -6,14 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 
-import org.jboss.logging.Logger;
-import org.keycloak.events.Details;
-import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionProvider;
 
 /**
  * Notices a password hash the application changed in its own table (a reset in the application, or an admin locking a
@@ -26,7 +21,6 @@ import org.keycloak.models.UserSessionProvider;
  */
 final class PasswordStamps {
 
-    private static final Logger LOG = Logger.getLogger(PasswordStamps.class);
     private static final String PREFIX = "tableauth-password-stamp:";
     private static final String WROTE = ":wrote";
     /**
@@ -78,21 +72,9 @@ final class PasswordStamps {
         if (was == null && ours == null || same) {
             return false; // first seen, or nothing changed
         }
-        // Every token issued before stops (Keycloak's own "not before" of the user, checked at every token use and
-        // refresh, on every node), and the sessions go, though a request that is using one may write it back. For a
-        // token's use, from the next second, so that what this very request issues (a refresh's tokens) is refused.
-        session.users().setNotBeforeForUser(realm, user, org.keycloak.common.util.Time.currentTime() + (tokenUse ? 1 : 0));
-        UserSessionProvider sessions = session.sessions();
-        long ended = sessions.getUserSessionsStream(realm, user).toList().stream()
-            .peek(s -> sessions.removeUserSession(realm, s)).count()
-            + sessions.getOfflineUserSessionsStream(realm, user).toList().stream()
-            .peek(s -> sessions.removeOfflineUserSession(realm, s)).count();
-        LOG.debugf("tableauth: the application changed the password of user %s: %d sessions ended", user.getId(), ended);
-        if (session.getContext().getConnection() != null) {
-            new EventBuilder(realm, session, session.getContext().getConnection()).event(EventType.LOGOUT).user(user)
-                .detail(Details.REASON, "tableauth: the application changed the password in its table")
-                .success();
-        }
+        // Every token issued before stops, and the sessions go, though a request that is using one may write it
+        // back. For a token's use, from the next second, so that what this very request issues is refused.
+        AccessEnds.end(session, realm, user, "the application changed the password in its table", tokenUse, true);
         return true;
     }
 

@@ -120,6 +120,11 @@ final class SqlAuthConfig implements AutoCloseable {
         source = new MultivaluedHashMap<>(componentConfig);
     }
 
+    /** The config's name, as logs say it. */
+    String name() {
+        return name;
+    }
+
     SqlUserStorageConfig config() {
         return config;
     }

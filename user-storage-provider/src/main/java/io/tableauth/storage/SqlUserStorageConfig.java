@@ -53,7 +53,8 @@ public record SqlUserStorageConfig(
     IdGeneration idGeneration,
     Map<String, String> insertDefaults,
     String tablePreset,
-    Timeouts timeouts) {
+    Timeouts timeouts,
+    int changeSignalSeconds) {
 
     /**
      * How long this config waits for its database, in seconds: for a connection (TCP connect and the database's
@@ -108,6 +109,9 @@ public record SqlUserStorageConfig(
     public static final String REHASH_ON_LOGIN = "rehashOnLogin";
     public static final String CREDENTIAL_MATCH = "credentialMatch";
     public static final String MAX_POOL_SIZE = "maxPoolSize";
+    /** Seconds between two reads of the updated-at column for rows the application changed; 0: none. */
+    public static final String CHANGE_SIGNAL_SECONDS = "changeSignalSeconds";
+    static final int DEFAULT_CHANGE_SIGNAL_SECONDS = 2;
     public static final String TABLE_PRESET = "tablePreset";
     public static final String FULL_NAME_COLUMN = "fullNameColumn";
     public static final String CREATED_AT_COLUMN = "createdAtColumn";
@@ -174,6 +178,11 @@ public record SqlUserStorageConfig(
         if (maxPoolSize < 1 || maxPoolSize > 200) {
             throw new ComponentValidationException("tableauthInvalidPoolSize");
         }
+        int changeSignalSeconds = parse(CHANGE_SIGNAL_SECONDS, value(model, CHANGE_SIGNAL_SECONDS,
+            Integer.toString(DEFAULT_CHANGE_SIGNAL_SECONDS)), Integer::parseInt);
+        if (changeSignalSeconds < 0 || changeSignalSeconds > 3600) {
+            throw new ComponentValidationException("tableauthInvalidChangeSignal");
+        }
         String editMode = value(model, EDIT_MODE, READ_ONLY).toUpperCase(Locale.ROOT);
         if (!editMode.equals(READ_ONLY) && !editMode.equals(WRITABLE)) {
             throw new ComponentValidationException("tableauthInvalidEditMode");
@@ -217,7 +226,8 @@ public record SqlUserStorageConfig(
             value(model, TABLE_PRESET, TablePreset.CUSTOM.id()),
             new Timeouts(seconds(model, CONNECT_TIMEOUT, "Connect timeout", Timeouts.DEFAULT.connectSeconds()),
                 seconds(model, READ_TIMEOUT, "Read timeout", Timeouts.DEFAULT.readSeconds()),
-                seconds(model, STATEMENT_TIMEOUT, "Statement timeout", Timeouts.DEFAULT.statementSeconds())));
+                seconds(model, STATEMENT_TIMEOUT, "Statement timeout", Timeouts.DEFAULT.statementSeconds())),
+            changeSignalSeconds);
     }
 
     /** {@code column=value} lines → column name → value (typed by the column when a row is inserted). */

@@ -426,6 +426,37 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         return row.isPresent() ? Held.RELOADED : Held.GONE;
     }
 
+    /**
+     * The change signal ({@link ChangeSignal}) found this row changed by the application: Keycloak's held copy, if
+     * any node has one, is dropped on every node (so the next lookup, token use or key use reads the row), a password
+     * hash that is not the one last seen ends the user's sessions and tokens ({@link PasswordStamps}), and so does a
+     * row now disabled or gone.
+     *
+     * @return whether access ended
+     */
+    boolean changedInTable(RealmModel realm, String externalId) {
+        UserModel held = session.users().getUserById(realm, new StorageId(model.getId(), externalId).getId());
+        if (held == null) {
+            return false; // gone, and no copy on this node; another node's copy was dropped by id below, or expires
+        }
+        // a copy read from the table just now has had its password stamp compared already
+        Optional<SqlUserRow> row = held instanceof SqlUserAdapter adapter ? Optional.of(adapter.row())
+            : rowThisRequest(externalId);
+        // not before the next second: a refresh in flight on another thread keeps nothing it is issued now
+        boolean ended = row.isPresent() && PasswordStamps.seen(session, realm, held, row.get().passwordHash(), true);
+        LOG.debugf("tableauth: the change signal met user %s (%s, %s): ended %s", held.getId(),
+            held.getClass().getSimpleName(), row.isPresent() ? "row" : "no row", ended);
+        UserCache cache = session.getProvider(UserCache.class);
+        if (cache != null) {
+            cache.evict(realm, held);
+        }
+        if (!ended && (row.isEmpty() || !new SqlUserAdapter(session, realm, this, row.get()).isEnabled())) {
+            ended = AccessEnds.end(session, realm, held, row.isEmpty() ? "the application deleted the user's row"
+                : "the application disabled the user in its table", true, false) > 0;
+        }
+        return ended;
+    }
+
     // --- passwords
 
     @Override

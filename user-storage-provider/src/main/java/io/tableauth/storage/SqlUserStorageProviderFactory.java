@@ -62,6 +62,10 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     private final Map<String, SqlAuthConfig> configs = new ConcurrentHashMap<>();
     /** The realm (id) of each config with a runtime on this node, to find the pools a realm's removal leaves. */
     private final Map<String, String> realmOf = new ConcurrentHashMap<>();
+    /** Each config's change signal on this node, for configs this node serves. */
+    private final Map<String, ChangeSignal> signals = new ConcurrentHashMap<>();
+    /** One daemon thread ticks the change signals every second (off Keycloak's shared timer: a read may wait). */
+    private volatile java.util.concurrent.ScheduledExecutorService signalTicker;
     /** Configs the last sweep found gone: closed when the next finds them gone too (not one being created). */
     private final java.util.Set<String> goneOnce = ConcurrentHashMap.newKeySet();
     /** How often each node looks for pools of auth configs or realms removed on another node. */
@@ -187,6 +191,12 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .property().name(MAX_POOL_SIZE).label("Maximum pool size").type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue(Integer.toString(DEFAULT_MAX_POOL_SIZE))
         .helpText("Connections this config may hold open to the database on each Keycloak node.").add()
+        .property().name(CHANGE_SIGNAL_SECONDS).label("Change signal (seconds)").type(ProviderConfigProperty.STRING_TYPE)
+        .defaultValue(Integer.toString(DEFAULT_CHANGE_SIGNAL_SECONDS))
+        .helpText("With an Updated-at column: every this many seconds one Keycloak node reads the rows whose "
+            + "updated-at moved (one query on that column; index it) and drops them from Keycloak's user cache on "
+            + "every node. A row the application disabled, or whose password hash it replaced, ends the user's "
+            + "sessions and tokens. 0 turns it off: changes are then seen within the cache lifespan.").add()
         .property().name(CONNECT_TIMEOUT).label("Connect timeout").type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue(Integer.toString(Timeouts.DEFAULT.connectSeconds()))
         .helpText("Seconds a login waits for a connection to the database (TCP connect and the database's login), "
@@ -572,12 +582,35 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
                     .forEach(this::closeRuntime);
             }
         });
+        signalTicker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tableauth-change-signal");
+            t.setDaemon(true);
+            return t;
+        });
+        signalTicker.scheduleWithFixedDelay(() -> tickSignals(factory), 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
             TimerProvider timer = session.getProvider(TimerProvider.class);
             if (timer != null) {
                 timer.schedule(() -> sweep(factory), SWEEP_MILLIS, "tableauth-close-removed-auth-configs");
             }
         });
+    }
+
+    private void tickSignals(KeycloakSessionFactory factory) {
+        long now = System.currentTimeMillis();
+        configs.forEach((id, runtime) -> {
+            String realmId = realmOf.get(id);
+            if (realmId == null || runtime.config().changeSignalSeconds() <= 0
+                || runtime.config().updatedAtColumn() == null) {
+                return;
+            }
+            try {
+                signals.computeIfAbsent(id, k -> new ChangeSignal(id, realmId)).tick(factory, runtime, now);
+            } catch (RuntimeException e) {
+                LOG.debugf("tableauth: the change signal of auth config %s failed: %s", id, e.getMessage());
+            }
+        });
+        signals.keySet().retainAll(configs.keySet());
     }
 
     private void sweep(KeycloakSessionFactory factory) {
@@ -604,6 +637,9 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
 
     @Override
     public void close() {
+        if (signalTicker != null) {
+            signalTicker.shutdownNow();
+        }
         configs.values().forEach(SqlAuthConfig::close);
         configs.clear();
     }

@@ -63,6 +63,8 @@ final class UserTable {
     private final Column fullName;
     private final Column createdAt;
     private final Column updatedAt;
+    /** Whether an index of the table starts with the updated-at column (the change signal's read is a range of it). */
+    private boolean changeColumnIndexed;
     private final Column lastLogin;
     private final Column emailVerified;
     private final List<String> enabledValues;
@@ -205,7 +207,18 @@ final class UserTable {
         }
         String quotedTable = (table[0] != null && config.table().schema() != null ? quote + table[0] + quote + "." : "")
             + quote + table[1] + quote;
-        return new UserTable(quotedTable, byConfigName, List.copyOf(columns.values()), config);
+        UserTable resolved = new UserTable(quotedTable, byConfigName, List.copyOf(columns.values()), config);
+        if (resolved.updatedAt != null) {
+            try (ResultSet rs = md.getIndexInfo(catalog, table[0], table[1], false, true)) {
+                while (rs.next()) {
+                    if (rs.getShort("ORDINAL_POSITION") == 1
+                        && resolved.updatedAt.name().equalsIgnoreCase(rs.getString("COLUMN_NAME"))) {
+                        resolved.changeColumnIndexed = true;
+                    }
+                }
+            }
+        }
+        return resolved;
     }
 
     /** The names of the table's columns, lower case (for presets that fill a setting only when its column exists). */
@@ -629,6 +642,51 @@ final class UserTable {
             return java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
         }
         return instant.toString();
+    }
+
+    /** Whether the table has a column that moves when the application changes a row (the updated-at column). */
+    boolean hasChangeColumn() {
+        return updatedAt != null;
+    }
+
+    /** Whether an index starts with the change column, so that the change signal's read is a range scan. */
+    boolean changeColumnIndexed() {
+        return changeColumnIndexed;
+    }
+
+    /** The change column's name, for what the log says. */
+    String changeColumnName() {
+        return updatedAt == null ? null : updatedAt.name();
+    }
+
+    /** The change column's latest value, as the driver gives it (a timestamp or a number); null for an empty table. */
+    Object lastChange(Connection c) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT MAX(" + updatedAt.quoted() + ") FROM " + quotedTable);
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getObject(1) : null;
+        }
+    }
+
+    /** A row the change column says was changed: its id, and the column's value. */
+    record Change(String id, Object at) {
+    }
+
+    /**
+     * The rows whose change column is at or ({@code after}) after {@code since}, oldest first, at most {@code limit}: one range read
+     * of the column's index (README asks for one).
+     */
+    List<Change> changedSince(Connection c, Object since, boolean after, int limit) throws SQLException {
+        List<Change> changes = new ArrayList<>();
+        try (PreparedStatement ps = prepare(c, "SELECT " + id.quoted() + ", " + updatedAt.quoted() + " FROM "
+            + quotedTable + " WHERE " + updatedAt.quoted() + (after ? " > ?" : " >= ?") + " ORDER BY " + updatedAt.quoted() + " LIMIT " + limit)) {
+            ps.setObject(1, since);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    changes.add(new Change(rs.getString(1), rs.getObject(2)));
+                }
+            }
+        }
+        return changes;
     }
 
     /** One stored password hash of this table (any row), or empty when the table has none. */

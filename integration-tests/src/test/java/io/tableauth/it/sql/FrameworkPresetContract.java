@@ -210,6 +210,80 @@ abstract class FrameworkPresetContract {
 
     // --- the frameworks
 
+    /**
+     * The change signal, on the default cache policy (users held 30 s) and the default 2 s signal, over Laravel's own
+     * table plus the application's {@code is_active} migration: what the application does with Eloquent (which sets
+     * {@code updated_at}) ends access within seconds. Disabling the row and replacing its hash each end the session
+     * (its refresh is refused, its access token too) with a {@code LOGOUT} event that says why; an unrelated change
+     * (the name) keeps it.
+     */
+    @Test
+    void theApplicationsOwnChangesEndAccessWithinTheChangeSignal() throws Exception {
+        execute(ddl("laravel"));
+        execute("ALTER TABLE " + q("users") + " ADD is_active BOOLEAN NOT NULL DEFAULT TRUE"); // the app's own
+        HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$10$");
+        HashVectors.Vector other = HashVectors.firstWithOtherPassword("argon2id", v.password());
+        java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC);
+        for (String who : List.of("renamed", "disabled", "rehashed")) {
+            update("INSERT INTO users (name, email, password, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                "Ada Lovelace", who + "@laravel.test", v.hash(), now, now);
+        }
+        String id = save("laravel", "laravel", Map.of("enabledColumn", "is_active"));
+        assertEquals(List.of("MAX_LIFESPAN"), saved(id).get("cachePolicy"), "the default policy");
+        org.keycloak.representations.idm.RealmRepresentation events = realm.admin().toRepresentation();
+        events.setEventsEnabled(true);
+        events.setEnabledEventTypes(List.of("LOGOUT", "LOGIN"));
+        realm.admin().update(events);
+        Thread.sleep(3_000); // the signal's first read takes the table's newest updated_at as its start
+        Map<String, String> refresh = new LinkedHashMap<>();
+        Map<String, String> access = new LinkedHashMap<>();
+        for (String who : List.of("renamed", "disabled", "rehashed")) {
+            Http.Response login = Tokens.passwordGrant(realm, "app", who + "@laravel.test", v.password());
+            assertEquals(200, login.status(), login.toString());
+            refresh.put(who, login.json().get("refresh_token").asText());
+            access.put(who, login.json().get("access_token").asText());
+            assertEquals(200, me(access.get(who)).status(), "held, and in use");
+        }
+        java.util.function.Supplier<Object> at = () -> java.time.LocalDateTime.now(java.time.ZoneOffset.UTC);
+        // what Eloquent's save() sends: the change and updated_at
+        update("UPDATE users SET name = ?, updated_at = ? WHERE email = ?", "Ada King", at.get(), "renamed@laravel.test");
+        update("UPDATE users SET is_active = ?, updated_at = ? WHERE email = ?", false, at.get(), "disabled@laravel.test");
+        update("UPDATE users SET password = ?, updated_at = ? WHERE email = ?", other.hash(), at.get(),
+            "rehashed@laravel.test");
+        long changedAt = System.nanoTime();
+        for (String who : List.of("disabled", "rehashed")) {
+            Http.Response refreshed;
+            do {
+                Thread.sleep(200);
+                refreshed = Tokens.refresh(realm, "app", refresh.get(who));
+                if (refreshed.status() == 200) {
+                    refresh.put(who, refreshed.json().get("refresh_token").asText());
+                }
+            } while (refreshed.status() == 200 && System.nanoTime() - changedAt < 20_000_000_000L);
+            long seenMs = (System.nanoTime() - changedAt) / 1_000_000;
+            assertEquals(400, refreshed.status(), who + ": the session ended: " + refreshed);
+            assertTrue(seenMs < 5_000, who + ": seen after " + seenMs + " ms; the held copy lives 30 s, the signal 2 s");
+            assertEquals(401, me(access.get(who)).status(), who + ": the access token is refused too");
+            System.out.printf("[freshness] %s: %s by the application, the session ended after %d ms "
+                + "(change signal 2 s, cache lifespan 30 s)%n", kind(), who, seenMs);
+        }
+        String reasons = realm.admin().getEvents(List.of("LOGOUT"), null, null, null, null, null, 0, 100).stream()
+            .map(e -> String.valueOf(e.getDetails())).toList().toString();
+        assertTrue(reasons.contains("the application disabled the user in its table"), reasons);
+        assertTrue(reasons.contains("the application changed the password in its table"), reasons);
+        Http.Response renamed = me(access.get("renamed"));
+        assertEquals(200, renamed.status(), "a change that takes nothing away keeps the session: " + renamed);
+        assertEquals(200, Tokens.refresh(realm, "app", refresh.get("renamed")).status());
+        assertEquals(200, Tokens.passwordGrant(realm, "app", "rehashed@laravel.test", other.password()).status(),
+            "the new password logs in");
+        realm.admin().components().component(id).remove();
+    }
+
+    /** Mavibase's {@code me}: what an application's back end asks with a user's access token. */
+    Http.Response me(String accessToken) {
+        return Http.get(realm.uri("/api/v1/platform/users/me"), "Authorization", "Bearer " + accessToken);
+    }
+
     @Test
     void laravel() throws Exception {
         execute(ddl("laravel"));

@@ -42,6 +42,14 @@ public final class Tokens {
             "scope", "openid"));
     }
 
+    /** Keycloak's own refresh-token grant on the realm's token endpoint. */
+    public static Http.Response refresh(TestRealm realm, String clientId, String refreshToken) {
+        return Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of(
+            "grant_type", "refresh_token",
+            "client_id", clientId,
+            "refresh_token", refreshToken));
+    }
+
     /**
      * Verifies an access token's RS256 signature with the keys the realm publishes at its JWKS endpoint, its
      * expiry and its issuer, and returns its claims. Throws when any check fails.

@@ -1,0 +1,161 @@
+package io.tableauth.storage;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.storage.UserStorageProvider;
+
+/**
+ * An auth config's change signal: the application's own changes to its users table, seen within seconds instead of
+ * the cache lifespan. Every {@code changeSignalSeconds}, one Keycloak node reads the rows whose updated-at column is at
+ * or after the last value it saw (one range read of that column) and hands each to
+ * {@link SqlUserStorageProvider#changedInTable}: the held copy is dropped on every node, and a row disabled or
+ * re-hashed ends the user's sessions and tokens.
+ * <p>
+ * One node per interval: each node that serves the config ticks, and the first to claim the interval's slot in
+ * Keycloak's single-use store (atomic across the cluster) reads. The mark is each node's own and moves only to values
+ * seen a while ago ({@link #OVERLAP_MILLIS}), so a row whose transaction committed late, or one another node read
+ * last, is read again; handling a row twice is harmless (the drop repeats, the sessions are already gone). Nothing
+ * runs per request. Rows deleted outright leave no updated-at: they are seen when the held copy expires.
+ */
+final class ChangeSignal {
+
+    private static final Logger LOG = Logger.getLogger(ChangeSignal.class);
+    /** How far back of the newest value seen the next read starts: commits that land late are still met. */
+    static final long OVERLAP_MILLIS = 15_000;
+    /** Rows read per interval at most; the next interval goes on from the last. */
+    static final int BATCH = 500;
+    private static final String SLOT = "tableauth-change-signal:";
+
+    private final String configId;
+    private final String realmId;
+    /** The newest change value seen, and when (this node's clock), oldest first. */
+    private final Deque<Object[]> seen = new ArrayDeque<>();
+    /**
+     * Rows handled at the change value they had, and how often: the overlap hands a row over again, and it is handled
+     * twice (a second change in the same tick of a coarse column, after the first read, is met by the second read).
+     */
+    private final Map<String, Object[]> handled = new HashMap<>();
+    private Object mark;
+    /** A value more rows hold than one read takes: a read from it starts after it (see the bulk case). */
+    private Object past;
+    private long nextMillis;
+    private boolean warned;
+
+    ChangeSignal(String configId, String realmId) {
+        this.configId = configId;
+        this.realmId = realmId;
+    }
+
+    /** Reads and handles the changes when this config's interval is due and this node claims it. */
+    synchronized void tick(KeycloakSessionFactory factory, SqlAuthConfig runtime, long nowMillis) {
+        int seconds = runtime.config().changeSignalSeconds();
+        if (seconds <= 0 || runtime.config().updatedAtColumn() == null || nowMillis < nextMillis) {
+            return;
+        }
+        nextMillis = nowMillis + seconds * 1000L;
+        long slot = nowMillis / (seconds * 1000L);
+        boolean[] mine = {false};
+        KeycloakModelUtils.runJobInTransaction(factory, session ->
+            mine[0] = session.singleUseObjects().putIfAbsent(SLOT + configId + ":" + slot, Math.max(2, seconds * 2)));
+        if (!mine[0]) {
+            return;
+        }
+        List<UserTable.Change> changes;
+        try (Connection c = runtime.connection()) {
+            UserTable table = runtime.table(c);
+            if (!table.hasChangeColumn()) {
+                return;
+            }
+            if (mark == null) {
+                if (!table.changeColumnIndexed() && !warned) {
+                    warned = true;
+                    LOG.warnf("tableauth auth config %s: its change signal reads the column %s, which no index of "
+                        + "the table starts with, so each read (every %d s) scans the table. Index it, or set the "
+                        + "change signal to 0.", runtime.name(), table.changeColumnName(), seconds);
+                }
+                mark = table.lastChange(c);
+                if (mark != null) {
+                    seen.add(new Object[] {mark, nowMillis - OVERLAP_MILLIS});
+                }
+                return; // from now on
+            }
+            changes = table.changedSince(c, mark, java.util.Objects.equals(mark, past), BATCH);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("tableauth: the change signal of auth config %s could not read its table: %s", configId,
+                e.getMessage());
+            return; // the breaker and its log say why; the next interval tries again
+        }
+        List<String> ids = new ArrayList<>();
+        for (UserTable.Change change : changes) {
+            Object[] before = handled.get(change.id());
+            boolean same = before != null && java.util.Objects.equals(before[0], change.at());
+            if (change.id() != null && (!same || (int) before[1] < 2)) {
+                ids.add(change.id());
+                handled.put(change.id(), new Object[] {change.at(), same ? 2 : 1});
+            }
+        }
+        LOG.debugf("tableauth: change signal of %s read %d rows from %s: %s", configId, changes.size(), mark, changes);
+        if (!ids.isEmpty()) {
+            handle(factory, ids);
+            LOG.debugf("tableauth: the change signal of auth config %s met %d changed rows", configId, ids.size());
+        }
+        if (changes.size() == BATCH) {
+            // more changes than one read takes: go on from the last at once
+            Object last = changes.get(BATCH - 1).at();
+            if (java.util.Objects.equals(changes.get(0).at(), last)) {
+                // one value holds more rows than a read (a bulk UPDATE): every held user of the realm is dropped,
+                // and the next read starts after that value
+                KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                    RealmModel realm = session.realms().getRealm(realmId);
+                    org.keycloak.models.cache.UserCache cache = session.getProvider(org.keycloak.models.cache.UserCache.class);
+                    if (realm != null && cache != null) {
+                        cache.evict(realm);
+                    }
+                });
+                past = last;
+            }
+            mark = last;
+            seen.clear();
+            seen.add(new Object[] {mark, nowMillis - OVERLAP_MILLIS});
+        } else if (!changes.isEmpty()) {
+            seen.add(new Object[] {changes.get(changes.size() - 1).at(), nowMillis});
+        }
+        // the mark moves to the newest value seen at least the overlap ago
+        while (seen.size() > 1 && (long) seen.peekFirst()[1] <= nowMillis - OVERLAP_MILLIS
+            && (long) ((Object[]) seen.toArray()[1])[1] <= nowMillis - OVERLAP_MILLIS) {
+            seen.pollFirst();
+        }
+        if (!seen.isEmpty() && (long) seen.peekFirst()[1] <= nowMillis - OVERLAP_MILLIS) {
+            mark = seen.peekFirst()[0];
+        }
+        if (handled.size() > 4 * BATCH) {
+            handled.clear(); // a row met again is handled again: harmless
+        }
+    }
+
+    private void handle(KeycloakSessionFactory factory, List<String> ids) {
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            RealmModel realm = session.realms().getRealm(realmId);
+            ComponentModel model = realm == null ? null : realm.getComponent(configId);
+            if (model == null) {
+                return;
+            }
+            session.getContext().setRealm(realm);
+            if (session.getProvider(UserStorageProvider.class, model) instanceof SqlUserStorageProvider provider) {
+                ids.forEach(id -> provider.changedInTable(realm, id));
+            }
+        });
+    }
+}
