@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -111,6 +112,72 @@ class ApiKeyIT extends RestFixture {
 
     List<EventRepresentation> events(String userId, String type) {
         return realm.admin().getEvents(List.of(type), null, userId, null, null, null, 0, 100);
+    }
+
+    /**
+     * Revocation wins the race, forced rather than hoped for: a key check reads the key's row, then its owner. The
+     * owner's table is locked (as a long application transaction would), so the check stops between the two reads;
+     * the test waits until PostgreSQL shows it waiting on that lock, revokes the key in Keycloak's database, and lets
+     * the check go on. That check is refused, and the key is not held: the next one is refused too. Beside it, the
+     * same sequence without a revocation passes (the lock alone refuses nothing).
+     */
+    @Test
+    void aKeyRevokedBetweenItsReadAndItsOwnersIsRefusedAndNotHeld() throws Exception {
+        String token = memberToken();
+        for (boolean revoke : new boolean[] {false, true}) {
+            Http.Response created = create(token, "{\"name\":\"race\",\"projectId\":\"app\","
+                + "\"scopes\":[\"databases:read\"]}");
+            assertEquals(201, created.status(), created.toString());
+            String id = text(created.json().get("apiKey"), "id");
+            String key = text(created.json().get("apiKey"), "key");
+            realm.admin().clearUserCache(); // the owner is read from the table by the next check
+            java.util.concurrent.CompletableFuture<Http.Response> check;
+            try (Connection lock = db.connect()) {
+                lock.setAutoCommit(false);
+                try (Statement st = lock.createStatement()) {
+                    st.execute("LOCK TABLE members IN ACCESS EXCLUSIVE MODE");
+                }
+                check = java.util.concurrent.CompletableFuture.supplyAsync(() -> forwardAuth("X-API-Key", key));
+                awaitWaitingOnLock();
+                if (revoke) {
+                    try (Connection kc = realm.server().keycloakDatabase().connect();
+                         PreparedStatement ps = kc.prepareStatement(
+                             "UPDATE tableauth_api_key SET revoked_at = ? WHERE id = ?")) {
+                        ps.setLong(1, System.currentTimeMillis());
+                        ps.setString(2, id);
+                        assertEquals(1, ps.executeUpdate());
+                    }
+                }
+                lock.commit();
+            }
+            Http.Response during = check.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            Http.Response after = forwardAuth("X-API-Key", key);
+            if (revoke) {
+                assertEquals(401, during.status(), "revoked between the two reads: " + during);
+                assertEquals(401, after.status(), "and not held: " + after);
+            } else {
+                assertEquals(200, during.status(), during.toString());
+                assertEquals(200, after.status(), after.toString());
+            }
+        }
+    }
+
+    /** Waits until a query of tableauth's on the members table waits for a lock (PostgreSQL's own view of it). */
+    private void awaitWaitingOnLock() throws Exception {
+        long until = System.nanoTime() + 20_000_000_000L;
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM "
+            + "pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%members%' AND pid <> pg_backend_pid()")) {
+            while (System.nanoTime() < until) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.onSpinWait();
+            }
+        }
+        throw new AssertionError("no key check came to wait on the owner's table");
     }
 
     @Test
