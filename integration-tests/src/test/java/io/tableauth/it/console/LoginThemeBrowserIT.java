@@ -168,6 +168,14 @@ class LoginThemeBrowserIT extends RestFixture {
         assertEquals("tableauth-sql", saved.getProviderId());
         assertEquals(HOOK, saved.getConfig().getFirst("loginHook"));
         assertEquals("customers", saved.getConfig().getFirst("table"));
+        // The form's cache settings were left as they come: Keycloak's DEFAULT (keep users with no expiry). What is
+        // stored, and what the console shows when the config is opened again, is tableauth's default.
+        assertEquals("MAX_LIFESPAN", saved.getConfig().getFirst("cachePolicy"));
+        assertEquals("30000", saved.getConfig().getFirst("maxLifespan"));
+        d().get(realm.server().baseUri() + "/admin/master/console/#/" + realm.name()
+            + "/user-federation/tableauth-sql/" + saved.getId());
+        browser.await(60, w -> w.findElements(By.cssSelector("#kc-cache-policy, [id^=kc-cache-policy]")).stream()
+            .anyMatch(e -> e.getText().contains("MAX_LIFESPAN")));
     }
 
     @Test

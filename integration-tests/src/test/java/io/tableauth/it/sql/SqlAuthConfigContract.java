@@ -552,6 +552,66 @@ abstract class SqlAuthConfigContract {
         });
     }
 
+    /**
+     * An auth config that arrives in a realm import (the console's "Create realm" from a file, the same import
+     * Keycloak's {@code --import-realm} runs at startup) gets what one made in the console gets: the console form's
+     * {@code DEFAULT} cache policy stored as the 30 s lifespan, the same checks (a column the table lacks refuses the
+     * whole import, and no realm is left), and its users log in.
+     */
+    @Test
+    void anAuthConfigInARealmImportGetsTheConsolesDefaultsAndChecks() throws Exception {
+        HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$10$");
+        String email = unique("imported");
+        insert("users", email, v.hash(), true);
+        var admin = realm().server().admin();
+        for (boolean broken : new boolean[] {true, false}) {
+            String name = "import-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+            org.keycloak.representations.idm.RealmRepresentation rep = new org.keycloak.representations.idm.RealmRepresentation();
+            rep.setRealm(name);
+            rep.setEnabled(true);
+            org.keycloak.representations.idm.ClientRepresentation client = new org.keycloak.representations.idm.ClientRepresentation();
+            client.setClientId(CLIENT);
+            client.setPublicClient(true);
+            client.setDirectAccessGrantsEnabled(true);
+            rep.setClients(List.of(client));
+            org.keycloak.representations.idm.ComponentExportRepresentation config =
+                new org.keycloak.representations.idm.ComponentExportRepresentation();
+            config.setName("imported");
+            config.setProviderId("tableauth-sql");
+            MultivaluedHashMap<String, String> settings = config(db(), "users",
+                broken ? Map.of("firstNameColumn", "no_such_column") : Map.of());
+            settings.putSingle("cachePolicy", "DEFAULT");
+            config.setConfig(settings);
+            MultivaluedHashMap<String, org.keycloak.representations.idm.ComponentExportRepresentation> components =
+                new MultivaluedHashMap<>();
+            components.add("org.keycloak.storage.UserStorageProvider", config);
+            rep.setComponents(components);
+            if (broken) {
+                WebApplicationException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    WebApplicationException.class, () -> admin.realms().create(rep));
+                // Keycloak's import answers its own error for a component that fails its checks (no stack trace)
+                String body = refused.getResponse().readEntity(String.class);
+                assertTrue(refused.getResponse().getStatus() >= 400, body);
+                assertFalse(body.contains("Exception"), body);
+                assertTrue(admin.realms().findAll().stream().noneMatch(r -> r.getRealm().equals(name)),
+                    "nothing of the refused import is left");
+                continue;
+            }
+            admin.realms().create(rep);
+            try {
+                var stored = admin.realm(name).components().query(null, "org.keycloak.storage.UserStorageProvider")
+                    .get(0).getConfig();
+                assertEquals("MAX_LIFESPAN", stored.getFirst("cachePolicy"));
+                assertEquals("30000", stored.getFirst("maxLifespan"));
+                Http.Response login = Http.postForm(realm().server().realmUri(name, "/protocol/openid-connect/token"),
+                    Map.of("grant_type", "password", "client_id", CLIENT, "username", email, "password", v.password()));
+                assertEquals(200, login.status(), login.toString());
+            } finally {
+                admin.realm(name).remove();
+            }
+        }
+    }
+
     @Test
     void savingABrokenConfigShowsWhatIsWrong() {
         Map<Map<String, String>, String> cases = Map.of(
