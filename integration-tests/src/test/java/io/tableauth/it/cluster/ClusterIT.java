@@ -22,6 +22,7 @@ import io.tableauth.it.support.ClusterServer;
 import io.tableauth.it.support.FaultProxy;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.SqlAuthConfigs;
+import io.tableauth.it.support.Tokens;
 import io.tableauth.it.support.Totp;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -211,6 +212,91 @@ class ClusterIT extends RestFixture {
             staffBefore.getConfig().put("protectedPaths", List.of());
             staff.update(staffBefore);
             members.update(membersBefore);
+        }
+    }
+
+    /**
+     * What the application does to its own rows, seen on both nodes with the default cache policy (users held 30 s)
+     * and the default change signal (2 s): a row disabled or re-hashed (with updated_at moved, as an ORM does) ends
+     * the user's sessions on both nodes within seconds, whichever node reads the change; a row deleted outright
+     * leaves no updated_at and is refused once the held copies expire.
+     */
+    @Test
+    @Order(3)
+    void theApplicationsOwnChangesEndAccessOnBothNodes() throws Exception {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE app_users (id BIGSERIAL PRIMARY KEY, email VARCHAR(255) NOT NULL UNIQUE, "
+                + "password VARCHAR(255) NOT NULL, first_name VARCHAR(100), last_name VARCHAR(100), "
+                + "is_active BOOLEAN NOT NULL DEFAULT TRUE, role VARCHAR(50), updated_at TIMESTAMP(0) NULL)");
+            st.execute("CREATE INDEX app_users_updated_at ON app_users (updated_at)");
+        }
+        String configId = io.tableauth.it.support.SqlAuthConfigs.add(realm, "app", 7,
+            io.tableauth.it.support.SqlAuthConfigs.over(db, "app_users", "email", Map.of("updatedAtColumn", "updated_at")));
+        try {
+            Map<String, String> tokens = new java.util.LinkedHashMap<>();
+            Map<String, String> refreshTokens = new java.util.LinkedHashMap<>();
+            for (String who : List.of("disabled", "rehashed", "deleted")) {
+                String email = unique(who);
+                execute("INSERT INTO app_users (email, password, first_name, last_name, role, updated_at) "
+                    + "VALUES (?, ?, 'Ada', 'Lovelace', 'editor', now() - interval '1 minute')", email, TABLE_HASH);
+                Http.Response in = login(A, email, TABLE_PASSWORD);
+                assertEquals(200, in.status(), in.toString());
+                tokens.put(who, text(in.json(), "token"));
+                refreshTokens.put(who, email);
+                assertEquals(200, me(B, tokens.get(who)).status(), "node B holds the user too");
+            }
+            execute("UPDATE app_users SET is_active = false, updated_at = now() WHERE email = ?",
+                refreshTokens.get("disabled"));
+            execute("UPDATE app_users SET password = ?, updated_at = now() WHERE email = ?", org.springframework.security.crypto.bcrypt.BCrypt.hashpw("another password", org.springframework.security.crypto.bcrypt.BCrypt.gensalt(10)),
+                refreshTokens.get("rehashed"));
+            execute("DELETE FROM app_users WHERE email = ?", refreshTokens.get("deleted"));
+            long changed = System.nanoTime();
+            Map<String, Long> seen = new java.util.LinkedHashMap<>();
+            while (seen.size() < 3 && System.nanoTime() - changed < 45_000_000_000L) {
+                for (String who : tokens.keySet()) {
+                    if (!seen.containsKey(who) && me(A, tokens.get(who)).status() == 401
+                        && me(B, tokens.get(who)).status() == 401) {
+                        seen.put(who, (System.nanoTime() - changed) / 1_000_000);
+                    }
+                }
+                Thread.sleep(100);
+            }
+            System.out.printf("[cluster] the application's own changes, refused on both nodes after: %s ms "
+                + "(change signal 2 s, cache lifespan 30 s)%n", seen);
+            assertTrue(seen.getOrDefault("disabled", Long.MAX_VALUE) < 5_000, "disabled: " + seen);
+            assertTrue(seen.getOrDefault("rehashed", Long.MAX_VALUE) < 5_000, "rehashed: " + seen);
+            assertTrue(seen.getOrDefault("deleted", Long.MAX_VALUE) < 35_000, "deleted, within the lifespan: " + seen);
+        } finally {
+            realm.admin().components().component(configId).remove();
+            try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+                st.execute("DROP TABLE app_users");
+            }
+        }
+    }
+
+    /** The same e-mail in two tables: a login scoped to the later config on one node leaves the other node's
+     * token endpoint finding the earlier config's user (priority order). */
+    @Test
+    @Order(3)
+    void aScopedLoginOnOneNodeLeavesThePriorityOrderOnTheOther() throws Exception {
+        String email = unique("twin");
+        insert("members", email, true);
+        insert("staff", email, true);
+        for (int round = 0; round < 2; round++) {
+            Http.Response scoped = postJson(api(A, "v1/auth/login"), body("credential", email, "password",
+                TABLE_PASSWORD), "x-mapi-key", "project-b", "x-mapi-auth-config-id", staffId);
+            assertEquals(200, scoped.status(), scoped.toString());
+            assertTrue(Tokens.verifyAccessToken(realm, text(scoped.json(), "accessToken")).getSubject()
+                .startsWith("f:" + staffId + ":"));
+            for (int node : new int[] {A, B}) {
+                Http.Response grant = Http.postForm(cluster.node(node).realmUri(realm.name(),
+                    "/protocol/openid-connect/token"), Map.of("grant_type", "password", "client_id", "app",
+                    "username", email, "password", TABLE_PASSWORD, "scope", "openid"));
+                assertEquals(200, grant.status(), grant.toString());
+                String sub = Tokens.verifyAccessToken(realm, text(grant.json(), "access_token")).getSubject();
+                assertTrue(sub.startsWith("f:" + membersId + ":"), "node " + node + " found " + sub);
+            }
+            realm.admin().clearUserCache();
         }
     }
 
