@@ -34,7 +34,8 @@ import org.keycloak.services.clientpolicy.context.ResourceOwnerPasswordCredentia
  *   <li>{@code ResourceOwnerPasswordCredentialsContext}: {@code (params)} up to 26.5, {@code (session, params)} from
  *       26.7 (the client-policy event of the password grant, which Keycloak's executors cast to this class).</li>
  *   <li>{@code BruteForceProtector.failedLogin}: without the authentication categories up to 26.5 (where every
- *       failure counts alike), with them from 26.7 (an OTP failure also counts as a second-factor failure).</li>
+ *       failure counts alike), with one category (a string) in 26.6, with a set of them from 26.7 (an OTP failure
+ *       also counts as a second-factor failure).</li>
  *   <li>{@code DefaultBruteForceProtector.processLogin} and {@code failure}: the same change;
  *       {@link SerializingBruteForceProtector} overrides both forms.</li>
  *   <li>{@code AuthenticationManager.AuthResult}: a class with getters up to 26.4, a record from 26.5
@@ -65,6 +66,12 @@ public final class KeycloakInternals {
     private static final MethodHandle FAILED_LOGIN_WITHOUT_CATEGORIES = RELEASE.supported() && RELEASE.before26_6()
         ? publicMethod(BruteForceProtector.class, "failedLogin", MethodType.methodType(void.class, RealmModel.class,
             UserModel.class, ClientConnection.class, UriInfo.class))
+        : null;
+
+    /** {@code BruteForceProtector.failedLogin(realm, user, connection, uriInfo, category)}: 26.6. */
+    private static final MethodHandle FAILED_LOGIN_WITH_CATEGORY = RELEASE.supported() && RELEASE.is26_6()
+        ? publicMethod(BruteForceProtector.class, "failedLogin", MethodType.methodType(void.class, RealmModel.class,
+            UserModel.class, ClientConnection.class, UriInfo.class, String.class))
         : null;
 
     /** {@code AuthResult.getUser()}, {@code getSession()}, {@code getToken()}, {@code getClient()}: 26.4. */
@@ -108,11 +115,25 @@ public final class KeycloakInternals {
         BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
         ClientConnection connection = session.getContext().getConnection();
         UriInfo uri = session.getContext().getUri();
-        if (FAILED_LOGIN_WITHOUT_CATEGORIES == null) {
-            protector.failedLogin(realm, user, connection, uri, categories);
-        } else {
+        if (FAILED_LOGIN_WITHOUT_CATEGORIES != null) {
             invoke(FAILED_LOGIN_WITHOUT_CATEGORIES, protector, realm, user, connection, uri);
+        } else if (FAILED_LOGIN_WITH_CATEGORY != null) {
+            invoke(FAILED_LOGIN_WITH_CATEGORY, protector, realm, user, connection, uri, category(categories));
+        } else {
+            protector.failedLogin(realm, user, connection, uri, categories);
         }
+    }
+
+    /**
+     * 26.6's one category for a set of them: {@code otp} where a one-time code was checked (it counts as a
+     * second-factor failure there too), else {@code password}, else none.
+     */
+    static String category(Set<String> categories) {
+        if (categories == null || categories.isEmpty()) {
+            return null;
+        }
+        return categories.contains("otp") ? "otp" : categories.contains("password") ? "password"
+            : categories.iterator().next();
     }
 
     /** Whether brute-force detection holds the user locked now (temporarily or for good); false where it is off. */
@@ -136,6 +157,12 @@ public final class KeycloakInternals {
             if (RELEASE.supported()) {
                 LOG.infof("tableauth: running on Keycloak %s (supported: %s)", RELEASE.version(),
                     KeycloakRelease.SUPPORTED_TEXT);
+                if (RELEASE.untestedPatch()) {
+                    LOG.warnf("tableauth: Keycloak %s came out after this tableauth build, which was tested up to "
+                        + "%d.%d.%d; it runs, untested. A patch release keeps the SPIs tableauth uses, as a rule.",
+                        RELEASE.version(), RELEASE.major(), RELEASE.minor(),
+                        KeycloakRelease.TESTED_PATCHES.get(RELEASE.major() + "." + RELEASE.minor()));
+                }
             } else {
                 LOG.errorf("tableauth: %s Its REST endpoints answer 503 until then.", RELEASE.unsupportedMessage());
             }

@@ -203,15 +203,45 @@ public class SerializingBruteForceProtector extends DefaultBruteForceProtector {
         KeycloakInternals.invoke(LEGACY_FAILURE, this, session, realm, userId, remoteAddr, failureTime);
     }
 
-    /** The parent's forms without categories, on releases that have them (26.4, 26.5); null elsewhere. */
-    private static final MethodHandle LEGACY_PROCESS_LOGIN = legacySuper("processLogin", MethodType.methodType(
-        void.class, RealmModel.class, UserModel.class, ClientConnection.class, UriInfo.class, boolean.class));
-    private static final MethodHandle LEGACY_FAILURE = legacySuper("failure", MethodType.methodType(void.class,
-        KeycloakSession.class, RealmModel.class, String.class, String.class, long.class));
+    /**
+     * Keycloak 26.6 calls this form (one category); 26.4, 26.5 and 26.7 have none, so there it is never called. The
+     * same bookkeeping, then the release's own method ({@link #CATEGORY_PROCESS_LOGIN}).
+     */
+    protected void processLogin(RealmModel realm, UserModel user, ClientConnection clientConnection, UriInfo uriInfo,
+                                boolean success, String category) {
+        if (tableOutOfReach(user, success)) {
+            return;
+        }
+        failureStarted(user, success);
+        KeycloakInternals.invoke(CATEGORY_PROCESS_LOGIN, this, realm, user, clientConnection, uriInfo, success,
+            category);
+    }
 
-    private static MethodHandle legacySuper(String name, MethodType type) {
+    /** Keycloak 26.6's {@code failure}, as {@link #processLogin(RealmModel, UserModel, ClientConnection, UriInfo,
+     * boolean, String)}. */
+    protected void failure(KeycloakSession session, RealmModel realm, String userId, String remoteAddr,
+                           long failureTime, String category) {
+        recordedAfterCommit(session, userId);
+        KeycloakInternals.invoke(CATEGORY_FAILURE, this, session, realm, userId, remoteAddr, failureTime, category);
+    }
+
+    /** The parent's forms without categories, on releases that have them (26.4, 26.5); null elsewhere. */
+    private static final MethodHandle LEGACY_PROCESS_LOGIN = releaseSuper(false, "processLogin",
+        MethodType.methodType(void.class, RealmModel.class, UserModel.class, ClientConnection.class, UriInfo.class,
+            boolean.class));
+    private static final MethodHandle LEGACY_FAILURE = releaseSuper(false, "failure", MethodType.methodType(void.class,
+        KeycloakSession.class, RealmModel.class, String.class, String.class, long.class));
+    /** The parent's forms with one category, on 26.6; null elsewhere. */
+    private static final MethodHandle CATEGORY_PROCESS_LOGIN = releaseSuper(true, "processLogin",
+        MethodType.methodType(void.class, RealmModel.class, UserModel.class, ClientConnection.class, UriInfo.class,
+            boolean.class, String.class));
+    private static final MethodHandle CATEGORY_FAILURE = releaseSuper(true, "failure", MethodType.methodType(
+        void.class, KeycloakSession.class, RealmModel.class, String.class, String.class, long.class, String.class));
+
+    /** The parent's method of this release: the 26.6 forms ({@code oneCategory}), or 26.4 and 26.5's. */
+    private static MethodHandle releaseSuper(boolean oneCategory, String name, MethodType type) {
         KeycloakRelease release = KeycloakInternals.release();
-        if (!release.supported() || !release.before26_6()) {
+        if (!release.supported() || (oneCategory ? !release.is26_6() : !release.before26_6())) {
             return null;
         }
         try {

@@ -31,7 +31,7 @@ class UnsupportedKeycloakIT {
     static final TestRealm REALM = TestRealm.fromResource("/realms/oidc-provider-realm.json");
 
     private static final String RELEASE = System.getProperty("tableauth.it.keycloak.version");
-    private static final String SUPPORTED = "It supports Keycloak 26.4.x, 26.5.x and 26.7.x";
+    private static final String SUPPORTED = "It supports Keycloak 26.4.x, 26.5.x, 26.6.x and 26.7.x";
 
     @Test
     void theLogSaysAtStartupWhichReleasesAreSupported(KeycloakServer server) {
