@@ -84,6 +84,10 @@ public record Branding(String logoUrl, String primaryColor, String backgroundCol
                 .append("    --pf-v5-global--link--Color--hover: ").append(hover).append(";\n")
                 .append("    --pf-v5-global--active-color--100: ").append(primary).append(";\n")
                 .append("    --keycloak-card-top-color: ").append(primary).append(";\n")
+                .append("}\n")
+                // PatternFly 6's brand token, for Keycloak 27's keycloak.v3 login theme (inert on 26.x)
+                .append(":root, :root.pf-v6-theme-dark {\n")
+                .append("    --pf-t--global--color--brand--default: ").append(primary).append(";\n")
                 .append("}\n");
         }
         if (background != null) {
