@@ -27,7 +27,11 @@ import org.keycloak.storage.UserStorageProvider;
  * Keycloak's single-use store (atomic across the cluster) reads. The mark is each node's own and moves only to values
  * seen a while ago ({@link #OVERLAP_MILLIS}), so a row whose transaction committed late, or one another node read
  * last, is read again; handling a row twice is harmless (the drop repeats, the sessions are already gone). Nothing
- * runs per request. Rows deleted outright leave no updated-at: they are seen when the held copy expires.
+ * runs per request.
+ * <p>
+ * Rows deleted outright leave no updated-at: each node also asks, every interval, which of the users its own user
+ * cache holds of this config still have a row ({@link #sweepDeleted}). A config without an updated-at column gets
+ * that part only. A deleted user no node holds needs nothing: their next token use reads the table and is refused.
  */
 final class ChangeSignal {
 
@@ -36,6 +40,8 @@ final class ChangeSignal {
     static final long OVERLAP_MILLIS = 15_000;
     /** Rows read per interval at most; the next interval goes on from the last. */
     static final int BATCH = 500;
+    /** Held users whose rows one interval checks at most, on each node. */
+    static final int SWEPT = 5_000;
     private static final String SLOT = "tableauth-change-signal:";
 
     private final String configId;
@@ -51,6 +57,7 @@ final class ChangeSignal {
     /** A value more rows hold than one read takes: a read from it starts after it (see the bulk case). */
     private Object past;
     private long nextMillis;
+    private long sweepTurn;
     private boolean warned;
 
     ChangeSignal(String configId, String realmId) {
@@ -58,13 +65,20 @@ final class ChangeSignal {
         this.realmId = realmId;
     }
 
-    /** Reads and handles the changes when this config's interval is due and this node claims it. */
+    /**
+     * When this config's interval is due: the rows of the users this node holds that are gone (every node, for its
+     * own cache), then, on the one node that claims the interval, the rows changed since the last read.
+     */
     synchronized void tick(KeycloakSessionFactory factory, SqlAuthConfig runtime, long nowMillis) {
         int seconds = runtime.config().changeSignalSeconds();
-        if (seconds <= 0 || runtime.config().updatedAtColumn() == null || nowMillis < nextMillis) {
+        if (seconds <= 0 || nowMillis < nextMillis) {
             return;
         }
         nextMillis = nowMillis + seconds * 1000L;
+        sweepDeleted(factory, runtime);
+        if (runtime.config().updatedAtColumn() == null) {
+            return;
+        }
         long slot = nowMillis / (seconds * 1000L);
         boolean[] mine = {false};
         KeycloakModelUtils.runJobInTransaction(factory, session ->
@@ -142,6 +156,44 @@ final class ChangeSignal {
         }
         if (handled.size() > 4 * BATCH) {
             handled.clear(); // a row met again is handled again: harmless
+        }
+    }
+
+    /**
+     * Rows deleted outright leave no updated-at to read. Keycloak's user cache is each node's own, so each node asks
+     * the table which of the users it holds of this config still have a row (one primary-key read per
+     * {@value #BATCH}, at most {@value #SWEPT} users an interval, taken in turns beyond that); a user whose row is gone
+     * is handled as a change (dropped, sessions ended).
+     */
+    private void sweepDeleted(KeycloakSessionFactory factory, SqlAuthConfig runtime) {
+        List<String> held = new ArrayList<>();
+        KeycloakModelUtils.runJobInTransaction(factory, session -> held.addAll(
+            io.tableauth.keycloak.HeldUsers.byFederationLink(session, realmId).getOrDefault(configId, List.of())));
+        if (held.isEmpty()) {
+            return;
+        }
+        List<String> externalIds = held.stream().map(org.keycloak.storage.StorageId::externalId).toList();
+        if (externalIds.size() > SWEPT) {
+            int from = (int) (sweepTurn++ % ((externalIds.size() + SWEPT - 1) / SWEPT)) * SWEPT;
+            externalIds = externalIds.subList(from, Math.min(from + SWEPT, externalIds.size()));
+        }
+        List<String> gone = new ArrayList<>();
+        try (Connection c = runtime.connection()) {
+            UserTable table = runtime.table(c);
+            for (int i = 0; i < externalIds.size(); i += BATCH) {
+                List<String> batch = externalIds.subList(i, Math.min(i + BATCH, externalIds.size()));
+                java.util.Set<String> present = table.existingIds(c, batch);
+                batch.stream().filter(id -> !present.contains(id)).forEach(gone::add);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("tableauth: the change signal of auth config %s could not read its table: %s", configId,
+                e.getMessage());
+            return;
+        }
+        if (!gone.isEmpty()) {
+            LOG.debugf("tableauth: the change signal of auth config %s met %d held users whose rows are gone", configId,
+                gone.size());
+            handle(factory, gone);
         }
     }
 

@@ -446,13 +446,17 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         boolean ended = row.isPresent() && PasswordStamps.seen(session, realm, held, row.get().passwordHash(), true);
         LOG.debugf("tableauth: the change signal met user %s (%s, %s): ended %s", held.getId(),
             held.getClass().getSimpleName(), row.isPresent() ? "row" : "no row", ended);
+        if (!ended && (row.isEmpty() || !new SqlUserAdapter(session, realm, this, row.get()).isEnabled())) {
+            // A deleted user's stored sessions are dropped by Keycloak itself as it reads them back (their user is
+            // gone), so none may be left to count: the event says why access ended all the same (once per node that
+            // held the user).
+            AccessEnds.end(session, realm, held, row.isEmpty() ? "the application deleted the user's row"
+                : "the application disabled the user in its table", true, row.isEmpty());
+            ended = true;
+        }
         UserCache cache = session.getProvider(UserCache.class);
         if (cache != null) {
             cache.evict(realm, held);
-        }
-        if (!ended && (row.isEmpty() || !new SqlUserAdapter(session, realm, this, row.get()).isEnabled())) {
-            ended = AccessEnds.end(session, realm, held, row.isEmpty() ? "the application deleted the user's row"
-                : "the application disabled the user in its table", true, false) > 0;
         }
         return ended;
     }

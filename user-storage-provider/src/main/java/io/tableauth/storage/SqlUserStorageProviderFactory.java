@@ -193,10 +193,11 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .helpText("Connections this config may hold open to the database on each Keycloak node.").add()
         .property().name(CHANGE_SIGNAL_SECONDS).label("Change signal (seconds)").type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue(Integer.toString(DEFAULT_CHANGE_SIGNAL_SECONDS))
-        .helpText("With an Updated-at column: every this many seconds one Keycloak node reads the rows whose "
-            + "updated-at moved (one query on that column; index it) and drops them from Keycloak's user cache on "
-            + "every node. A row the application disabled, or whose password hash it replaced, ends the user's "
-            + "sessions and tokens. 0 turns it off: changes are then seen within the cache lifespan.").add()
+        .helpText("Every this many seconds each Keycloak node asks the table which users it holds in its user cache "
+            + "were deleted, and, with an Updated-at column, one node reads the rows whose updated-at moved (one "
+            + "query on that column; index it): they are dropped from Keycloak's user cache on every node. A row "
+            + "deleted, disabled, or whose password hash the application replaced, ends the user's sessions and "
+            + "tokens. 0 turns it off: changes are then seen within the cache lifespan.").add()
         .property().name(CONNECT_TIMEOUT).label("Connect timeout").type(ProviderConfigProperty.STRING_TYPE)
         .defaultValue(Integer.toString(Timeouts.DEFAULT.connectSeconds()))
         .helpText("Seconds a login waits for a connection to the database (TCP connect and the database's login), "
@@ -600,8 +601,7 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         long now = System.currentTimeMillis();
         configs.forEach((id, runtime) -> {
             String realmId = realmOf.get(id);
-            if (realmId == null || runtime.config().changeSignalSeconds() <= 0
-                || runtime.config().updatedAtColumn() == null) {
+            if (realmId == null || runtime.config().changeSignalSeconds() <= 0) {
                 return;
             }
             try {

@@ -689,6 +689,34 @@ final class UserTable {
         return changes;
     }
 
+    /** Which of these ids (as tableauth gives them) still have a row: one primary-key read of them all. */
+    Set<String> existingIds(Connection c, List<String> externalIds) throws SQLException {
+        List<Object> keys = new ArrayList<>();
+        for (String externalId : externalIds) {
+            Object key = keyValue(id, externalId);
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        Set<String> present = new java.util.HashSet<>();
+        if (keys.isEmpty()) {
+            return present;
+        }
+        String marks = String.join(", ", java.util.Collections.nCopies(keys.size(), "?"));
+        try (PreparedStatement ps = prepare(c, "SELECT " + id.quoted() + " FROM " + quotedTable + " WHERE "
+            + id.quoted() + " IN (" + marks + ")")) {
+            for (int i = 0; i < keys.size(); i++) {
+                ps.setObject(i + 1, keys.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    present.add(rs.getString(1));
+                }
+            }
+        }
+        return present;
+    }
+
     /** One stored password hash of this table (any row), or empty when the table has none. */
     Optional<String> sampleHash(Connection c) throws SQLException {
         try (PreparedStatement ps = prepare(c, "SELECT " + password.quoted() + " FROM " + quotedTable

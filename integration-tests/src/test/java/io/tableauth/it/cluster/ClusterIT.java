@@ -219,7 +219,7 @@ class ClusterIT extends RestFixture {
      * What the application does to its own rows, seen on both nodes with the default cache policy (users held 30 s)
      * and the default change signal (2 s): a row disabled or re-hashed (with updated_at moved, as an ORM does) ends
      * the user's sessions on both nodes within seconds, whichever node reads the change; a row deleted outright
-     * leaves no updated_at and is refused once the held copies expire.
+     * (no updated_at to read) too, as each node checks the users it holds.
      */
     @Test
     @Order(3)
@@ -252,7 +252,7 @@ class ClusterIT extends RestFixture {
             execute("DELETE FROM app_users WHERE email = ?", refreshTokens.get("deleted"));
             long changed = System.nanoTime();
             Map<String, Long> seen = new java.util.LinkedHashMap<>();
-            while (seen.size() < 3 && System.nanoTime() - changed < 45_000_000_000L) {
+            while (seen.size() < 3 && System.nanoTime() - changed < 20_000_000_000L) {
                 for (String who : tokens.keySet()) {
                     if (!seen.containsKey(who) && me(A, tokens.get(who)).status() == 401
                         && me(B, tokens.get(who)).status() == 401) {
@@ -265,7 +265,7 @@ class ClusterIT extends RestFixture {
                 + "(change signal 2 s, cache lifespan 30 s)%n", seen);
             assertTrue(seen.getOrDefault("disabled", Long.MAX_VALUE) < 5_000, "disabled: " + seen);
             assertTrue(seen.getOrDefault("rehashed", Long.MAX_VALUE) < 5_000, "rehashed: " + seen);
-            assertTrue(seen.getOrDefault("deleted", Long.MAX_VALUE) < 35_000, "deleted, within the lifespan: " + seen);
+            assertTrue(seen.getOrDefault("deleted", Long.MAX_VALUE) < 5_000, "deleted: " + seen);
         } finally {
             realm.admin().components().component(configId).remove();
             try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {

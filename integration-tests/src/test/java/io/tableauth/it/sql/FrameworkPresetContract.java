@@ -213,7 +213,8 @@ abstract class FrameworkPresetContract {
     /**
      * The change signal, on the default cache policy (users held 30 s) and the default 2 s signal, over Laravel's own
      * table plus the application's {@code is_active} migration: what the application does with Eloquent (which sets
-     * {@code updated_at}) ends access within seconds. Disabling the row and replacing its hash each end the session
+     * {@code updated_at}, but not when it deletes) ends access within seconds. Disabling the row, replacing its hash
+     * and deleting the row each end the session
      * (its refresh is refused, its access token too) with a {@code LOGOUT} event that says why; an unrelated change
      * (the name) keeps it.
      */
@@ -224,7 +225,7 @@ abstract class FrameworkPresetContract {
         HashVectors.Vector v = HashVectors.first("bcrypt-2y", "$2y$10$");
         HashVectors.Vector other = HashVectors.firstWithOtherPassword("argon2id", v.password());
         java.time.LocalDateTime now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC);
-        for (String who : List.of("renamed", "disabled", "rehashed")) {
+        for (String who : List.of("renamed", "disabled", "rehashed", "deleted")) {
             update("INSERT INTO users (name, email, password, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
                 "Ada Lovelace", who + "@laravel.test", v.hash(), now, now);
         }
@@ -237,7 +238,7 @@ abstract class FrameworkPresetContract {
         Thread.sleep(3_000); // the signal's first read takes the table's newest updated_at as its start
         Map<String, String> refresh = new LinkedHashMap<>();
         Map<String, String> access = new LinkedHashMap<>();
-        for (String who : List.of("renamed", "disabled", "rehashed")) {
+        for (String who : List.of("renamed", "disabled", "rehashed", "deleted")) {
             Http.Response login = Tokens.passwordGrant(realm, "app", who + "@laravel.test", v.password());
             assertEquals(200, login.status(), login.toString());
             refresh.put(who, login.json().get("refresh_token").asText());
@@ -250,8 +251,9 @@ abstract class FrameworkPresetContract {
         update("UPDATE users SET is_active = ?, updated_at = ? WHERE email = ?", false, at.get(), "disabled@laravel.test");
         update("UPDATE users SET password = ?, updated_at = ? WHERE email = ?", other.hash(), at.get(),
             "rehashed@laravel.test");
+        update("DELETE FROM users WHERE email = ?", "deleted@laravel.test"); // Eloquent's delete(): no updated_at
         long changedAt = System.nanoTime();
-        for (String who : List.of("disabled", "rehashed")) {
+        for (String who : List.of("disabled", "rehashed", "deleted")) {
             Http.Response refreshed;
             do {
                 Thread.sleep(200);
@@ -271,6 +273,7 @@ abstract class FrameworkPresetContract {
             .map(e -> String.valueOf(e.getDetails())).toList().toString();
         assertTrue(reasons.contains("the application disabled the user in its table"), reasons);
         assertTrue(reasons.contains("the application changed the password in its table"), reasons);
+        assertTrue(reasons.contains("the application deleted the user's row"), reasons);
         Http.Response renamed = me(access.get("renamed"));
         assertEquals(200, renamed.status(), "a change that takes nothing away keeps the session: " + renamed);
         assertEquals(200, Tokens.refresh(realm, "app", refresh.get("renamed")).status());
