@@ -254,14 +254,20 @@ abstract class DatabaseOutageContract extends RestFixture {
             "a token use: Keycloak now holds the user");
         inject.run();
         // A signed-in user of the table whose copy Keycloak holds (the default policy): their token uses are served
-        // from the copy while it lasts (30 s at most), as Keycloak serves a held LDAP user.
+        // from the copy while it lasts (30 s at most), as Keycloak serves a held LDAP user. Keycloak's copy loads some
+        // parts (attributes, role mappings) on first use: a call that needs a part not loaded yet reads the row, and
+        // answers 503 like a user not held. Either way, never "invalid token", which would sign the user out.
         Http.Response heldMe = Http.get(api("v1/platform/users/me"), "Authorization", "Bearer " + token);
         assertEquals(200, heldMe.status(), "me, from the held copy: " + heldMe);
         Http.Response heldRefresh = postJson(api("v1/platform/auth/refresh-token"), body("refreshToken", refreshToken));
-        assertEquals(200, heldRefresh.status(), "refresh, from the held copy: " + heldRefresh);
-        refreshToken = heldRefresh.json().get("refreshToken").asText();
+        assertTrue(heldRefresh.status() == 200 || heldRefresh.status() == 503, "refresh: " + heldRefresh);
+        if (heldRefresh.status() == 200) {
+            refreshToken = heldRefresh.json().get("refreshToken").asText();
+        }
         Http.Response heldGateway = Http.get(api("v1/forward-auth"), "Authorization", "Bearer " + token);
-        assertEquals(200, heldGateway.status(), "forward-auth, from the held copy: " + heldGateway);
+        assertTrue(heldGateway.status() == 200 || heldGateway.status() == 503, "forward-auth: " + heldGateway);
+        System.out.printf(Locale.ROOT, "[outage] %s %s: a held user's me / refresh / forward-auth answered %d / %d / %d%n",
+            kind(), fault, heldMe.status(), heldRefresh.status(), heldGateway.status());
         Timed first = timed(() -> maskLogin(ann));
         print(fault, "first login answered", first.millis());
         assertUnavailable(first.response(), "the first login after the fault");
