@@ -158,8 +158,8 @@ public final class KeycloakInternals {
                 LOG.infof("tableauth: running on Keycloak %s (supported: %s)", RELEASE.version(),
                     KeycloakRelease.SUPPORTED_TEXT);
                 if (RELEASE.untestedPatch()) {
-                    LOG.warnf("tableauth: Keycloak %s came out after this tableauth build, which was tested up to "
-                        + "%d.%d.%d; it runs, untested. A patch release keeps the SPIs tableauth uses, as a rule.",
+                    LOG.warnf("tableauth: Keycloak %s is a later patch than this tableauth build was tested on (up "
+                        + "to %d.%d.%d); it runs, untested. See README's Keycloak versions for known differences.",
                         RELEASE.version(), RELEASE.major(), RELEASE.minor(),
                         KeycloakRelease.TESTED_PATCHES.get(RELEASE.major() + "." + RELEASE.minor()));
                 }
