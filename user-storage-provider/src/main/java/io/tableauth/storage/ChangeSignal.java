@@ -120,7 +120,6 @@ final class ChangeSignal {
                 handled.put(change.id(), new Object[] {change.at(), same ? 2 : 1});
             }
         }
-        LOG.debugf("tableauth: change signal of %s read %d rows from %s: %s", configId, changes.size(), mark, changes);
         if (!ids.isEmpty()) {
             handle(factory, ids);
             LOG.debugf("tableauth: the change signal of auth config %s met %d changed rows", configId, ids.size());
@@ -146,13 +145,14 @@ final class ChangeSignal {
         } else if (!changes.isEmpty()) {
             seen.add(new Object[] {changes.get(changes.size() - 1).at(), nowMillis});
         }
-        // the mark moves to the newest value seen at least the overlap ago
-        while (seen.size() > 1 && (long) seen.peekFirst()[1] <= nowMillis - OVERLAP_MILLIS
-            && (long) ((Object[]) seen.toArray()[1])[1] <= nowMillis - OVERLAP_MILLIS) {
-            seen.pollFirst();
+        // the mark moves to the newest value seen at least the overlap ago (kept as the head; older ones go)
+        Object[] due = null;
+        while (!seen.isEmpty() && (long) seen.peekFirst()[1] <= nowMillis - OVERLAP_MILLIS) {
+            due = seen.pollFirst();
         }
-        if (!seen.isEmpty() && (long) seen.peekFirst()[1] <= nowMillis - OVERLAP_MILLIS) {
-            mark = seen.peekFirst()[0];
+        if (due != null) {
+            mark = due[0];
+            seen.addFirst(due);
         }
         if (handled.size() > 4 * BATCH) {
             handled.clear(); // a row met again is handled again: harmless

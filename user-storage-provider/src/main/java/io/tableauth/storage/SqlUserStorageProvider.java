@@ -431,34 +431,28 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
      * any node has one, is dropped on every node (so the next lookup, token use or key use reads the row), a password
      * hash that is not the one last seen ends the user's sessions and tokens ({@link PasswordStamps}), and so does a
      * row now disabled or gone.
-     *
-     * @return whether access ended
      */
-    boolean changedInTable(RealmModel realm, String externalId) {
+    void changedInTable(RealmModel realm, String externalId) {
         UserModel held = session.users().getUserById(realm, new StorageId(model.getId(), externalId).getId());
         if (held == null) {
-            return false; // gone, and no copy on this node; another node's copy was dropped by id below, or expires
+            return; // gone, and no copy on this node; another node's copy was dropped by id below, or expires
         }
         // a copy read from the table just now has had its password stamp compared already
         Optional<SqlUserRow> row = held instanceof SqlUserAdapter adapter ? Optional.of(adapter.row())
             : rowThisRequest(externalId);
         // not before the next second: a refresh in flight on another thread keeps nothing it is issued now
         boolean ended = row.isPresent() && PasswordStamps.seen(session, realm, held, row.get().passwordHash(), true);
-        LOG.debugf("tableauth: the change signal met user %s (%s, %s): ended %s", held.getId(),
-            held.getClass().getSimpleName(), row.isPresent() ? "row" : "no row", ended);
         if (!ended && (row.isEmpty() || !new SqlUserAdapter(session, realm, this, row.get()).isEnabled())) {
             // A deleted user's stored sessions are dropped by Keycloak itself as it reads them back (their user is
             // gone), so none may be left to count: the event says why access ended all the same (once per node that
             // held the user).
             AccessEnds.end(session, realm, held, row.isEmpty() ? "the application deleted the user's row"
                 : "the application disabled the user in its table", true, row.isEmpty());
-            ended = true;
         }
         UserCache cache = session.getProvider(UserCache.class);
         if (cache != null) {
             cache.evict(realm, held);
         }
-        return ended;
     }
 
     // --- passwords
