@@ -22,7 +22,7 @@ public record KeycloakRelease(String version, int major, int minor, int patch) {
      * The newest patch of each supported minor the suite ran on (README's *Keycloak versions*): a later patch runs,
      * with a note in the log that it is untested.
      */
-    public static final Map<String, Integer> TESTED_PATCHES = Map.of("26.4", 7, "26.5", 7, "26.6", 4, "26.7", 3);
+    public static final Map<String, Integer> TESTED_PATCHES = Map.of("26.4", 7, "26.5", 7, "26.6", 4, "26.7", 5);
 
     private static final Pattern NUMBERS = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
 

@@ -252,6 +252,9 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
                 // first step); the recovery code was right, so the same flow goes on past it
                 event.event(EventType.LOGIN);
                 event.getEvent().setError(null);
+                if (event instanceof RecordingEvents recording) {
+                    recording.forgetError();
+                }
                 challenge = processor.authenticateOnly();
             }
         }

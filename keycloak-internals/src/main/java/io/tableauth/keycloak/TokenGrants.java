@@ -8,7 +8,6 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
 import org.keycloak.events.Errors;
-import org.keycloak.events.EventBuilder;
 import org.keycloak.http.HttpRequest;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -48,7 +47,7 @@ public final class TokenGrants {
     }
 
     /** Runs a grant Keycloak serves itself (refresh_token, authorization_code...) with the given form. */
-    public static Result run(KeycloakSession session, EventBuilder event, Map<String, String> form) {
+    public static Result run(KeycloakSession session, RecordingEvents event, Map<String, String> form) {
         return run(session, event, form, () -> false);
     }
 
@@ -56,7 +55,7 @@ public final class TokenGrants {
      * Runs one step of a REST password login through {@link PasswordGrant}: {@code form} holds the client and the
      * user's input (username, password, otp); the grant type is set here.
      */
-    public static Result password(KeycloakSession session, EventBuilder event, Map<String, String> form,
+    public static Result password(KeycloakSession session, RecordingEvents event, Map<String, String> form,
                                   PasswordGrant.Step step) {
         Map<String, String> withGrant = new java.util.LinkedHashMap<>(form);
         withGrant.put("grant_type", PasswordGrant.GRANT_TYPE);
@@ -68,13 +67,13 @@ public final class TokenGrants {
         }
     }
 
-    private static Result run(KeycloakSession session, EventBuilder event, Map<String, String> form,
+    private static Result run(KeycloakSession session, RecordingEvents event, Map<String, String> form,
                               BooleanSupplier emailNotVerified) {
         Response response = withForm(session, form,
             () -> new TokenEndpoint(session, new TokenManager(), event).processGrantRequest());
         Object entity = response.getEntity();
-        String userId = event.getEvent().getUserId();
-        String eventError = event.getEvent().getError();
+        String userId = event.userId();
+        String eventError = event.sentError();
         if (response.getStatus() == 200 && entity instanceof AccessTokenResponse tokens) {
             return new Result(tokens, GrantOutcome.SUCCESS, null, userId, null);
         }

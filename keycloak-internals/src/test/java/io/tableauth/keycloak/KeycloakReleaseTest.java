@@ -11,7 +11,7 @@ class KeycloakReleaseTest {
     @Test
     void theTestedMinorsAreSupportedWhateverTheirPatchOrBuildSuffix() {
         for (String v : new String[] {"26.4.0", "26.4.7", "26.4.7.redhat-00001", "26.5.0", "26.5.7", "26.6.0",
-            "26.6.4", "26.7.0", "26.7.3"}) {
+            "26.6.4", "26.7.0", "26.7.3", "26.7.5"}) {
             assertTrue(KeycloakRelease.of(v).supported(), v);
             assertFalse(KeycloakRelease.of(v).untestedPatch(), v);
         }
@@ -19,7 +19,7 @@ class KeycloakReleaseTest {
 
     @Test
     void aLaterPatchOfASupportedMinorRunsAndIsMarkedUntested() {
-        for (String v : new String[] {"26.7.5", "26.7.6", "26.6.5", "26.4.8.redhat-00002", "26.5.12"}) {
+        for (String v : new String[] {"26.7.6", "26.7.12", "26.6.5", "26.4.8.redhat-00002", "26.5.12"}) {
             assertTrue(KeycloakRelease.of(v).supported(), v);
             assertTrue(KeycloakRelease.of(v).untestedPatch(), v);
         }

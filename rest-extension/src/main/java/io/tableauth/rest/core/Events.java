@@ -1,6 +1,6 @@
 package io.tableauth.rest.core;
 
-import org.keycloak.events.EventBuilder;
+import io.tableauth.keycloak.RecordingEvents;
 import org.keycloak.models.KeycloakSession;
 
 /** Keycloak events of a REST call: the realm's event builder with the caller's connection. */
@@ -9,7 +9,7 @@ public final class Events {
     private Events() {
     }
 
-    public static EventBuilder of(KeycloakSession session) {
-        return new EventBuilder(session.getContext().getRealm(), session, session.getContext().getConnection());
+    public static RecordingEvents of(KeycloakSession session) {
+        return new RecordingEvents(session.getContext().getRealm(), session, session.getContext().getConnection());
     }
 }

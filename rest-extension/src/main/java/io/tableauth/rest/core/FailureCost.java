@@ -1,11 +1,11 @@
 package io.tableauth.rest.core;
 
+import io.tableauth.keycloak.RecordingEvents;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.events.Errors;
-import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.PasswordPolicy;
 import org.keycloak.models.RealmModel;
@@ -34,9 +34,9 @@ final class FailureCost {
      *
      * @param grantNanos how long Keycloak's grant took for this failure
      */
-    public void equalize(Project project, EventBuilder event, String password, long grantNanos) {
-        String error = event.getEvent().getError();
-        String userId = event.getEvent().getUserId();
+    public void equalize(Project project, RecordingEvents event, String password, long grantNanos) {
+        String error = event.sentError();
+        String userId = event.userId();
         boolean tableVerified = userId != null && userId.startsWith("f:")
             && (Errors.INVALID_USER_CREDENTIALS.equals(error) || Errors.USER_DISABLED.equals(error));
         FailureTimes times = FailureTimes.of(realm.getId() + "/"

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.tableauth.keycloak.BearerAuth;
 import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.keycloak.PasswordGrant;
+import io.tableauth.keycloak.RecordingEvents;
 import io.tableauth.keycloak.RecoveryCodes;
 import io.tableauth.keycloak.TokenGrants;
 import io.tableauth.storage.AuthConfigScope;
@@ -87,7 +88,7 @@ public final class LoginService {
         } else if (otp != null && !otp.isBlank()) {
             form.put("otp", otp.trim()); // read by Keycloak's direct-grant OTP authenticator
         }
-        EventBuilder event = event();
+        RecordingEvents event = event();
         long started = System.nanoTime();
         TokenGrants.Result result = TokenGrants.password(session, event, form, step);
         long took = System.nanoTime() - started;
@@ -98,7 +99,7 @@ public final class LoginService {
         return finishLogin(project, result, event, step, otp, password, took);
     }
 
-    Login finishLogin(Project project, TokenGrants.Result result, EventBuilder event, PasswordGrant.Step step,
+    Login finishLogin(Project project, TokenGrants.Result result, RecordingEvents event, PasswordGrant.Step step,
                               String otp, String password, long grantNanos) {
         if (!result.ok()) {
             AuthError e = AuthError.ofGrant(result);
@@ -124,7 +125,7 @@ public final class LoginService {
             throw e;
         }
         AccessTokenResponse tokens = result.tokens();
-        UserModel user = session.users().getUserById(realm, event.getEvent().getUserId());
+        UserModel user = session.users().getUserById(realm, event.userId());
         if (user == null || (project.authConfig() != null
             && !project.authConfigId().equals(user.getFederationLink()))) {
             // Only possible when a Keycloak user shadows the config's table: not a user of this config.
@@ -136,8 +137,8 @@ public final class LoginService {
     }
 
     /** The password is the refused user's own (checked against their credential, whatever their state). */
-    private boolean passwordRight(EventBuilder event, String password) {
-        String userId = event.getEvent().getUserId();
+    private boolean passwordRight(RecordingEvents event, String password) {
+        String userId = event.userId();
         UserModel user = userId == null ? null : session.users().getUserById(realm, userId);
         return user != null && user.credentialManager().isValid(UserCredentialModel.password(password));
     }
@@ -175,7 +176,7 @@ public final class LoginService {
         } else {
             form.put("otp", code.trim());
         }
-        EventBuilder event = event();
+        RecordingEvents event = event();
         TokenGrants.Result result = TokenGrants.password(session, event, form, step);
         return finishLogin(new Project(waiting.client(), waiting.config()), result, event, step,
             recovery ? recoveryCode : code, null, 0);
@@ -218,7 +219,7 @@ public final class LoginService {
      * INVALID_TOKEN with {@code refusal} as its message.
      */
     private Login tokenGrant(Map<String, String> form, String refusal) {
-        EventBuilder event = event();
+        RecordingEvents event = event();
         TokenGrants.Result result;
         try {
             result = TokenGrants.run(session, event, form);
@@ -239,7 +240,7 @@ public final class LoginService {
             }
             throw e;
         }
-        UserModel user = session.users().getUserById(realm, event.getEvent().getUserId());
+        UserModel user = session.users().getUserById(realm, event.userId());
         return new Login(TokenSet.of(result.tokens()), user);
     }
 
@@ -297,7 +298,7 @@ public final class LoginService {
         }
     }
 
-    EventBuilder event() {
+    RecordingEvents event() {
         return Events.of(session);
     }
 }

@@ -5,9 +5,9 @@ import java.util.Map;
 
 import io.tableauth.keycloak.KeycloakInternals;
 import io.tableauth.keycloak.PasswordGrant;
+import io.tableauth.keycloak.RecordingEvents;
 import io.tableauth.keycloak.TokenGrants;
 import org.keycloak.OAuth2Constants;
-import org.keycloak.events.EventBuilder;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -51,7 +51,7 @@ public final class PasswordlessLogin {
             step.bothFactors();
         }
         LoginService logins = new LoginService(session);
-        EventBuilder event = logins.event();
+        RecordingEvents event = logins.event();
         TokenGrants.Result result = TokenGrants.password(session, event, form, step);
         if (step.waitingForCode() != null) {
             return new Login(null, user, new TempTokens(session).issue(project, step.waitingForCode()));
