@@ -19,6 +19,7 @@ import io.tableauth.it.support.FormBrowser;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
 import io.tableauth.it.support.Totp;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,18 @@ import org.junit.jupiter.api.Test;
  * {@code otp}, and Keycloak's own direct grant for a user enrolled over REST. Codes come from {@link Totp}, an
  * implementation written from RFC 6238, not Keycloak's.
  */
-@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class TwoFactorIT extends RestFixture {
+
+    /**
+     * The realm's OTP policy here accepts two steps of skew either way (Keycloak's default is one): an enrolment then
+     * has five codes at any moment, enough for every test below without waiting for the next 30-second step.
+     */
+    private static final int WINDOW = 2;
+
+    @BeforeAll
+    void aWiderOtpWindow() {
+        updateRealm(r -> r.setOtpPolicyLookAheadWindow(WINDOW));
+    }
 
     private Http.Response login(String email, String password) {
         return postJson(api("v1/platform/auth/login"), body("email", email, "password", password));
@@ -43,7 +54,7 @@ class TwoFactorIT extends RestFixture {
         String token = text(login(email, password).json(), "token");
         Http.Response setup = post("2fa/setup", null, token);
         assertEquals(200, setup.status(), setup.toString());
-        Totp totp = new Totp(text(setup.json(), "secret"));
+        Totp totp = new Totp(text(setup.json(), "secret"), WINDOW);
         Http.Response on = post("2fa/setup/verify", body("code", totp.fresh()), token);
         assertEquals(200, on.status(), on.toString());
         return totp;
@@ -60,6 +71,7 @@ class TwoFactorIT extends RestFixture {
         return postJson(api("v1/platform/2fa/verify"), body("tempToken", tempToken, "code", code));
     }
 
+    @Tag("smoke")
     @Test
     void setupTwoStepLoginAndDisableForATableUser() throws Exception {
         String email = unique("tf");
@@ -77,7 +89,7 @@ class TwoFactorIT extends RestFixture {
         byte[] png = Base64.getDecoder().decode(image.substring(image.indexOf(',') + 1));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
 
-        Totp totp = new Totp(secret);
+        Totp totp = new Totp(secret, WINDOW);
         Http.Response wrong = post("2fa/setup/verify", body("code", totp.wrong()), token);
         assertEquals(401, wrong.status(), wrong.toString());
         assertEquals("INVALID_OTP", text(wrong.json(), "error"));
@@ -124,16 +136,22 @@ class TwoFactorIT extends RestFixture {
         assertEquals(401, missing.status());
         assertEquals("{\"errors\":[{\"message\":\"\\\"otp\\\" is required\",\"extensions\":{\"code\":\"INVALID_OTP\"}}]}",
             missing.body());
-        Http.Response bad = postJson(auth("login"), body("email", email, "password", TABLE_PASSWORD, "otp",
-            totp.wrong()));
-        assertEquals(401, bad.status());
-        assertTrue(bad.body().contains("Invalid user OTP."), bad.toString());
-        // Two failed codes within a second: Keycloak's quick-login check locks the account for a minute, so even
-        // the right code is refused now. Guessing codes is subject to brute-force detection.
-        Http.Response locked = postJson(auth("login"), body("email", email, "password", TABLE_PASSWORD, "otp",
-            totp.fresh()));
-        assertEquals(401, locked.status());
-        assertTrue(locked.body().contains("INVALID_CREDENTIALS"), locked.toString());
+        // Keycloak's quick-login check as it ships (1 s; the test realm sets 1 ms so that other tests need not wait)
+        updateRealm(r -> r.setQuickLoginCheckMilliSeconds(1000L));
+        try {
+            Http.Response bad = postJson(auth("login"), body("email", email, "password", TABLE_PASSWORD, "otp",
+                totp.wrong()));
+            assertEquals(401, bad.status());
+            assertTrue(bad.body().contains("Invalid user OTP."), bad.toString());
+            // Two failed codes within a second: Keycloak's quick-login check locks the account for a minute, so even
+            // the right code is refused now. Guessing codes is subject to brute-force detection.
+            Http.Response locked = postJson(auth("login"), body("email", email, "password", TABLE_PASSWORD, "otp",
+                totp.fresh()));
+            assertEquals(401, locked.status());
+            assertTrue(locked.body().contains("INVALID_CREDENTIALS"), locked.toString());
+        } finally {
+            updateRealm(r -> r.setQuickLoginCheckMilliSeconds(1L));
+        }
         forgetFailures();
         Http.Response ok = postJson(auth("login"), body("email", email, "password", TABLE_PASSWORD, "otp",
             totp.fresh()));
@@ -182,18 +200,19 @@ class TwoFactorIT extends RestFixture {
             assertEquals(before + 1, failures("kc-user"), "a wrong code at 2fa/verify is a failed login");
             assertEquals(401, verify(temp, totp.fresh()).status(), "the token died with the wrong code");
 
-            // Keycloak's default policy accepts one step of skew either way, not two. (Each first step and each
-            // failed code counts for brute-force detection, so the lockout is cleared between attempts.)
-            for (int outside : new int[] {-2, 2}) {
+            // The realm's policy decides: WINDOW steps of skew either way are accepted, one more is not. (Each first
+            // step and each failed code counts for brute-force detection, so the lockout is cleared between attempts.)
+            Totp.stayInStep(20); // the offsets below stay what they say
+            for (int outside : new int[] {-(WINDOW + 1), WINDOW + 1}) {
                 forgetFailures();
                 Http.Response r = verify(tempToken("kc-user@example.com", "kc-user-password"), totp.step(outside));
                 assertEquals(401, r.status(), outside + " steps away must be refused: " + r);
                 assertEquals("INVALID_OTP", text(r.json(), "error"));
             }
-            for (int inside : new int[] {-1, 1}) {
+            for (int inside : new int[] {-WINDOW, WINDOW}) {
                 forgetFailures();
                 Http.Response r = verify(tempToken("kc-user@example.com", "kc-user-password"), totp.step(inside));
-                assertEquals(200, r.status(), inside + " step away is inside the window: " + r);
+                assertEquals(200, r.status(), inside + " steps away is inside the window: " + r);
             }
         } finally {
             forgetFailures();
@@ -205,16 +224,30 @@ class TwoFactorIT extends RestFixture {
     void aTempTokenWorksOnceEvenWhenReplayedConcurrently() throws Exception {
         String email = unique("tc");
         insert("members", email, true);
+        Totp.stayInStep(10); // the enrolment's code and the three below come from one step: their offsets hold
         Totp totp = enroll(email, TABLE_PASSWORD);
         String temp = tempToken(email, TABLE_PASSWORD);
-        // Each replay carries its own valid, unused code (one step of skew either way is inside the policy's window),
-        // so Keycloak's rule against a reused code cannot be what refuses the others: only the temp token's single use.
+        // Each replay carries its own valid, unused code (inside the realm's window), so Keycloak's rule against a
+        // reused code cannot be what refuses the others: only the temp token's single use. The codes are ready before
+        // the calls start, and the calls start together.
+        List<String> codes = List.of(totp.step(-1), totp.step(1), totp.step(2));
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(codes.size());
         List<CompletableFuture<Http.Response>> calls = new ArrayList<>();
-        for (int offset : new int[] {-1, 0, 1}) {
-            String code = totp.step(offset);
-            calls.add(CompletableFuture.supplyAsync(() -> verify(temp, code)));
+        for (String code : codes) {
+            calls.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return verify(temp, code);
+            }, threads));
         }
+        Thread.sleep(100); // every call waits at the latch
+        go.countDown();
         List<Http.Response> answers = calls.stream().map(CompletableFuture::join).toList();
+        threads.shutdown();
         long ok = answers.stream().filter(r -> r.status() == 200).count();
         assertEquals(1, ok, "exactly one of three concurrent uses of a temp token may succeed: " + answers);
 
@@ -238,6 +271,7 @@ class TwoFactorIT extends RestFixture {
      * Enrolled over REST, the code is asked for by Keycloak's own browser login too (the realm's browser flow and its
      * OTP form), and a code that logged in once is refused the second time.
      */
+    @Tag("smoke")
     @Test
     void aUserEnrolledOverRestLogsInThroughTheBrowserWithTheCodeOnce() throws Exception {
         String redirect = "http://app.example.test/callback";

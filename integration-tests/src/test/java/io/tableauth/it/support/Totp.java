@@ -19,10 +19,21 @@ public final class Totp {
     public static final int STEP_SECONDS = 30;
 
     private final byte[] key;
+    private final int window;
     private final Set<String> handedOut = new HashSet<>();
 
+    /** Codes for Keycloak's default policy: one step of skew either way. */
     public Totp(String base32Secret) {
+        this(base32Secret, 1);
+    }
+
+    /**
+     * Codes for a realm whose OTP policy accepts {@code window} steps of skew either way
+     * ({@code otpPolicyLookAheadWindow}): {@link #fresh()} has 2 × window + 1 codes to hand out, whenever it is asked.
+     */
+    public Totp(String base32Secret, int window) {
         this.key = base32(base32Secret);
+        this.window = window;
     }
 
     /** The code of the step containing {@code epochSeconds}. */
@@ -41,31 +52,48 @@ public final class Totp {
     }
 
     /**
-     * The code {@code stepOffset} steps from now, after waiting out the last 2 s of a step so it cannot roll over, and
-     * not one {@link #fresh()} handed out before (Keycloak takes each code once: the previous step's code may be the
-     * one a setup used), waiting for the next step when it was.
+     * The code {@code stepOffset} steps from now, not handed out before (Keycloak takes each code once). A test that
+     * needs particular offsets calls {@link #stayInStep} first, so that its steps do not roll over under it; a code
+     * handed out before is a mistake in the test, and fails it at once rather than waiting for the next step.
      */
     public String step(int stepOffset) {
         awayFromStepEdge();
         String code = at(System.currentTimeMillis() / 1000 + (long) stepOffset * STEP_SECONDS);
-        if (!handedOut.contains(code)) {
-            return code;
+        if (!handedOut.add(code)) {
+            throw new IllegalStateException("the code " + stepOffset + " steps from now was handed out before");
         }
-        sleep(STEP_SECONDS * 1000L);
-        return step(stepOffset);
+        return code;
     }
 
-    /** A valid code (this step, the next or the previous one) not handed out before: Keycloak takes each code once. */
+    /**
+     * A code valid now (this step first, then one step either way, up to the window) not handed out before: Keycloak
+     * takes each code once. An enrolment gives 2 × window + 1 codes however long the test runs: a step that rolls
+     * over drops one code and brings a new one. A test that needs more enrols again or widens the realm's window;
+     * asking for more fails at once instead of waiting 30 s for the next step.
+     */
     public String fresh() {
         awayFromStepEdge();
-        for (int offset : new int[] {0, 1, -1}) {
-            String code = at(System.currentTimeMillis() / 1000 + (long) offset * STEP_SECONDS);
+        long now = System.currentTimeMillis() / 1000;
+        for (int i = 0; i <= 2 * window; i++) {
+            int offset = (i + 1) / 2 * (i % 2 == 1 ? 1 : -1); // 0, 1, -1, 2, -2 ...
+            String code = at(now + (long) offset * STEP_SECONDS);
             if (handedOut.add(code)) {
                 return code;
             }
         }
-        sleep(STEP_SECONDS * 1000L);
-        return fresh();
+        throw new IllegalStateException("all " + (2 * window + 1) + " codes of the policy window are used: the test"
+            + " needs another enrolment or a wider window");
+    }
+
+    /**
+     * Waits, when less than {@code seconds} are left of the current step, for the next one to begin: a test that
+     * needs codes at particular offsets from now (just inside and outside the window) keeps them for that long.
+     */
+    public static void stayInStep(int seconds) {
+        long left = STEP_SECONDS * 1000L - System.currentTimeMillis() % (STEP_SECONDS * 1000L);
+        if (left < seconds * 1000L) {
+            sleep(left + 100);
+        }
     }
 
     /** A code that is not valid in any step near now. */
