@@ -21,6 +21,7 @@ import io.tableauth.it.support.FormBrowser;
 import io.tableauth.it.support.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,6 +108,7 @@ class BruteForceIT extends RestFixture {
         realm.admin().attackDetection().clearBruteForceForUser(id);
     }
 
+    @Tag("smoke")
     @Test
     void fiveWrongPasswordsLockTheUserOnEveryPathAndTheLockLooksLikeAWrongPassword() throws Exception {
         Map<String, BiFunction<String, String, Http.Response>> paths = new LinkedHashMap<>();
@@ -132,9 +134,10 @@ class BruteForceIT extends RestFixture {
             Http.Response wrong = null;
             for (int i = 0; i < 5; i++) {
                 wrong = path.getValue().apply(email, "wrong password " + i);
-                Thread.sleep(1100); // past Keycloak's quick-login check: the count, not the speed, locks
+                // Keycloak counts each failure after its answer: each lands before the next is sent, so the count,
+                // not the speed, locks (the test realm's quick-login check is 1 ms)
+                awaitFailures(email, i + 1);
             }
-            Thread.sleep(500);
             String id = realm.admin().users().search(email, true).get(0).getId();
             assertTrue((Boolean) realm.admin().attackDetection().bruteForceUserStatus(id).get("disabled"),
                 path.getKey() + ": five wrong passwords lock the user");
@@ -146,6 +149,25 @@ class BruteForceIT extends RestFixture {
             assertTrue(after.status() == 200 || after.status() == 302, path.getKey() + " after the lock is cleared: "
                 + after);
         }
+    }
+
+    /** Waits until Keycloak's brute-force detection has counted {@code n} failures of the user (10 s at most). */
+    private void awaitFailures(String email, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int seen = 0;
+        while (System.nanoTime() < deadline) {
+            var found = realm.admin().users().search(email, true);
+            if (!found.isEmpty()) {
+                seen = ((Number) realm.admin().attackDetection().bruteForceUserStatus(found.get(0).getId())
+                    .get("numFailures")).intValue();
+                if (seen >= n) {
+                    assertEquals(n, seen, email + ": one failure counted per wrong password");
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(email + ": " + n + " failures not counted within 10 s (" + seen + " were)");
     }
 
     /** Keycloak's login page: the username and password form; the answer is the page after the post. */
