@@ -52,7 +52,8 @@ class SelfServiceIT extends RestFixture {
 
         assertEquals(403, changeEmail(token, next, "not my password").status(), "a wrong password");
         Http.Response clash = changeEmail(token, taken.toUpperCase(), TABLE_PASSWORD);
-        assertTrue(clash.status() == 409 || clash.status() == 400, "an address someone has: " + clash);
+        assertEquals(409, clash.status(), "an address someone has: " + clash);
+        assertEquals("USER_EXISTS", text(clash.json(), "error"), clash.toString());
         assertEquals(400, changeEmail(token, "not an address", TABLE_PASSWORD).status());
         assertEquals(403, changeEmail(apiKeyTokenOf(token), next, TABLE_PASSWORD).status(), "a key holder");
         forgetFailures();

@@ -37,21 +37,34 @@ public final class FaultProxy implements AutoCloseable {
         this.port = port;
     }
 
-    /** A proxy to {@code targetHost:targetPort} listening on 127.0.0.1 and on each of {@code moreAddresses}. */
+    /**
+     * A proxy to {@code targetHost:targetPort} listening on 127.0.0.1 and on each of {@code moreAddresses}, on one port
+     * the system reported free. Another process may take it before the proxy binds it: then the proxy tries again on
+     * a new port (five times at most).
+     */
     public static FaultProxy to(String targetHost, int targetPort, String... moreAddresses) {
-        int port;
-        try {
-            port = DistributionServer.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try {
+                port = DistributionServer.freePort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            FaultProxy proxy = new FaultProxy(targetHost, targetPort, port);
+            proxy.listeners.add(proxy.new Listener("127.0.0.1"));
+            for (String address : moreAddresses) {
+                proxy.listeners.add(proxy.new Listener(address));
+            }
+            try {
+                proxy.listeners.forEach(Listener::open);
+                return proxy;
+            } catch (UncheckedIOException e) {
+                proxy.close();
+                if (attempt >= 5 || !(e.getCause() instanceof java.net.BindException)) {
+                    throw e;
+                }
+            }
         }
-        FaultProxy proxy = new FaultProxy(targetHost, targetPort, port);
-        proxy.listeners.add(proxy.new Listener("127.0.0.1"));
-        for (String address : moreAddresses) {
-            proxy.listeners.add(proxy.new Listener(address));
-        }
-        proxy.listeners.forEach(Listener::open);
-        return proxy;
     }
 
     public int port() {
