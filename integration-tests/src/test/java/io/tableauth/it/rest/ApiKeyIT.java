@@ -38,7 +38,6 @@ import org.keycloak.representations.idm.UserRepresentation;
  * grace) and revoked with immediate effect, scopes bounded by the owner's roles, keys dying with their user, admin
  * REST, and the Keycloak events of it all.
  */
-@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class ApiKeyIT extends RestFixture {
 
 
@@ -180,6 +179,7 @@ class ApiKeyIT extends RestFixture {
         throw new AssertionError("no key check came to wait on the owner's table");
     }
 
+    @Tag("smoke")
     @Test
     void aKeyIsShownOnceStoredAsAHashUsedExchangedRotatedAndRevoked() throws Exception {
         enableEvents();
@@ -398,6 +398,7 @@ class ApiKeyIT extends RestFixture {
         }
     }
 
+    @Tag("smoke")
     @Test
     void aKeyNeverCarriesMoreThanItsOwnerMay() throws Exception {
         setting("apiKeyScopes", "reports:export");

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Baasix: register, login (this realm gives Baasix {@code POST /auth/login}) and me, in jwt and cookie mode. */
-@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class BaasixIT extends RestFixture {
 
     @BeforeAll
@@ -31,6 +30,7 @@ class BaasixIT extends RestFixture {
             : body("email", email, "password", password, "authMode", authMode));
     }
 
+    @Tag("smoke")
     @Test
     void registerAnswersTokenUserRolePermissionsAndTenant() throws Exception {
         String email = unique("br");
@@ -68,6 +68,7 @@ class BaasixIT extends RestFixture {
         assertEquals("{\"message\":\"User already exists\"}", duplicate.body());
     }
 
+    @Tag("smoke")
     @Test
     void loginShowsRoleAndPermissionsOfAKeycloakUser() {
         Http.Response r = login("kc-user@example.com", "kc-user-password", null);
@@ -92,6 +93,7 @@ class BaasixIT extends RestFixture {
         assertEquals(wrong.body(), unknown.body());
     }
 
+    @Tag("smoke")
     @Test
     void cookieModeSetsAnHttpOnlyCookieThatMeAccepts() throws Exception {
         String email = unique("bc");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ class ChangePasswordIT extends RestFixture {
             "Authorization", "Bearer " + token);
     }
 
+    @Tag("smoke")
     @Test
     void theCurrentPasswordProvesItThePolicyAppliesAndOtherSessionsEnd() throws Exception {
         String email = unique("cp");

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Directus: {@code /auth/login} (Directus owns it by default), refresh and logout, in json, cookie and session mode. */
-@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class DirectusIT extends RestFixture {
 
     private Http.Response login(String email, String password, String mode) {
@@ -28,6 +27,7 @@ class DirectusIT extends RestFixture {
         return r.json().get("errors").get(0).get("extensions").get("code").asText();
     }
 
+    @Tag("smoke")
     @Test
     void jsonModeLoginAndRefresh() throws Exception {
         String email = unique("dl");
@@ -161,6 +161,7 @@ class DirectusIT extends RestFixture {
         assertEquals(sessions - 1, sessionsOf(userId).size(), "and that logout ended its session");
     }
 
+    @Tag("smoke")
     @Test
     void sessionModeSetsASessionCookieThatMeReads() throws Exception {
         String email = unique("ds");
@@ -179,6 +180,7 @@ class DirectusIT extends RestFixture {
         assertEquals(email, text(me.json().get("user"), "email"));
     }
 
+    @Tag("smoke")
     @Test
     void logoutWithTheTokenInTheBodyEndsTheSession() throws Exception {
         String email = unique("dx");

@@ -14,6 +14,7 @@ import io.tableauth.it.support.Http;
 import io.tableauth.it.support.MailBox;
 import io.tableauth.it.support.Totp;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -73,6 +74,7 @@ class EmailOtpIT extends RestFixture {
         return String.format("%06d", (Integer.parseInt(code) + 1) % 1_000_000);
     }
 
+    @Tag("smoke")
     @Test
     void aCodeLogsATableUserAndAKeycloakUserInOnce() throws Exception {
         String email = unique("code");

@@ -36,7 +36,6 @@ import org.keycloak.representations.idm.ComponentRepresentation;
  * upstream that echoes what reaches it. The members auth config protects {@code /api/orders/**}, the staff config
  * {@code /api/admin/**}; {@code /api/public/**} is protected by none (any valid credential of the realm).
  */
-@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class GatewayIT extends RestFixture {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -321,6 +320,7 @@ class GatewayIT extends RestFixture {
         }
     }
 
+    @Tag("smoke")
     @Test
     void anotherConfigsTokenIs403AndTheRightOneReachesTheUpstreamWithItsIdentity() throws Exception {
         String member = tokenOf("members");
@@ -359,6 +359,7 @@ class GatewayIT extends RestFixture {
             "a logged-out session's token is refused at once");
     }
 
+    @Tag("smoke")
     @Test
     void anApiKeyOfTheRightConfigReachesTheUpstream() throws Exception {
         String member = tokenOf("members");

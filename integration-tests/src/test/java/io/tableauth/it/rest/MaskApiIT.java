@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * MaskAPI's {@code /api/v1/auth/*} through a real Keycloak, and with it the core promises every dialect shares:
  * Keycloak's tokens, rotation, logout, brute force, scoping to one auth config, sign-up rules, bad bodies, CORS.
  */
-@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class MaskApiIT extends RestFixture {
 
     private String[] headers() {
@@ -34,6 +33,7 @@ class MaskApiIT extends RestFixture {
         return postJson(api("v1/auth/login"), body("credential", credential, "password", password), headers());
     }
 
+    @Tag("smoke")
     @Test
     void loginIssuesKeycloakTokensThatKeycloakAccepts() throws Exception {
         String email = unique("ml");
@@ -63,6 +63,7 @@ class MaskApiIT extends RestFixture {
         assertEquals(200, nativeRefresh.status(), nativeRefresh.toString());
     }
 
+    @Tag("smoke")
     @Test
     void refreshRotatesAndAReusedRefreshTokenIsRefused() throws Exception {
         String email = unique("mr");
@@ -79,6 +80,7 @@ class MaskApiIT extends RestFixture {
         assertFalse(reused.json().get("success").asBoolean());
     }
 
+    @Tag("smoke")
     @Test
     void logoutEndsTheKeycloakSession() throws Exception {
         String email = unique("mo");
@@ -188,6 +190,7 @@ class MaskApiIT extends RestFixture {
             .startsWith("f:" + membersId + ":"), "the REST login dropped the shadowed entry on Keycloak's side too");
     }
 
+    @Tag("smoke")
     @Test
     void unknownUserAndWrongPasswordGetTheSameAnswer() throws Exception {
         String email = unique("mu");
@@ -200,6 +203,7 @@ class MaskApiIT extends RestFixture {
         assertEquals("INVALID_CREDENTIALS", text(wrong.json(), "error"));
     }
 
+    @Tag("smoke")
     @Test
     void aDisabledUserIsToldOnlyWithTheRightPassword() throws Exception {
         String email = unique("md");
@@ -210,6 +214,7 @@ class MaskApiIT extends RestFixture {
         assertEquals("INVALID_CREDENTIALS", text(login(email, "wrong password!").json(), "error"));
     }
 
+    @Tag("smoke")
     @Test
     void bruteForceDetectionLocksRestAndTokenEndpointAlike() throws Exception {
         String email = unique("mb");
@@ -231,6 +236,7 @@ class MaskApiIT extends RestFixture {
         assertEquals(200, login(email, TABLE_PASSWORD).status());
     }
 
+    @Tag("smoke")
     @Test
     void signupWritesTheRowInTheAppsFormatAndLogsIn() throws Exception {
         String email = unique("mn");

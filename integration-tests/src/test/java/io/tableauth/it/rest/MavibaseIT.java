@@ -20,7 +20,6 @@ import org.keycloak.representations.idm.CredentialRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
 
 /** Mavibase's platform auth: register, login, refresh-token, logout and users/me, on the realm's default client. */
-@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class MavibaseIT extends RestFixture {
 
     private Http.Response login(String email, String password) {
@@ -32,6 +31,7 @@ class MavibaseIT extends RestFixture {
             : Http.get(api("v1/platform/users/me"), "Authorization", "Bearer " + token);
     }
 
+    @Tag("smoke")
     @Test
     void registerCreatesTheUserAndAnswersTheDocumentedShape() throws Exception {
         String email = unique("vr");
@@ -54,6 +54,7 @@ class MavibaseIT extends RestFixture {
         assertEquals("User already exists", text(duplicate.json(), "message"));
     }
 
+    @Tag("smoke")
     @Test
     void loginRefreshMeAndLogout() throws Exception {
         String email = unique("vl");
@@ -116,6 +117,7 @@ class MavibaseIT extends RestFixture {
         assertEquals(200, login("kc-user@example.com", "kc-user-password").status());
     }
 
+    @Tag("smoke")
     @Test
     void requiredActionsAndEmailVerificationFollowTheRealm() throws Exception {
         UserRepresentation u = new UserRepresentation();

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
 import io.tableauth.it.support.Totp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,6 +69,7 @@ class RecoveryCodeIT extends RestFixture {
         return ((Number) realm.admin().attackDetection().bruteForceUserStatus(id).get("numFailures")).intValue();
     }
 
+    @Tag("smoke")
     @Test
     void eachCodeLogsInOnceInPlaceOfTheTotpCodeAndTheAnswerSaysHowManyAreLeft() throws Exception {
         String email = unique("rc");

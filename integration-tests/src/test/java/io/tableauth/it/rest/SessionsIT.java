@@ -12,6 +12,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,6 +73,7 @@ class SessionsIT extends RestFixture {
         assertEquals(200, refresh(phone.refreshToken()).status(), "listing ends nothing");
     }
 
+    @Tag("smoke")
     @Test
     void oneSessionEndsAndTheOthersLiveOn() throws Exception {
         String email = member("se");

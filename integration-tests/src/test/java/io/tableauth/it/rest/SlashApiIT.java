@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** SlashApi: {@code /auth/{identifier}/...} where the identifier is the auth config's name ("members"). */
-@Tag("smoke") // also run on every supported Keycloak release (integration-tests/pom.xml, compat-*)
 class SlashApiIT extends RestFixture {
 
     static final String NO_PERMISSION = "{\"message\":\"You don't have permission to access this data.\"}";
@@ -31,6 +30,7 @@ class SlashApiIT extends RestFixture {
         return text(Tokens.passwordGrant(realm, "app", "kc-admin", "kc-admin-password").json(), "access_token");
     }
 
+    @Tag("smoke")
     @Test
     void registerStoresCustomAttributesAndAnswersInData() throws Exception {
         String email = unique("sr");
@@ -76,6 +76,7 @@ class SlashApiIT extends RestFixture {
         assertTrue(weak.json().get("errors").has("data.password"), weak.toString());
     }
 
+    @Tag("smoke")
     @Test
     void loginLogoutAndTheDocumentedErrors() throws Exception {
         String email = unique("sl");

@@ -13,6 +13,7 @@ import java.util.Map;
 import io.tableauth.it.support.Http;
 import io.tableauth.it.support.Tokens;
 import io.tableauth.it.support.Totp;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.UserRepresentation;
@@ -62,8 +63,8 @@ class TokenEndpointParityIT extends RestFixture {
      * than the realm's hash), so the time does not tell who exists. Brute-force detection is off for the run: its
      * lock would change the path after a few failures.
      */
+    @Tag("smoke")
     @Test
-    @org.junit.jupiter.api.Tag("smoke")
     void keycloaksOwnTokenEndpointTakesAsLongForANameThatIsNoOnesAsForAWrongPassword() throws Exception {
         String email = unique("timing");
         insert("members", email, true);
@@ -73,27 +74,38 @@ class TokenEndpointParityIT extends RestFixture {
                 assertEquals(Tokens.invalidCredentialsStatus(), token(email, "not the password").status());
                 assertEquals(Tokens.invalidCredentialsStatus(), token(unique("nobody"), "not the password").status());
             }
-            double ratio = io.tableauth.it.support.Timing.medianRatio(25,
-                i -> token(unique("nobody"), "not the password"), i -> token(email, "not the password"));
-            // Unevened, an unknown name answered in about 0.6 of a wrong password's time here. Evened, the medians
-            // land at 0.90-1.07 on this project's shared two-core machines, with an outlier seen at 1.37 on a fresh
-            // 26.5.7 server (cold checks, fixed since): the bound catches a broken mechanism, not a millisecond.
-            assertTrue(ratio > 0.75 && ratio < 1.4, "an unknown name's failure time tells it apart: " + ratio);
+            // Unevened, an unknown name answered in about 0.6 of a wrong password's time here, every time. Evened, the
+            // medians land at 0.90-1.08 on this project's shared two-core machines, with outliers seen at 1.37 and
+            // 1.44 (a busy moment of a shared machine): the bound catches a broken mechanism, not a millisecond, so
+            // a measurement outside it is taken again, up to three times. A broken mechanism is outside every time.
+            List<Double> ratios = new java.util.ArrayList<>();
+            for (int attempt = 0; attempt < 3; attempt++) {
+                double ratio = io.tableauth.it.support.Timing.medianRatio(25,
+                    i -> token(unique("nobody"), "not the password"), i -> token(email, "not the password"));
+                ratios.add(ratio);
+                if (ratio > 0.75 && ratio < 1.4) {
+                    break;
+                }
+            }
+            double last = ratios.get(ratios.size() - 1);
+            assertTrue(last > 0.75 && last < 1.4, "an unknown name's failure time tells it apart: " + ratios);
         } finally {
             updateRealm(r -> r.setBruteForceProtected(true));
         }
     }
 
+    @Tag("smoke")
     @Test
     void aDisabledUserIsRefusedAlikeAndNamedOnlyToWhoeverKnowsThePassword() throws Exception {
         String email = unique("pd");
         insert("members", email, false);
         refused(token(email, TABLE_PASSWORD), "Account disabled", rest(email, TABLE_PASSWORD), "ACCOUNT_DISABLED");
-        refused(token(email, "not the password"), "Invalid user credentials", rest(email, "not the password"),
-            "INVALID_CREDENTIALS");
+        refused(token(email, "not the password"), Tokens.keycloakNamesADisabledAccountToAnyone() ? "Account disabled"
+            : "Invalid user credentials", rest(email, "not the password"), "INVALID_CREDENTIALS");
         realm.admin().attackDetection().clearAllBruteForce();
     }
 
+    @Tag("smoke")
     @Test
     void aPendingRequiredActionRefusesBothAndVerifyEmailIsNamed() throws Exception {
         String email = unique("pr");
@@ -116,6 +128,7 @@ class TokenEndpointParityIT extends RestFixture {
         assertEquals(200, rest(email, TABLE_PASSWORD).status(), "and both log in once it is done");
     }
 
+    @Tag("smoke")
     @Test
     void aLockedUserIsRefusedAlikeAsIfThePasswordWereWrong() throws Exception {
         String email = unique("pl");
@@ -140,6 +153,7 @@ class TokenEndpointParityIT extends RestFixture {
         }
     }
 
+    @Tag("smoke")
     @Test
     void aWrongOrMissingOneTimeCodeIsRefusedByBoth() throws Exception {
         String email = unique("po");
@@ -172,6 +186,7 @@ class TokenEndpointParityIT extends RestFixture {
      * A client that requires DPoP-bound tokens gets none without a DPoP proof, through the REST API as through the
      * token endpoint: the REST login runs the token endpoint's own checks.
      */
+    @Tag("smoke")
     @Test
     void aClientThatRequiresDpopGetsNoTokenWithoutAProof() {
         ClientRepresentation dpop = new ClientRepresentation();
@@ -189,7 +204,8 @@ class TokenEndpointParityIT extends RestFixture {
             assertEquals(400, token.status(), token.toString());
             Http.Response rest = postJson(api("v1/auth/login"), body("credential", email, "password", TABLE_PASSWORD),
                 "x-mapi-key", "dpop-only", "x-mapi-auth-config-id", membersId);
-            assertNotEquals(200, rest.status(), rest.toString());
+            assertEquals(401, rest.status(), rest.toString());
+            assertEquals("DENIED", text(rest.json(), "error"), "the DPoP rule's refusal, in MaskAPI's shape: " + rest);
             assertNull(rest.json().get("accessToken"), rest.toString());
             assertEquals(200, rest(email, TABLE_PASSWORD).status(), "the same user, through a client without DPoP");
         } catch (java.sql.SQLException e) {
