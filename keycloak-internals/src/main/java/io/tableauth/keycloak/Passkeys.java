@@ -170,7 +170,7 @@ public final class Passkeys {
         JsonNode attachment = credential.path("authenticatorAttachment");
         PasskeyPolicy.verifyCompliance(data, policy, attachment.isTextual() ? attachment.asText() : null);
         byte[] id = data.getAttestationObject().getAuthenticatorData().getAttestedCredentialData().getCredentialId();
-        if (of(user).stream().anyMatch(c -> java.util.Arrays.equals(id, storedId(c)))) {
+        if (of(user).stream().anyMatch(c -> java.util.Arrays.equals(id, storedId(c))) || registeredInRealm(id)) {
             throw new Refused("this passkey is registered already");
         }
         WebAuthnCredentialModelInput input = new WebAuthnCredentialModelInput(TYPE);
@@ -247,6 +247,26 @@ public final class Passkeys {
 
     private static long counter(CredentialModel credential) {
         return WebAuthnCredentialModel.createFromCredentialModel(credential).getWebAuthnCredentialData().getCounter();
+    }
+
+    /**
+     * Whether a passkey with this credential id is registered for any user of the realm, Keycloak's own users or an
+     * auth config's (whose credentials Keycloak keeps in its federated store): the WebAuthn rule that a credential id
+     * is registered once (W3C WebAuthn, registration step 22), so that no one claims another's authenticator. Keycloak
+     * keeps the id, Base64-encoded, in the credential's JSON; one query per table, at registration only.
+     */
+    private boolean registeredInRealm(byte[] id) {
+        String pattern = "%\"credentialId\":\"" + java.util.Base64.getEncoder().encodeToString(id) + "\"%";
+        jakarta.persistence.EntityManager em = session.getProvider(
+            org.keycloak.connections.jpa.JpaConnectionProvider.class).getEntityManager();
+        return !em.createQuery("select c.id from CredentialEntity c where c.user.realmId = :realm and c.type = :type "
+                + "and c.credentialData like :pattern", String.class)
+            .setParameter("realm", realm.getId()).setParameter("type", TYPE).setParameter("pattern", pattern)
+            .setMaxResults(1).getResultList().isEmpty()
+            || !em.createQuery("select c.id from FederatedUserCredentialEntity c where c.realmId = :realm "
+                + "and c.type = :type and c.credentialData like :pattern", String.class)
+            .setParameter("realm", realm.getId()).setParameter("type", TYPE).setParameter("pattern", pattern)
+            .setMaxResults(1).getResultList().isEmpty();
     }
 
     private static byte[] storedId(CredentialModel credential) {

@@ -227,6 +227,38 @@ class PasskeyIT extends RestFixture {
         realm.admin().attackDetection().clearAllBruteForce();
     }
 
+    /**
+     * A challenge is used up by an assertion that failed too, so a failed try cannot be followed by a good one on the
+     * same challenge; and a credential id is registered once in the realm: another user (or another authenticator)
+     * claiming one that exists is refused, and the owner's passkey goes on working.
+     */
+    @Test
+    void aFailedAssertionUsesItsChallengeUpAndACredentialIdIsRegisteredOnce() throws Exception {
+        String email = unique("spent");
+        insert("members", email, true);
+        SoftPasskey key = register(login(email, TABLE_PASSWORD));
+        JsonNode options = options(null);
+        assertEquals(401, verify(options, key.authenticate(options, "https://evil.example.test")).status());
+        Http.Response after = verify(options, key.authenticate(options, ORIGIN));
+        assertEquals(401, after.status(), "the challenge died with the failed assertion: " + after);
+        assertEquals("INVALID_TOKEN", text(after.json(), "error"), after.toString());
+
+        String thief = unique("thief");
+        insert("members", thief, true);
+        String token = login(thief, TABLE_PASSWORD);
+        Http.Response creation = platform("passkeys/register/options", null, token);
+        assertEquals(200, creation.status(), creation.toString());
+        SoftPasskey copy = SoftPasskey.withTheIdOf(key);
+        Http.Response stored = platform("passkeys/register/verify",
+            copy.register(creation.json(), ORIGIN).put("name", "Copy").toString(), token);
+        assertEquals(400, stored.status(), "a credential id another user registered: " + stored);
+        assertEquals("VALIDATION", text(stored.json(), "error"), stored.toString());
+        Http.Response none = Http.get(api("v1/platform/passkeys"), "Authorization", "Bearer " + token);
+        assertEquals(0, none.json().get("passkeys").size(), "nothing stored for the thief: " + none);
+        assertEquals(email, emailOf(loginWith(key)), "the owner's passkey still logs the owner in");
+        realm.admin().attackDetection().clearAllBruteForce();
+    }
+
     @Tag("smoke")
     @Test
     void aDisabledUserIsRefused() throws Exception {

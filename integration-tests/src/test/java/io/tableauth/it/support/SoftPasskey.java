@@ -47,6 +47,16 @@ public final class SoftPasskey {
         new SecureRandom().nextBytes(credentialId);
     }
 
+    /**
+     * A new authenticator (its own key pair) that claims the credential id of {@code other}: what someone who read a
+     * victim's credential id would register to take it over.
+     */
+    public static SoftPasskey withTheIdOf(SoftPasskey other) {
+        SoftPasskey copy = new SoftPasskey();
+        System.arraycopy(other.credentialId, 0, copy.credentialId, 0, other.credentialId.length);
+        return copy;
+    }
+
     public String id() {
         return B64URL.encodeToString(credentialId);
     }
