@@ -117,7 +117,14 @@ class RateLimitIT extends RestFixture {
             Http.get(api("v1/platform/auth/verify-email?token=x"), xff, attacker),
             postJson(auth("refresh"), body("refresh_token", "x"), xff, attacker),
             postJson(auth("password/request"), body("email", email), xff, attacker),
-            postJson(auth("password/reset"), body("token", "x", "password", "x"), xff, attacker))) {
+            postJson(auth("password/reset"), body("token", "x", "password", "x"), xff, attacker),
+            postJson(api("v1/platform/auth/magic-link"), body("email", email), xff, attacker),
+            postJson(api("v1/platform/auth/magic-link/verify"), body("token", "x"), xff, attacker),
+            postJson(api("v1/platform/auth/email-otp"), body("email", email), xff, attacker),
+            postJson(api("v1/platform/auth/email-otp/verify"), body("email", email, "code", "123456"), xff, attacker),
+            postJson(api("v1/platform/auth/passkey/options"), "{}", xff, attacker),
+            postJson(api("v1/platform/auth/passkey/verify"), body("challengeId", "x"), xff, attacker),
+            Http.get(auth("oauth/nowhere/callback?code=x&state=y"), xff, attacker))) {
             assertLimited(r, 3600);
         }
 
@@ -125,6 +132,24 @@ class RateLimitIT extends RestFixture {
         Http.Response other = mavibaseLogin(address(), email, TABLE_PASSWORD);
         assertEquals(200, other.status(), "another address logs in: " + other);
         assertEquals(200, mavibaseLogin("127.0.0.1", email, TABLE_PASSWORD).status(), "and so does the proxy itself");
+    }
+
+    /** IPv6 clients are counted per /64, the block one subscriber usually holds; the next /64 has its own count. */
+    @Test
+    void ipv6AddressesAreCountedPerSlash64() throws Exception {
+        limits("2", "0", WINDOW);
+        String email = unique("rl-v6");
+        insert("members", email, true);
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        int site = r.nextInt(0x10000);
+        int subnet = r.nextInt(0xffff);
+        String block = String.format("2001:db8:%x:%x", site, subnet);
+        assertEquals(401, mavibaseLogin(block + "::1", email, "wrong").status());
+        assertEquals(401, mavibaseLogin(block + "::abcd:1", email, "wrong").status());
+        assertLimited(mavibaseLogin(block + ":ffff:ffff:ffff:ffff", email, TABLE_PASSWORD), 3600);
+        String next = String.format("2001:db8:%x:%x::1", site, subnet + 1);
+        assertEquals(200, mavibaseLogin(next, email, TABLE_PASSWORD).status(), "the next /64 has its own count");
+        forgetFailures();
     }
 
     @Test

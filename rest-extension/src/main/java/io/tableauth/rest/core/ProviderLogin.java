@@ -154,6 +154,7 @@ public final class ProviderLogin {
      * browser).
      */
     public State state(String provider, String cookie, String stateParam) {
+        new RateLimits(session).check(); // counted before the cookie's signature is checked, as the exchange is
         State state = cookie == null ? null : session.tokens().decode(cookie, State.class);
         if (state == null || !STATE_TYPE.equals(state.getType()) || !state.isActive()
             || !state.hasAudience(realm.getName()) || !java.util.Objects.equals(provider, state.provider)
