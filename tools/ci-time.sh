@@ -13,7 +13,7 @@ for report in sorted(glob.glob('*/target/surefire-reports/TEST-*.xml') + glob.gl
                      + glob.glob('*/target/failsafe-reports/*/TEST-*.xml')):
     parts = report.split(os.sep)
     module, kind = parts[0], parts[2].split('-')[0]
-    run = f"{module} {kind}" + (f" {parts[3]}" if len(parts) > 5 else (" main" if kind == 'failsafe' else ''))
+    run = f"{module} {kind}" + (f" {parts[3]}" if len(parts) > 4 else (" main" if kind == 'failsafe' else ''))
     suite = ET.parse(report).getroot()
     seconds = float(suite.get('time') or 0)
     name = suite.get('name', '?').rsplit('.', 1)[-1]

@@ -151,25 +151,6 @@ class BruteForceIT extends RestFixture {
         }
     }
 
-    /** Waits until Keycloak's brute-force detection has counted {@code n} failures of the user (10 s at most). */
-    private void awaitFailures(String email, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        int seen = 0;
-        while (System.nanoTime() < deadline) {
-            var found = realm.admin().users().search(email, true);
-            if (!found.isEmpty()) {
-                seen = ((Number) realm.admin().attackDetection().bruteForceUserStatus(found.get(0).getId())
-                    .get("numFailures")).intValue();
-                if (seen >= n) {
-                    assertEquals(n, seen, email + ": one failure counted per wrong password");
-                    return;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError(email + ": " + n + " failures not counted within 10 s (" + seen + " were)");
-    }
-
     /** Keycloak's login page: the username and password form; the answer is the page after the post. */
     private Http.Response browserLogin(String username, String password) {
         browserClient("web", "http://app.example.test/callback");

@@ -42,7 +42,7 @@ class HookIT extends RestFixture {
 
     private String hookedId;
     /** The hooked auth config's name, unique in the log that every test class shares. */
-    private static final String HOOKED_NAME = "hooked-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    private static final String HOOKED_NAME = "hooked" + java.util.UUID.randomUUID().toString().substring(0, 8);
 
     /** Another realm of the same server, whose logins must not suffer from this realm's hooks. */
     @org.junit.jupiter.api.extension.RegisterExtension
@@ -139,7 +139,8 @@ class HookIT extends RestFixture {
         }
         forgetFailures();
 
-        Http.Response slash = postJson(auth("hooked/login"), body("email", inactive, "password", TABLE_PASSWORD));
+        Http.Response slash = postJson(auth(HOOKED_NAME + "/login"), body("email", inactive, "password",
+            TABLE_PASSWORD));
         assertEquals(422, slash.status(), slash.toString());
         assertEquals("Inactive account", slash.json().get("errors").get("email").get(0).asText());
         forgetFailures();
@@ -326,7 +327,8 @@ class HookIT extends RestFixture {
                     "a thread still runs a hook:\n" + thread);
             }
             String log = realm.server().logTail(400);
-            assertTrue(log.contains("login hook of auth config hooked was stopped"), "the admin sees why in the log");
+            assertTrue(log.contains("login hook of auth config " + HOOKED_NAME + " was stopped"),
+                "the admin sees why in the log");
         } finally {
             hooked.getConfig().putSingle("loginHook", LOGIN_HOOK);
             realm.admin().components().component(hookedId).update(hooked);

@@ -275,6 +275,55 @@ class MaskApiIT extends RestFixture {
         assertNull(column("staff", email, "id"));
     }
 
+    /**
+     * Keycloak holds a table user after a login (30 s by default). The application then disables the row, or deletes
+     * it: the very next REST login answers so, never from the held copy, and Keycloak's token endpoint refuses too.
+     */
+    @Test
+    void aHeldUserTheApplicationDisablesOrDeletesIsRefusedByTheNextRestLogin() throws Exception {
+        String email = unique("held");
+        insert("members", email, true);
+        assertEquals(200, login(email, TABLE_PASSWORD).status(), "held from here on");
+        execute("UPDATE members SET is_active = FALSE WHERE email = ?", email);
+        Http.Response off = login(email, TABLE_PASSWORD);
+        assertEquals(401, off.status(), off.toString());
+        assertEquals("ACCOUNT_DISABLED", text(off.json(), "error"), "disabled at once: " + off);
+        execute("UPDATE members SET is_active = TRUE WHERE email = ?", email);
+        assertEquals(200, login(email, TABLE_PASSWORD).status(), "enabled again at once");
+
+        execute("DELETE FROM members WHERE email = ?", email);
+        Http.Response gone = login(email, TABLE_PASSWORD);
+        assertEquals(401, gone.status(), gone.toString());
+        assertEquals("INVALID_CREDENTIALS", text(gone.json(), "error"), "a deleted row is no one: " + gone);
+        assertEquals(Tokens.invalidCredentialsStatus(),
+            Tokens.passwordGrant(realm, "project-b", email, TABLE_PASSWORD).status(), "nor on the token endpoint");
+        realm.admin().attackDetection().clearAllBruteForce();
+    }
+
+    /**
+     * A sign-up scoped to one table needs the e-mail free in the whole realm: in the other auth configs' tables and
+     * among Keycloak's own users, in any letter case. Else the new row would shadow that person in unscoped logins
+     * and resets. Nothing is written when it is refused.
+     */
+    @Test
+    void signupNeedsTheEmailFreeInTheWholeRealm() throws Exception {
+        String elsewhere = unique("st");
+        insert("staff", elsewhere, true);
+        for (String taken : new String[] {elsewhere, elsewhere.toUpperCase(java.util.Locale.ROOT),
+            "kc-user@example.com", "KC-User@Example.com"}) {
+            Http.Response r = postJson(api("v1/auth/signup"), body("credential", taken, "password",
+                "a good password"), headers());
+            assertEquals(409, r.status(), taken + ": " + r);
+            assertEquals("USER_EXISTS", text(r.json(), "error"), taken + ": " + r);
+            assertNull(column("members", taken, "id"), taken + ": no row in the scoped table");
+            assertNull(column("members", taken.toLowerCase(java.util.Locale.ROOT), "id"), taken + ": no row");
+        }
+        String free = unique("sf");
+        assertEquals(201, postJson(api("v1/auth/signup"), body("credential", free, "password", "a good password"),
+            headers()).status(), "a free address beside them signs up");
+        assertNotNull(column("members", free, "id"));
+    }
+
     @Test
     void badBodiesGetAClearErrorAndNoStackTrace() {
         Http.Response malformed = postJson(api("v1/auth/login"), "{\"credential\": ", headers());

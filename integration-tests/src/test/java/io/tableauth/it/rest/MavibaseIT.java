@@ -175,14 +175,23 @@ class MavibaseIT extends RestFixture {
         try {
             for (int i = 0; i < 3; i++) {
                 login(lockedUser, "wrong " + i);
-                Thread.sleep(1100); // past Keycloak's quick-login check: the count locks
+                awaitFailures(lockedUser, i + 1); // counted before the next: the count locks, not the speed
             }
-            Thread.sleep(500);
             String id = realm.admin().users().search(lockedUser, true).get(0).getId();
             assertTrue((Boolean) realm.admin().attackDetection().bruteForceUserStatus(id).get("disabled"));
             Http.Response locked = login(lockedUser, TABLE_PASSWORD);
             assertEquals(wrong.status(), locked.status());
             assertEquals(wrong.body(), locked.body(), "a locked user, even with the right password, answers alike");
+            // and in the same time as an unknown e-mail: a lock must not be told by a quicker answer
+            for (int i = 0; i < 4; i++) { // warm both paths up
+                login(lockedUser, TABLE_PASSWORD);
+                login(unique("nobody"), "not the password");
+            }
+            List<Double> ratios = io.tableauth.it.support.Timing.settledRatio(15, 0.75, 1.4,
+                n -> assertEquals(401, login(lockedUser, n % 2 == 0 ? TABLE_PASSWORD : "wrong").status()),
+                n -> assertEquals(401, login(unique("nobody"), "not the password").status()));
+            assertTrue(io.tableauth.it.support.Timing.within(ratios, 0.75, 1.4),
+                "a locked user's refusal time tells the lock apart: " + ratios);
         } finally {
             updateRealm(r -> r.setFailureFactor(30));
             realm.admin().attackDetection().clearAllBruteForce();

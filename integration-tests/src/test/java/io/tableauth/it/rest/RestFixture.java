@@ -89,6 +89,25 @@ public abstract class RestFixture {
         realm.admin().attackDetection().clearAllBruteForce();
     }
 
+    /** Waits until Keycloak's brute-force detection has counted {@code n} failures of the user (10 s at most). */
+    public void awaitFailures(String email, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int seen = 0;
+        while (System.nanoTime() < deadline) {
+            var found = realm.admin().users().search(email, true);
+            if (!found.isEmpty()) {
+                seen = ((Number) realm.admin().attackDetection().bruteForceUserStatus(found.get(0).getId())
+                    .get("numFailures")).intValue();
+                if (seen >= n) {
+                    org.junit.jupiter.api.Assertions.assertEquals(n, seen, email + ": one failure counted per failure");
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(email + ": " + n + " failures not counted within 10 s (" + seen + " were)");
+    }
+
     public static String unique(String prefix) {
         return prefix + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "@example.com";
     }

@@ -31,6 +31,30 @@ public final class Timing {
         return ratio;
     }
 
+    /**
+     * {@link #medianRatio}, measured again (three times at most) while it falls outside {@code (low, high)}; the
+     * ratios measured, the last one deciding. A bound on a median ratio catches a broken mechanism, which is outside
+     * it every time, not a busy moment of a shared machine, which is outside it once.
+     */
+    public static java.util.List<Double> settledRatio(int samples, double low, double high, IntConsumer a,
+                                                      IntConsumer b) {
+        java.util.List<Double> ratios = new java.util.ArrayList<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            double ratio = medianRatio(samples, a, b);
+            ratios.add(ratio);
+            if (ratio > low && ratio < high) {
+                break;
+            }
+        }
+        return ratios;
+    }
+
+    /** Whether the last of {@link #settledRatio}'s ratios is within {@code (low, high)}. */
+    public static boolean within(java.util.List<Double> ratios, double low, double high) {
+        double last = ratios.get(ratios.size() - 1);
+        return last > low && last < high;
+    }
+
     public static double median(long[] values) {
         long[] sorted = values.clone();
         Arrays.sort(sorted);

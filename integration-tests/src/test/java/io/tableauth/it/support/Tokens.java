@@ -34,11 +34,12 @@ public final class Tokens {
 
     /**
      * Whether Keycloak's own token endpoint tells anyone that an account is disabled, whatever the password: 26.4
-     * refuses a disabled user before it checks the password; from 26.5 on only the right password hears it.
-     * tableauth's REST answers say it only to whoever knows the password, on every release.
+     * and 26.5 refuse a disabled user before they check the password; from 26.6 on only the right password hears
+     * it. tableauth's REST answers say it only to whoever knows the password, on every release.
      */
     public static boolean keycloakNamesADisabledAccountToAnyone() {
-        return System.getProperty("tableauth.it.keycloak.version", "").startsWith("26.4.");
+        String release = System.getProperty("tableauth.it.keycloak.version", "");
+        return release.startsWith("26.4.") || release.startsWith("26.5.");
     }
 
     /** Keycloak's own direct-grant (password) call on the realm's token endpoint. */

@@ -110,7 +110,7 @@ public final class LoginService {
                         ? "Invalid or already used recovery code" : "Invalid one-time code");
             }
             if (e.kind() == AuthError.Kind.ACCOUNT_DISABLED && password != null && !passwordRight(event, password)) {
-                // Keycloak before 26.5 refuses a disabled user before it checks the password: "disabled" is said
+                // Keycloak before 26.6 refuses a disabled user before it checks the password: "disabled" is said
                 // only to whoever knows the password, on every release, so it tells nobody else the account exists
                 throw AuthError.invalidCredentials();
             }
