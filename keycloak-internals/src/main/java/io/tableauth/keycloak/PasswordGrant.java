@@ -31,6 +31,8 @@ import org.keycloak.representations.idm.OAuth2ErrorRepresentation;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.protocol.oidc.grants.OAuth2GrantTypeBase;
+import org.keycloak.protocol.oidc.utils.OAuth2Code;
+import org.keycloak.protocol.oidc.utils.OAuth2CodeParser;
 import org.keycloak.representations.AccessTokenResponse;
 import org.keycloak.services.CorsErrorResponseException;
 import org.keycloak.services.Urls;
@@ -144,6 +146,51 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         /** The login was refused only for a pending Verify email required action. */
         boolean emailNotVerified() {
             return emailNotVerified;
+        }
+    }
+
+    /**
+     * A first-party app's login at the authorization challenge endpoint: the same flow, ending in an authorization
+     * code instead of tokens. The code is Keycloak's own ({@code OAuth2CodeParser}): single use, the realm's code
+     * lifespan, bound to the client, to the PKCE challenge and, where the requests carried a DPoP proof, to that key,
+     * and redeemed at Keycloak's token endpoint with the verifier (no {@code redirect_uri}: none was given). Set on
+     * the session for the length of one request ({@link #set}).
+     */
+    public static final class CodeRequest {
+
+        static final String ATTRIBUTE = CodeRequest.class.getName();
+
+        private final String codeChallenge;
+        private final String codeChallengeMethod;
+        private final java.util.Map<String, String> form;
+        private String code;
+
+        /**
+         * @param form what the grant's form gets besides the login's own fields: the client's authentication
+         *             ({@code client_secret}, {@code client_assertion}...), {@code scope}, {@code resource}
+         */
+        public CodeRequest(String codeChallenge, String codeChallengeMethod, java.util.Map<String, String> form) {
+            this.codeChallenge = codeChallenge;
+            this.codeChallengeMethod = codeChallengeMethod;
+            this.form = java.util.Map.copyOf(form);
+        }
+
+        /** Makes the logins of this request end in a code; {@code null} ends that. */
+        public static void set(org.keycloak.models.KeycloakSession session, CodeRequest request) {
+            if (request == null) {
+                session.removeAttribute(ATTRIBUTE);
+            } else {
+                session.setAttribute(ATTRIBUTE, request);
+            }
+        }
+
+        java.util.Map<String, String> form() {
+            return form;
+        }
+
+        /** The code a login of this request ended in, or null. */
+        public String code() {
+            return code;
         }
     }
 
@@ -288,6 +335,13 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         clientSessionCtx.setAttribute(OAuth2Constants.RESOURCE, formParams.getFirst(OAuth2Constants.RESOURCE));
         UserSessionModel userSession = processor.getUserSession();
         updateUserSessionFromClientAuth(userSession);
+        CodeRequest codeRequest = session.getAttribute(CodeRequest.ATTRIBUTE, CodeRequest.class);
+        if (codeRequest != null) {
+            codeRequest.code = persistCode(codeRequest, authSession, clientSessionCtx, userSession);
+            event.detail(Details.RESPONSE_TYPE, OAuth2Constants.CODE).success();
+            AuthenticationManager.logSuccess(session, authSession);
+            return cors.add(Response.ok(new AccessTokenResponse(), MediaType.APPLICATION_JSON_TYPE));
+        }
         TokenManager.AccessTokenResponseBuilder responseBuilder = tokenManager
             .responseBuilder(realm, client, event, session, userSession, clientSessionCtx).generateAccessToken();
         boolean useRefreshToken = clientConfig.isUseRefreshToken();
@@ -312,6 +366,31 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         event.success();
         AuthenticationManager.logSuccess(session, authSession);
         return cors.add(Response.ok(res, MediaType.APPLICATION_JSON_TYPE));
+    }
+
+    /**
+     * Keycloak's authorization code for the session the flow made, as its authorization endpoint writes one, built
+     * from its stored form ({@code OAuth2Code.deserializeCode}), which every supported release reads alike (the
+     * constructor differs between them).
+     */
+    private String persistCode(CodeRequest request, AuthenticationSessionModel authSession,
+                               ClientSessionContext clientSessionCtx, UserSessionModel userSession) {
+        java.util.Map<String, String> data = new java.util.HashMap<>();
+        data.put(OAuth2Code.ID_NOTE, org.keycloak.common.util.SecretGenerator.getInstance().generateSecureID());
+        data.put("client_uuid", client.getId());
+        data.put(OAuth2Code.EXPIRATION_NOTE,
+            String.valueOf(org.keycloak.common.util.Time.currentTime() + realm.getAccessCodeLifespan()));
+        data.put("scope", authSession.getClientNote(OAuth2Constants.SCOPE));
+        data.put("resource", formParams.getFirst(OAuth2Constants.RESOURCE));
+        data.put("code_challenge", request.codeChallenge);
+        data.put("code_challenge_method", request.codeChallengeMethod);
+        // bound to the key of this request's DPoP proof, which Keycloak's token endpoint validated before the grant
+        org.keycloak.representations.dpop.DPoP proof = session.getAttribute(
+            org.keycloak.services.util.DPoPUtil.DPOP_SESSION_ATTRIBUTE, org.keycloak.representations.dpop.DPoP.class);
+        data.put("dpop_jkt", proof == null ? null : proof.getThumbprint());
+        data.put(OAuth2Code.USER_SESSION_ID_NOTE, userSession.getId());
+        return OAuth2CodeParser.persistCode(session, clientSessionCtx.getClientSession(),
+            OAuth2Code.deserializeCode(data));
     }
 
     /**

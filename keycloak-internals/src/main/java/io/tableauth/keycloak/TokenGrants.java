@@ -58,6 +58,11 @@ public final class TokenGrants {
     public static Result password(KeycloakSession session, RecordingEvents event, Map<String, String> form,
                                   PasswordGrant.Step step) {
         Map<String, String> withGrant = new java.util.LinkedHashMap<>(form);
+        PasswordGrant.CodeRequest code = session.getAttribute(PasswordGrant.CodeRequest.ATTRIBUTE,
+            PasswordGrant.CodeRequest.class);
+        if (code != null) {
+            code.form().forEach(withGrant::putIfAbsent); // the client's authentication, scope, resource
+        }
         withGrant.put("grant_type", PasswordGrant.GRANT_TYPE);
         session.setAttribute(PasswordGrant.Step.ATTRIBUTE, step);
         try {

@@ -35,6 +35,12 @@ public class ApiRootResource {
         return new MavibaseResource(session);
     }
 
+    /** OAuth 2.0 for First-Party Applications: the authorization challenge endpoint. */
+    @Path(io.tableauth.rest.dialect.oauth.ChallengeDiscovery.PATH_UNDER_API)
+    public io.tableauth.rest.dialect.oauth.AuthorizationChallengeResource authorizationChallenge() {
+        return new io.tableauth.rest.dialect.oauth.AuthorizationChallengeResource(session);
+    }
+
     @Path("v1/forward-auth")
     public ForwardAuthResource forwardAuth() {
         RestCors.actual(session);

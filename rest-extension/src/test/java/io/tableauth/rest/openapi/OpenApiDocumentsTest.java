@@ -86,7 +86,8 @@ class OpenApiDocumentsTest {
             io.tableauth.rest.dialect.mavibase.MavibaseEmailOtpResource.class,
             io.tableauth.rest.dialect.mavibase.MavibasePasskeysResource.class,
             io.tableauth.rest.dialect.mavibase.MavibasePasskeyLoginResource.class,
-            ForwardAuthResource.class, ApiKeysAdminResource.class);
+            ForwardAuthResource.class, ApiKeysAdminResource.class,
+            io.tableauth.rest.dialect.oauth.AuthorizationChallengeResource.class);
         // Directus's calls are served by the mount's root, which extends DirectusResource
         Set<String> authServed = new HashSet<>(served(SlashApiResource.class));
         served(DirectusResource.class).forEach(id -> authServed.add(id.replace("DirectusResource.",
@@ -132,7 +133,7 @@ class OpenApiDocumentsTest {
         api.values().forEach(op -> assertTrue(ids.add(op.path("operationId").asText()), op.toString()));
         auth.values().forEach(op -> assertTrue(ids.add(op.path("operationId").asText()), op.toString()));
         assertTrue(ids.containsAll(List.of("maskApiLogin", "mavibaseLogin", "mavibaseApiKeysCreate", "forwardAuthGet",
-            "adminApiKeysList", "directusLogin", "directusRefresh", "baasixRegister", "baasixMe", "slashApiUpdate")),
+            "adminApiKeysList", "oauthAuthorizationChallenge", "directusLogin", "directusRefresh", "baasixRegister", "baasixMe", "slashApiUpdate")),
                 ids.toString());
     }
 
