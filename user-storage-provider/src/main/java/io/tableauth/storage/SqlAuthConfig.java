@@ -149,6 +149,7 @@ final class SqlAuthConfig implements AutoCloseable {
             synchronized (verifyNanos) {
                 verifyNanos[verifies++ % verifyNanos.length] = took;
             }
+            LOG.debugf("tableauth auth config %s: password check %d us", name, took / 1000);
         }
     }
 

@@ -510,6 +510,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
         PasswordHasher.LegacySalt salt = config.saltColumn() == null ? null
             : new PasswordHasher.LegacySalt(row.get().salt(), config.saltPrefix());
         if (!runtime.verify(password, stored, salt, started)) {
+            MissCost.afterWrongPassword(session, realm, started);
             return false;
         }
         // Keycloak checks the password before it says "Account disabled" (so the state is not revealed to
