@@ -275,4 +275,20 @@ public final class KeycloakInternals {
         e.initCause(cause);
         return e;
     }
+
+    /**
+     * A pushed authorization request (RFC 9126) as Keycloak's own PAR endpoint stores it, for a login that must go on
+     * in the browser: its {@code request_uri}, which Keycloak's authorization endpoint takes with the client's id
+     * (once, within the realm's PAR lifespan). {@code params} are the authorization request's parameters. The store's
+     * key is the bare id up to 26.4 and {@code par:} and the id from 26.5.
+     */
+    public static String pushAuthorizationRequest(org.keycloak.models.KeycloakSession session,
+                                                  java.util.Map<String, String> params) {
+        String id = org.keycloak.common.util.SecretGenerator.getInstance().generateSecureID();
+        java.util.Map<String, String> stored = new java.util.HashMap<>(params);
+        stored.put("par.created.time", String.valueOf(System.currentTimeMillis()));
+        int lifespan = session.getContext().getRealm().getParPolicy().getRequestUriLifespan();
+        session.singleUseObjects().put(RELEASE.before26_5() ? id : "par:" + id, lifespan, stored);
+        return "urn:ietf:params:oauth:request_uri:" + id;
+    }
 }

@@ -57,14 +57,77 @@ class FirstPartyAppsIT extends RestFixture {
         setting("passkeyOrigins", ORIGIN);
     }
 
-    /** A first-party app's client redeems codes: Standard flow on (the test realm's clients have it off). */
+    /**
+     * A first-party app's client redeems codes: Standard flow on (the test realm's clients have it off), and a
+     * redirect URI for a login that must go on in the browser.
+     */
     @BeforeAll
     void standardFlow() {
         for (String clientId : List.of("app", "project-b", "confidential")) {
             var client = realm.admin().clients().findByClientId(clientId).get(0);
             client.setStandardFlowEnabled(true);
+            client.setRedirectUris(List.of(CALLBACK));
             realm.admin().clients().get(client.getId()).update(client);
         }
+    }
+
+    private static final String CALLBACK = "http://app.example.test/callback";
+
+    /**
+     * A pending required action the API cannot do: 403 redirect_to_web. With the first request's redirect_uri, a
+     * request_uri that Keycloak's authorization endpoint takes: the user signs in there, does what is pending, and
+     * the code comes to the redirect URI, redeemed with the same PKCE verifier.
+     */
+    @Test
+    void aPendingRequiredActionGoesOnInTheBrowserWithAPushedRequest() throws Exception {
+        String email = "fp-pending-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        var user = new org.keycloak.representations.idm.UserRepresentation();
+        user.setUsername(email.substring(0, email.indexOf('@')));
+        user.setEmail(email);
+        user.setEnabled(true);
+        user.setRequiredActions(List.of("UPDATE_PASSWORD"));
+        var password = new org.keycloak.representations.idm.CredentialRepresentation();
+        password.setType("password");
+        password.setValue("pending-password");
+        password.setTemporary(false);
+        user.setCredentials(List.of(password));
+        realm.admin().users().create(user).close();
+
+        refused(challenge(first(Pkce.fresh(), email, "pending-password")), 403, "redirect_to_web");
+        Map<String, String> foreign = first(Pkce.fresh(), email, "pending-password");
+        foreign.put("redirect_uri", "https://evil.example.test/callback");
+        refused(challenge(foreign), 400, "invalid_request");
+
+        Pkce pkce = Pkce.fresh();
+        Map<String, String> form = first(pkce, email, "pending-password");
+        form.put("redirect_uri", CALLBACK);
+        Http.Response web = challenge(form);
+        refused(web, 403, "redirect_to_web");
+        String requestUri = text(web.json(), "request_uri");
+        assertTrue(requestUri.startsWith("urn:ietf:params:oauth:request_uri:"), web.toString());
+
+        io.tableauth.it.support.FormBrowser browser = new io.tableauth.it.support.FormBrowser();
+        URI authorize = realm.uri("/protocol/openid-connect/auth?client_id=app&request_uri="
+            + java.net.URLEncoder.encode(requestUri, StandardCharsets.UTF_8));
+        browser.open(authorize);
+        Http.Response page = browser.follow(authorize.getRawAuthority());
+        assertEquals(200, page.status(), page + " " + page.raw().headers().firstValue("Location").orElse(""));
+        browser.submit("kc-form-login", Map.of("username", email, "password", "pending-password"));
+        Http.Response pending = browser.follow(authorize.getRawAuthority());
+        assertTrue(pending.body().contains("password-new"), "the pending action's page: " + pending);
+        Http.Response done = browser.submit("kc-passwd-update-form", Map.of("password-new", "a new password 1",
+            "password-confirm", "a new password 1"));
+        assertEquals(302, done.status(), done.toString());
+        URI back = browser.location();
+        assertTrue(back.toString().startsWith(CALLBACK + "?"), back.toString());
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("[?&]code=([^&]+)").matcher(back.toString());
+        assertTrue(code.find(), back.toString());
+        Http.Response tokens = Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of("grant_type",
+            "authorization_code", "client_id", "app", "code", java.net.URLDecoder.decode(code.group(1),
+                StandardCharsets.UTF_8), "code_verifier", pkce.verifier(), "redirect_uri", CALLBACK));
+        assertEquals(200, tokens.status(), tokens.toString());
+        assertEquals(email, Tokens.verifyAccessToken(realm, text(tokens.json(), "access_token"))
+            .getStringClaim("email"));
     }
 
     /** A PKCE pair: the verifier the app keeps, the S256 challenge it sends. */

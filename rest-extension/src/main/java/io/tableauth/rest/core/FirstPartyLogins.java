@@ -48,7 +48,7 @@ public final class FirstPartyLogins {
      * token endpoint would, and it is never stored.
      */
     public record Start(ClientModel client, String codeChallenge, String codeChallengeMethod, String dpopJkt,
-                        Map<String, String> form, Map<String, String> clientAuthentication) {
+                        String redirectUri, Map<String, String> form, Map<String, String> clientAuthentication) {
     }
 
     private final KeycloakSession session;
@@ -119,8 +119,8 @@ public final class FirstPartyLogins {
                 form.put(name.substring(5), value);
             }
         });
-        Start start = new Start(client, notes.get("pkce"), notes.get("pkce_method"), notes.get("jkt"), form,
-            clientAuthentication);
+        Start start = new Start(client, notes.get("pkce"), notes.get("pkce_method"), notes.get("jkt"),
+            notes.get("redirect_uri"), form, clientAuthentication);
         String waiting = notes.get("temp");
         if (waiting != null) { // the second factor
             if (credentials.otp() == null && credentials.recoveryCode() == null) {
@@ -180,6 +180,12 @@ public final class FirstPartyLogins {
         Login done;
         try {
             done = login.run();
+        } catch (AuthError e) {
+            if ((e.kind() == AuthError.Kind.ACCOUNT_NOT_READY || e.kind() == AuthError.Kind.EMAIL_NOT_VERIFIED)
+                && start.redirectUri() != null) {
+                throw new AuthError(e.kind(), e.message(), Map.of("request_uri", browserRequest(start)));
+            }
+            throw e;
         } finally {
             PasswordGrant.CodeRequest.set(session, null);
         }
@@ -194,6 +200,42 @@ public final class FirstPartyLogins {
         return Outcome.code(request.code());
     }
 
+    /**
+     * The login goes on in the browser (a required action the API cannot do): a pushed authorization request with
+     * the login's client, redirect URI, scope, PKCE challenge and DPoP key, which Keycloak's authorization endpoint
+     * takes as {@code request_uri}. The user signs in there again and does what is pending; the code comes to the
+     * redirect URI and is redeemed with the same verifier.
+     */
+    private String browserRequest(Start start) {
+        Map<String, String> params = new HashMap<>();
+        params.put("client_id", start.client().getClientId());
+        params.put("response_type", "code");
+        params.put("redirect_uri", start.redirectUri());
+        params.put("scope", start.form().getOrDefault("scope", "openid"));
+        params.put("code_challenge", start.codeChallenge());
+        params.put("code_challenge_method", start.codeChallengeMethod());
+        if (start.dpopJkt() != null) {
+            params.put("par.dpop.proof.jkt", start.dpopJkt());
+        }
+        return io.tableauth.keycloak.KeycloakInternals.pushAuthorizationRequest(session, params);
+    }
+
+    /**
+     * A first request's {@code redirect_uri}, for a login that may have to go on in the browser: one of the client's
+     * valid redirect URIs, matched as Keycloak's authorization endpoint matches them; null when none was sent.
+     */
+    public String redirectUri(ClientModel client, String redirectUri) {
+        if (redirectUri == null) {
+            return null;
+        }
+        String verified = org.keycloak.protocol.oidc.utils.RedirectUtils.verifyRedirectUri(session, redirectUri,
+            client);
+        if (verified == null) {
+            throw AuthError.validation("redirect_uri", "redirect_uri is not one of the client's redirect URIs.");
+        }
+        return verified;
+    }
+
     private Project project(Start start) {
         return new Project(start.client(), null);
     }
@@ -205,6 +247,9 @@ public final class FirstPartyLogins {
         notes.put("pkce_method", start.codeChallengeMethod());
         if (start.dpopJkt() != null) {
             notes.put("jkt", start.dpopJkt());
+        }
+        if (start.redirectUri() != null) {
+            notes.put("redirect_uri", start.redirectUri());
         }
         start.form().forEach((name, value) -> notes.put("form." + name, value));
         return notes;

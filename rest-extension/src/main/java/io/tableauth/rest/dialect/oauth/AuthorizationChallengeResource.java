@@ -85,6 +85,7 @@ public class AuthorizationChallengeResource extends DialectResource {
                 throw AuthError.validation(OAuth2Constants.CODE_CHALLENGE_METHOD, "code_challenge_method must be S256.");
             }
             FirstPartyLogins.Start start = new FirstPartyLogins.Start(project.client(), challenge, "S256", dpopJkt,
+                logins.redirectUri(project.client(), params.get(OAuth2Constants.REDIRECT_URI)),
                 only(params, FOR_THE_CODE), only(params, CLIENT_AUTHENTICATION));
             String username = params.get(OAuth2Constants.USERNAME);
             if (username == null || username.isBlank()) {
@@ -216,6 +217,9 @@ public class AuthorizationChallengeResource extends DialectResource {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("error_description", e.message());
+        if (status == 403 && e.fields().containsKey("request_uri")) {
+            body.put("request_uri", e.fields().get("request_uri")); // RFC 9126, for the authorization endpoint
+        }
         return noStore(json(status, body));
     }
 

@@ -25,7 +25,9 @@ final class Challenge {
         @Schema(description = "From the previous answer") String auth_session,
         @Schema(description = "The TOTP code") String otp,
         @Schema(description = "One of the user's 2FA recovery codes") String recovery_code,
-        @Schema(description = "The passkey's AuthenticationResponseJSON, as a string") String webauthn_response) {
+        @Schema(description = "The passkey's AuthenticationResponseJSON, as a string") String webauthn_response,
+        @Schema(description = "One of the client's redirect URIs: where a login that must go on in the browser "
+            + "(redirect_to_web) returns its code") String redirect_uri) {
     }
 
     @Schema(name = "AuthorizationChallengeCode")
@@ -39,6 +41,8 @@ final class Challenge {
                  @Schema(description = "With insufficient_authorization: a one-time code is the next step")
                  Boolean otp_required,
                  @Schema(description = "With insufficient_authorization after a name alone: "
-                     + "PublicKeyCredentialRequestOptionsJSON") Map<String, Object> webauthn_options) {
+                     + "PublicKeyCredentialRequestOptionsJSON") Map<String, Object> webauthn_options,
+                 @Schema(description = "With redirect_to_web, when the first request gave a redirect_uri: a pushed "
+                     + "authorization request (RFC 9126) for Keycloak's authorization endpoint") String request_uri) {
     }
 }
