@@ -163,5 +163,71 @@ class PasskeyBrowserIT extends RestFixture {
             + "[normalize-space()='Credentials']")).stream().findFirst().orElse(null)).click();
         boolean listed = browser.await(60, w -> w.getPageSource().contains("Chromium"));
         assertTrue(listed, "listed in the console");
+        ((HasVirtualAuthenticator) browser.driver()).removeVirtualAuthenticator(authenticator);
+    }
+
+    /**
+     * The other way round: a passkey registered on Keycloak's own pages (its passwordless WebAuthn registration,
+     * a required action after a password login) logs in over the REST calls.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPasskeyMadeOnKeycloaksOwnPageLogsInOverRest() throws Exception {
+        String email = "kcpage-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        org.keycloak.representations.idm.UserRepresentation user = new org.keycloak.representations.idm
+            .UserRepresentation();
+        user.setUsername(email.substring(0, email.indexOf('@')));
+        user.setEmail(email);
+        user.setEnabled(true);
+        user.setRequiredActions(List.of("webauthn-register-passwordless"));
+        org.keycloak.representations.idm.CredentialRepresentation password = new org.keycloak.representations.idm
+            .CredentialRepresentation();
+        password.setType("password");
+        password.setValue("page-password-1");
+        password.setTemporary(false);
+        user.setCredentials(List.of(password));
+        var registration = realm.admin().flows().getRequiredAction("webauthn-register-passwordless");
+        registration.setEnabled(true);
+        realm.admin().flows().updateRequiredAction("webauthn-register-passwordless", registration);
+        realm.admin().users().create(user).close();
+        browserClient("web-pw", LANDING); // the realm's own browser flow: username and password
+        VirtualAuthenticator own = ((HasVirtualAuthenticator) browser.driver()).addVirtualAuthenticator(
+            new VirtualAuthenticatorOptions().setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL).setHasResidentKey(true)
+                .setHasUserVerification(true).setIsUserVerified(true).setIsUserConsenting(true));
+        try {
+            browser.driver().manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+            String authorize = realm.uri("/protocol/openid-connect/auth").toString()
+                .replace("://127.0.0.1:", "://localhost:") + "?client_id=web-pw&response_type=code&scope=openid"
+                + "&redirect_uri=" + LANDING;
+            browser.driver().get(authorize);
+            browser.driver().manage().deleteAllCookies(); // the browser may hold another user's Keycloak session
+            browser.driver().get(authorize);
+            browser.await(30, w -> w.findElements(By.id("username")).stream().findFirst().orElse(null))
+                .sendKeys(email);
+            browser.driver().findElement(By.id("password")).sendKeys("page-password-1");
+            browser.driver().findElement(By.id("kc-login")).click();
+            browser.await(30, w -> w.findElements(By.id("registerWebAuthn")).stream().findFirst().orElse(null))
+                .click();
+            browser.await(30, w -> { // Keycloak's page asks for the passkey's label
+                try {
+                    w.switchTo().alert().accept();
+                    return true;
+                } catch (org.openqa.selenium.NoAlertPresentException e) {
+                    return w.getCurrentUrl().startsWith(LANDING) ? true : null;
+                }
+            });
+            String landed = browser.await(30, w -> w.getCurrentUrl().startsWith(LANDING) ? w.getCurrentUrl() : null);
+            assertTrue(landed.contains("code="), "registered on Keycloak's page and logged in: " + landed);
+            assertEquals(1, own.getCredentials().size(), "the browser's authenticator holds the passkey");
+
+            browser.driver().get(pageOrigin + "/");
+            Map<String, Object> in = run("loginWithPasskey(arguments[0])", api());
+            assertEquals(200L, in.get("status"), "the passkey Keycloak's page made logs in over REST: " + in);
+            Map<String, Object> answer = (Map<String, Object>) in.get("json");
+            assertEquals(email, ((Map<String, Object>) answer.get("user")).get("email"));
+        } finally {
+            ((HasVirtualAuthenticator) browser.driver()).removeVirtualAuthenticator(own);
+        }
     }
 }

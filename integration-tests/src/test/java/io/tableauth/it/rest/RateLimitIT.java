@@ -134,6 +134,52 @@ class RateLimitIT extends RestFixture {
         assertEquals(200, mavibaseLogin("127.0.0.1", email, TABLE_PASSWORD).status(), "and so does the proxy itself");
     }
 
+    /**
+     * A refusal is held back a second before it is answered, so a client that ignores Retry-After waits; but at most
+     * 16 at a time per node, so a flood cannot hold the worker threads: of 40 refusals at once, at most 16 take the
+     * second, the rest are answered at once. (A held answer takes at least 1,000 ms, a quick one well under it; the
+     * split is measured again, up to three times, if a busy moment blurs it.)
+     */
+    @Test
+    void aRefusalIsHeldBackASecondButAtMostSixteenAtATime() throws Exception {
+        limits("1", "0", WINDOW);
+        String from = address();
+        String email = unique("rl-held");
+        assertEquals(401, mavibaseLogin(from, email, "wrong").status());
+        long started = System.nanoTime();
+        assertLimited(mavibaseLogin(from, email, "wrong"), 3600);
+        long alone = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(alone >= 1000, "a refusal alone is held back a second: " + alone + " ms");
+
+        java.util.concurrent.ExecutorService forty = java.util.concurrent.Executors.newFixedThreadPool(40);
+        try {
+            List<Long> held = List.of();
+            for (int attempt = 0; attempt < 3; attempt++) {
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(40);
+                List<java.util.concurrent.Future<Long>> calls = new java.util.ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    calls.add(forty.submit(() -> {
+                        together.await();
+                        long t = System.nanoTime();
+                        assertLimited(mavibaseLogin(from, email, "wrong"), 3600);
+                        return (System.nanoTime() - t) / 1_000_000;
+                    }));
+                }
+                List<Long> times = new java.util.ArrayList<>();
+                for (var call : calls) {
+                    times.add(call.get());
+                }
+                held = times.stream().filter(ms -> ms >= 950).toList();
+                if (held.size() <= 16) {
+                    break;
+                }
+            }
+            assertTrue(!held.isEmpty() && held.size() <= 16, "held back: " + held.size() + " of 40 " + held);
+        } finally {
+            forty.shutdownNow();
+        }
+    }
+
     /** IPv6 clients are counted per /64, the block one subscriber usually holds; the next /64 has its own count. */
     @Test
     void ipv6AddressesAreCountedPerSlash64() throws Exception {
