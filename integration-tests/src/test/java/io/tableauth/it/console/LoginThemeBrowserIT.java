@@ -191,10 +191,18 @@ class LoginThemeBrowserIT extends RestFixture {
         forgetKeycloakSession();
         d().get(loginPage().toString());
         field("#kc-login");
-        // Branding from the realm's settings, not from the theme's files.
+        // Branding from the realm's settings, not from the theme's files (its stylesheet may land a moment after the
+        // page: the colour is waited for, 10 s at most)
         JavascriptExecutor js = (JavascriptExecutor) d();
-        assertEquals("rgb(194, 24, 91)", js.executeScript(
-            "return getComputedStyle(document.getElementById('kc-login')).backgroundColor"));
+        long until = System.nanoTime() + 10_000_000_000L;
+        Object button = null;
+        while (System.nanoTime() < until && !"rgb(194, 24, 91)".equals(button)) {
+            button = js.executeScript("return getComputedStyle(document.getElementById('kc-login')).backgroundColor");
+            if (!"rgb(194, 24, 91)".equals(button)) {
+                Thread.sleep(100);
+            }
+        }
+        assertEquals("rgb(194, 24, 91)", button);
         assertEquals("rgb(250, 250, 250)", js.executeScript("return getComputedStyle(document.body).backgroundColor"));
         String logo = (String) js.executeScript(
             "return getComputedStyle(document.getElementById('kc-header-wrapper'), '::before').backgroundImage");
