@@ -73,13 +73,7 @@ final class MissCost {
         long wait = table - realmHash - spent;
         LOG.debugf("tableauth: a name that is no one's: table check %d us, realm hash %d us, lookups %d us, wait %d us",
             table / 1000, realmHash / 1000, spent / 1000, wait / 1000);
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        waitFor(wait);
     }
 
     /**
@@ -95,12 +89,18 @@ final class MissCost {
             return;
         }
         long wait = realmHashNanos(session, realm) - (System.nanoTime() - started);
-        if (wait > 0) {
-            try {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        waitFor(wait);
+    }
+
+    /** Waits this long, when it is more than nothing: no CPU. */
+    private static void waitFor(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -151,17 +151,19 @@ public final class FirstPartyLogins {
         if (proof == null || proof.isBlank()) {
             return null;
         }
+        JWK key;
         try {
-            JWK key = new JWSInput(proof.trim()).getHeader().getKey();
-            if (key == null) {
-                throw new AuthError(AuthError.Kind.VALIDATION, "The DPoP proof carries no key");
-            }
-            return JWKSUtils.computeThumbprint(key);
+            key = new JWSInput(proof.trim()).getHeader().getKey();
         } catch (JWSInputException | RuntimeException e) {
-            if (e instanceof AuthError error) {
-                throw error;
-            }
             throw new AuthError(AuthError.Kind.VALIDATION, "The DPoP proof is not a JWT");
+        }
+        if (key == null) {
+            throw new AuthError(AuthError.Kind.VALIDATION, "The DPoP proof carries no key");
+        }
+        try {
+            return JWKSUtils.computeThumbprint(key);
+        } catch (RuntimeException e) {
+            throw new AuthError(AuthError.Kind.VALIDATION, "The DPoP proof's key is not one a thumbprint is made of");
         }
     }
 

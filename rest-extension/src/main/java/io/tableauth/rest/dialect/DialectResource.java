@@ -141,16 +141,7 @@ public abstract class DialectResource {
         if (typed) {
             requireJsonContentType(); // before reading: a form body is consumed by the framework, the stream is empty
         }
-        String length = header(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
-                    throw tooLarge();
-                }
-            } catch (NumberFormatException e) {
-                throw new AuthError(AuthError.Kind.MALFORMED, "Invalid Content-Length");
-            }
-        }
+        requireDeclaredLengthWithinLimit();
         byte[] bytes;
         try {
             bytes = in == null ? new byte[0] : in.readNBytes(MAX_BODY_BYTES + 1);
@@ -177,6 +168,20 @@ public abstract class DialectResource {
             throw new AuthError(AuthError.Kind.MALFORMED, "The request body must be a JSON object");
         }
         return object;
+    }
+
+    /** TOO_LARGE for a body whose declared length is over {@link #MAX_BODY_BYTES}, before anything reads it. */
+    protected void requireDeclaredLengthWithinLimit() {
+        String length = header(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
+                    throw tooLarge();
+                }
+            } catch (NumberFormatException e) {
+                throw new AuthError(AuthError.Kind.MALFORMED, "Invalid Content-Length");
+            }
+        }
     }
 
     /**

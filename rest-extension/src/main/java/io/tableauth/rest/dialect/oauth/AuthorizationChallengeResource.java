@@ -103,11 +103,7 @@ public class AuthorizationChallengeResource extends DialectResource {
         if (type == null || !MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(type)) {
             throw new AuthError(AuthError.Kind.VALIDATION, "The request must be application/x-www-form-urlencoded");
         }
-        String length = header(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && length.trim().matches("\\d{1,18}") && Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
-            throw new AuthError(AuthError.Kind.TOO_LARGE, "The request body is larger than " + MAX_BODY_BYTES
-                + " bytes");
-        }
+        requireDeclaredLengthWithinLimit();
         MultivaluedMap<String, String> form = session.getContext().getHttpRequest().getDecodedFormParameters();
         Map<String, String> one = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : form.entrySet()) {
