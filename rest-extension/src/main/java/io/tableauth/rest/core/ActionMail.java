@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 
+import io.tableauth.storage.FailureTimes;
 import io.tableauth.storage.FreshUsers;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.actiontoken.DefaultActionToken;
@@ -89,7 +90,7 @@ final class ActionMail {
         times.record(known ? FailureTimes.TABLE_VERIFY : FailureTimes.REALM_HASH, took);
         long floor = times.floorNanos();
         if (floor > took) {
-            FailureCost.waitFor(floor - took);
+            FailureTimes.waitFor(floor - took);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tableauth.rest.core;
 
 import io.tableauth.keycloak.RecordingEvents;
+import io.tableauth.storage.FailureTimes;
 import io.tableauth.storage.SqlUserStorageProviderFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
@@ -44,22 +45,11 @@ final class FailureCost {
         times.record(tableVerified ? FailureTimes.TABLE_VERIFY : FailureTimes.REALM_HASH, grantNanos);
         long floor = times.floorNanos();
         if (floor >= 0) {
-            waitFor(floor - grantNanos);
+            FailureTimes.waitFor(floor - grantNanos);
         } else if (tableVerified) {
             spendRealmDummyHash();
         } else {
             spendTableDummyVerify(project, password);
-        }
-    }
-
-    static void waitFor(long nanos) {
-        if (nanos <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

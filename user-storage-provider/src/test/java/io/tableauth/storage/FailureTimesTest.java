@@ -1,4 +1,4 @@
-package io.tableauth.rest.core;
+package io.tableauth.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
