@@ -174,6 +174,14 @@ public final class KeycloakInternals {
     }
 
     /**
+     * The client's ACR to level-of-authentication mapping, or the realm's where the client has none (Keycloak's
+     * {@code AcrUtils}, as its token's {@code acr} claim uses it).
+     */
+    public static java.util.Map<String, Integer> acrLevels(org.keycloak.models.ClientModel client) {
+        return org.keycloak.protocol.oidc.utils.AcrUtils.getAcrLoaMap(client);
+    }
+
+    /**
      * Is this request one of Keycloak's own password logins: a password grant at the token endpoint, or a post of the
      * login page's form?
      */

@@ -163,7 +163,10 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         private final String codeChallenge;
         private final String codeChallengeMethod;
         private final java.util.Map<String, String> form;
+        private Integer authTime;
         private String code;
+        private int level;
+        private String userSessionId;
 
         /**
          * @param form what the grant's form gets besides the login's own fields: the client's authentication
@@ -188,9 +191,32 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
             return form;
         }
 
+        /**
+         * When the user authenticated, in seconds, for a login that stands on an earlier one (a step-up that asks
+         * for no new password): the tokens' {@code auth_time}. Unset, it is now.
+         */
+        public CodeRequest authenticatedAt(int seconds) {
+            this.authTime = seconds;
+            return this;
+        }
+
         /** The code a login of this request ended in, or null. */
         public String code() {
             return code;
+        }
+
+        /**
+         * The level of authentication the code's login reached, as Keycloak counts levels (its {@code acr} claim
+         * maps them through the realm's ACR to LoA mapping): 2 when a one-time code, a recovery code or a passkey that
+         * verified the user stood for the second factor, 1 otherwise.
+         */
+        public int level() {
+            return level;
+        }
+
+        /** The user session the code's login made. */
+        public String userSessionId() {
+            return userSessionId;
         }
     }
 
@@ -337,6 +363,12 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
         updateUserSessionFromClientAuth(userSession);
         CodeRequest codeRequest = session.getAttribute(CodeRequest.ATTRIBUTE, CodeRequest.class);
         if (codeRequest != null) {
+            codeRequest.level = levelOfAuthentication(authSession);
+            codeRequest.userSessionId = userSession.getId();
+            clientSessionCtx.getClientSession().setNote(Constants.LEVEL_OF_AUTHENTICATION,
+                String.valueOf(codeRequest.level));
+            userSession.setNote(AuthenticationManager.AUTH_TIME, String.valueOf(codeRequest.authTime != null
+                ? codeRequest.authTime : org.keycloak.common.util.Time.currentTime()));
             codeRequest.code = persistCode(codeRequest, authSession, clientSessionCtx, userSession);
             event.detail(Details.RESPONSE_TYPE, OAuth2Constants.CODE).success();
             AuthenticationManager.logSuccess(session, authSession);
@@ -422,6 +454,17 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
     private static Response wrongCode() {
         return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)
             .entity(new OAuth2ErrorRepresentation(OAuthErrorException.INVALID_GRANT, "Invalid user credentials")).build();
+    }
+
+    /**
+     * 2 when the flow's one-time-code step is done (a code, a recovery code, or a passkey that verified the user
+     * standing for it), 1 otherwise.
+     */
+    private int levelOfAuthentication(AuthenticationSessionModel authSession) {
+        return authSession.getExecutionStatus().entrySet().stream()
+            .filter(e -> e.getValue() == AuthenticationSessionModel.ExecutionStatus.SUCCESS)
+            .map(e -> realm.getAuthenticationExecutionById(e.getKey()))
+            .anyMatch(e -> e != null && ValidateOTP.PROVIDER_ID.equals(e.getAuthenticator())) ? 2 : 1;
     }
 
     /** The flow stopped at Keycloak's direct-grant OTP step after the password passed. */

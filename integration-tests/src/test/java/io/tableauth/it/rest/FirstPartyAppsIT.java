@@ -46,9 +46,8 @@ import org.junit.jupiter.api.Test;
  * adversary meets: another client, a wrong verifier, a used code, a replayed or foreign auth_session, another DPoP key,
  * a wrong password answered as an unknown user, a lockout.
  */
-class FirstPartyAppsIT extends RestFixture {
+class FirstPartyAppsIT extends FirstPartyFixture {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String RP_ID = "app.example.test";
 
     @BeforeAll
@@ -57,21 +56,6 @@ class FirstPartyAppsIT extends RestFixture {
         setting("passkeyOrigins", ORIGIN);
     }
 
-    /**
-     * A first-party app's client redeems codes: Standard flow on (the test realm's clients have it off), and a
-     * redirect URI for a login that must go on in the browser.
-     */
-    @BeforeAll
-    void standardFlow() {
-        for (String clientId : List.of("app", "project-b", "confidential")) {
-            var client = realm.admin().clients().findByClientId(clientId).get(0);
-            client.setStandardFlowEnabled(true);
-            client.setRedirectUris(List.of(CALLBACK));
-            realm.admin().clients().get(client.getId()).update(client);
-        }
-    }
-
-    private static final String CALLBACK = "http://app.example.test/callback";
 
     /**
      * A pending required action the API cannot do: 403 redirect_to_web. With the first request's redirect_uri, a
@@ -128,73 +112,6 @@ class FirstPartyAppsIT extends RestFixture {
         assertEquals(200, tokens.status(), tokens.toString());
         assertEquals(email, Tokens.verifyAccessToken(realm, text(tokens.json(), "access_token"))
             .getStringClaim("email"));
-    }
-
-    /** A PKCE pair: the verifier the app keeps, the S256 challenge it sends. */
-    private record Pkce(String verifier, String challenge) {
-        static Pkce fresh() {
-            byte[] bytes = new byte[32];
-            RANDOM.nextBytes(bytes);
-            String verifier = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            try {
-                byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-                return new Pkce(verifier, Base64.getUrlEncoder().withoutPadding().encodeToString(hash));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private URI endpoint() {
-        return realm.uri("/api/oauth/authorize-challenge");
-    }
-
-    private Http.Response challenge(Map<String, String> form, String... headers) {
-        return Http.postForm(endpoint(), form, headers);
-    }
-
-    /** The first request of a password login for the default client. */
-    private Map<String, String> first(Pkce pkce, String username, String password) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("response_type", "code");
-        form.put("client_id", "app");
-        form.put("scope", "openid");
-        form.put("code_challenge", pkce.challenge());
-        form.put("code_challenge_method", "S256");
-        form.put("username", username);
-        if (password != null) {
-            form.put("password", password);
-        }
-        return form;
-    }
-
-    private Http.Response redeem(String code, String verifier, String... headers) {
-        return Http.postForm(realm.uri("/protocol/openid-connect/token"), Map.of("grant_type", "authorization_code",
-            "client_id", "app", "code", code, "code_verifier", verifier), headers);
-    }
-
-    private static String codeOf(Http.Response r) {
-        assertEquals(200, r.status(), r.toString());
-        assertEquals("no-store", r.raw().headers().firstValue("Cache-Control").orElse(null), r.toString());
-        String code = text(r.json(), "authorization_code");
-        assertNotNull(code, r.toString());
-        return code;
-    }
-
-    private static void refused(Http.Response r, int status, String error) {
-        assertEquals(status, r.status(), r.toString());
-        assertEquals(error, text(r.json(), "error"), r.toString());
-        assertNull(r.json().get("authorization_code"), r.toString());
-    }
-
-    /** The tokens a code gives, checked against the realm's keys; the access token's claims. */
-    private JsonNode tokensFor(String code, Pkce pkce, String email) throws Exception {
-        Http.Response tokens = redeem(code, pkce.verifier());
-        assertEquals(200, tokens.status(), tokens.toString());
-        var claims = Tokens.verifyAccessToken(realm, text(tokens.json(), "access_token"));
-        assertEquals(email, claims.getStringClaim("email"));
-        assertNotNull(text(tokens.json(), "id_token"), "scope=openid: an ID token too");
-        return tokens.json();
     }
 
     @Tag("smoke")
@@ -398,16 +315,206 @@ class FirstPartyAppsIT extends RestFixture {
             nobody.json().get("webauthn_options").get("allowCredentials"), "the same options for anyone");
 
         ObjectNode assertion = key.authenticate(webauthn, ORIGIN);
-        String code = codeOf(challenge(Map.of("auth_session", text(options.json(), "auth_session"),
-            "webauthn_response", assertion.toString())));
+        String code = codeOf(next(options, "webauthn_response", assertion.toString()));
         tokensFor(code, pkce, email);
 
         // the password may follow a name alone too
         Http.Response named = challenge(first(Pkce.fresh(), email, null));
         Pkce later = Pkce.fresh();
         Http.Response again = challenge(first(later, email, null));
-        codeOf(challenge(Map.of("auth_session", text(again.json(), "auth_session"), "password", TABLE_PASSWORD)));
+        codeOf(next(again, "password", TABLE_PASSWORD));
         assertNotNull(text(named.json(), "auth_session"));
+    }
+
+    /** The request that starts a step-up with the auth_session a code came with; null values are left out. */
+    private Map<String, String> stepUp(String authSession, Pkce pkce, String acrValues, String maxAge) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("auth_session", authSession);
+        form.put("code_challenge", pkce.challenge());
+        form.put("code_challenge_method", "S256");
+        if (acrValues != null) {
+            form.put("acr_values", acrValues);
+        }
+        if (maxAge != null) {
+            form.put("max_age", maxAge);
+        }
+        return form;
+    }
+
+    /**
+     * Step-up (section 7 of the draft, RFC 9470): a code comes with an auth_session, with which acr_values and
+     * max_age ask the same user for more. While the earlier login is fresh enough it stands for the password, and
+     * only what the level still needs is asked (nothing, or the one-time code); older, the user signs in again. The
+     * tokens' acr and auth_time say what was reached, and when the user authenticated.
+     */
+    @Tag("smoke")
+    @Test
+    void aStepUpAsksOnlyForWhatTheLevelStillNeeds() throws Exception {
+        String email = unique("fps");
+        insert("members", email, true);
+        Pkce pkce = Pkce.fresh();
+        Http.Response login = challenge(first(pkce, email, TABLE_PASSWORD));
+        var claims = claimsFor(codeOf(login), pkce, email);
+        assertEquals("1", claims.getStringClaim("acr"), "a password alone is level 1");
+        long authTime = claims.getLongClaim("auth_time");
+        String stepUp = text(login.json(), "auth_session");
+        assertNotNull(stepUp, "a code comes with an auth_session for a step-up: " + login);
+
+        // level 1 and fresh: nothing more to ask
+        Pkce same = Pkce.fresh();
+        Http.Response again = challenge(stepUp(stepUp, same, "1", "600"));
+        var sameClaims = claimsFor(codeOf(again), same, email);
+        assertEquals("1", sameClaims.getStringClaim("acr"));
+        assertEquals(authTime, sameClaims.getLongClaim("auth_time"), "the user authenticated then, not now");
+        refused(challenge(stepUp(stepUp, Pkce.fresh(), "1", "600")), 400, "invalid_session");
+
+        // level 2 once the user has a second factor: the one-time code only, no password
+        Totp totp = enrollTotp(email);
+        Pkce two = Pkce.fresh();
+        Http.Response codeOnly = challenge(stepUp(text(again.json(), "auth_session"), two, "2", null));
+        refused(codeOnly, 403, "insufficient_authorization");
+        assertEquals(true, codeOnly.json().path("otp_required").asBoolean(), codeOnly.toString());
+        Http.Response reached = next(codeOnly, "otp", totp.fresh());
+        var twoClaims = claimsFor(codeOf(reached), two, email);
+        assertEquals("2", twoClaims.getStringClaim("acr"), "password and one-time code are level 2");
+        assertEquals(authTime, twoClaims.getLongClaim("auth_time"));
+
+        // too old for max_age: the user signs in again, password and code
+        Thread.sleep(1100);
+        Pkce fresh = Pkce.fresh();
+        Http.Response old = challenge(stepUp(text(reached.json(), "auth_session"), fresh, "2", "0"));
+        refused(old, 403, "insufficient_authorization");
+        assertEquals(true, old.json().path("password_required").asBoolean(), old.toString());
+        assertNotNull(old.json().get("webauthn_options"), "or a passkey: " + old);
+        refused(next(old, "password", "not the password"), 400, "invalid_grant");
+        Http.Response old2 = challenge(stepUp(text(reached.json(), "auth_session"), fresh, "2", "0"));
+        refused(old2, 400, "invalid_session"); // used up by the first try
+        forgetFailures();
+    }
+
+    @Test
+    void aStepUpSignsInAgainWhenTooOldAndOnlyAsTheSameUser() throws Exception {
+        String email = unique("fpso");
+        insert("members", email, true);
+        Totp totp = enrollTotp(email);
+        Pkce pkce = Pkce.fresh();
+        Http.Response first = challenge(first(pkce, email, TABLE_PASSWORD));
+        Http.Response login = next(first, "otp", totp.fresh());
+        long authTime = claimsFor(codeOf(login), pkce, email).getLongClaim("auth_time");
+
+        Thread.sleep(1100);
+        Pkce again = Pkce.fresh();
+        Http.Response old = challenge(stepUp(text(login.json(), "auth_session"), again, "1", "0"));
+        refused(old, 403, "insufficient_authorization");
+        Http.Response password = next(old, "password", TABLE_PASSWORD);
+        refused(password, 403, "insufficient_authorization");
+        Http.Response done = next(password, "otp", totp.fresh());
+        var claims = claimsFor(codeOf(done), again, email);
+        assertEquals("2", claims.getStringClaim("acr"));
+        assertTrue(claims.getLongClaim("auth_time") > authTime, "signed in again: " + claims);
+
+        // another user's passkey does not step this user up
+        String other = unique("fpsp");
+        insert("members", other, true);
+        SoftPasskey theirs = registerPasskey(other);
+        Thread.sleep(1100);
+        Http.Response named = challenge(stepUp(text(done.json(), "auth_session"), Pkce.fresh(), "1", "0"));
+        refused(named, 403, "insufficient_authorization");
+        int sessions = realm.admin().users().get(userId(other)).getUserSessions().size();
+        refused(next(named, "webauthn_response", theirs.authenticate(named.json().get("webauthn_options"), ORIGIN)
+            .toString()), 400, "invalid_grant");
+        assertEquals(sessions, realm.admin().users().get(userId(other)).getUserSessions().size(),
+            "the other user's login was withdrawn");
+        forgetFailures();
+    }
+
+    /**
+     * What a step-up cannot give: a level this user cannot reach over the API (redirect_to_web, and the login it
+     * made is withdrawn), a level no step reaches, a value the realm does not know; and nothing once the user's
+     * session has ended.
+     */
+    @Test
+    void aStepUpIsRefusedWhatItCannotReachAndDiesWithTheSession() throws Exception {
+        String email = unique("fpsr");
+        insert("members", email, true);
+        String id = userId(email);
+
+        Http.Response noFactor = challenge(stepUp(stepUpSession(email), Pkce.fresh(), "2", null));
+        refused(noFactor, 403, "redirect_to_web");
+        assertNull(noFactor.json().get("request_uri"), "no redirect_uri in the first request: " + noFactor);
+        int sessions = realm.admin().users().get(id).getUserSessions().size();
+        refused(challenge(stepUp(stepUpSession(email), Pkce.fresh(), "2", null)), 403, "redirect_to_web");
+        assertEquals(sessions + 1, realm.admin().users().get(id).getUserSessions().size(),
+            "only the login that made the auth_session holds a session; the refused step-up's was withdrawn");
+
+        refused(challenge(stepUp(stepUpSession(email), Pkce.fresh(), "3", null)), 403, "redirect_to_web");
+        refused(challenge(stepUp(stepUpSession(email), Pkce.fresh(), "gold", null)), 400, "invalid_request");
+        refused(challenge(stepUp(stepUpSession(email), Pkce.fresh(), null, "soon")), 400, "invalid_request");
+        refused(challenge(stepUp(stepUpSession(email), Pkce.fresh(), null, null)), 400, "invalid_request");
+        Map<String, String> noPkce = stepUp(stepUpSession(email), Pkce.fresh(), "1", null);
+        noPkce.remove("code_challenge");
+        refused(challenge(noPkce), 400, "invalid_request");
+        Map<String, String> credentials = new LinkedHashMap<>(Map.of("auth_session", stepUpSession(email),
+            "password", TABLE_PASSWORD));
+        refused(challenge(credentials), 400, "invalid_request");
+        Map<String, String> foreign = stepUp(stepUpSession(email), Pkce.fresh(), "1", null);
+        foreign.put("client_id", "project-b");
+        refused(challenge(foreign), 400, "invalid_session");
+
+        String beforeLogout = stepUpSession(email);
+        realm.admin().users().get(id).logout();
+        refused(challenge(stepUp(beforeLogout, Pkce.fresh(), "1", null)), 400, "invalid_session");
+
+        // a first request may ask for a level too
+        Map<String, String> levelTwo = first(Pkce.fresh(), email, TABLE_PASSWORD);
+        levelTwo.put("acr_values", "2");
+        levelTwo.put("redirect_uri", CALLBACK);
+        Http.Response web = challenge(levelTwo);
+        refused(web, 403, "redirect_to_web");
+        assertTrue(text(web.json(), "request_uri").startsWith("urn:ietf:params:oauth:request_uri:"), web.toString());
+    }
+
+    /** The realm's ACR to LoA mapping names the levels: acr_values may use its names, and the tokens carry them. */
+    @Test
+    void theRealmsAcrNamesAreTheLevels() throws Exception {
+        String email = unique("fpsa");
+        insert("members", email, true);
+        Totp totp = enrollTotp(email);
+        updateRealm(r -> {
+            Map<String, String> attributes = new java.util.HashMap<>(r.getAttributes() == null ? Map.of()
+                : r.getAttributes());
+            attributes.put("acr.loa.map", "{\"silver\":1,\"gold\":2}");
+            r.setAttributes(attributes);
+        });
+        try {
+            Pkce pkce = Pkce.fresh();
+            Map<String, String> gold = first(pkce, email, TABLE_PASSWORD);
+            gold.put("acr_values", "gold");
+            Http.Response password = challenge(gold);
+            Http.Response done = next(password, "otp", totp.fresh());
+            assertEquals("gold", claimsFor(codeOf(done), pkce, email).getStringClaim("acr"));
+            Pkce again = Pkce.fresh();
+            Http.Response silver = challenge(stepUp(text(done.json(), "auth_session"), again, "silver", "600"));
+            assertEquals("gold", claimsFor(codeOf(silver), again, email).getStringClaim("acr"),
+                "a fresh level-2 login stands for both factors");
+        } finally {
+            updateRealm(r -> {
+                Map<String, String> attributes = new java.util.HashMap<>(r.getAttributes());
+                attributes.put("acr.loa.map", "{}");
+                r.setAttributes(attributes);
+            });
+        }
+    }
+
+    /** A password login of a user without a second factor; the auth_session its code came with. */
+    private String stepUpSession(String email) {
+        Http.Response login = challenge(first(Pkce.fresh(), email, TABLE_PASSWORD));
+        codeOf(login);
+        return text(login.json(), "auth_session");
+    }
+
+    private String userId(String email) {
+        return realm.admin().users().search(email, true).get(0).getId();
     }
 
     /** Registers a software passkey for the user over Mavibase. */
@@ -443,14 +550,11 @@ class FirstPartyAppsIT extends RestFixture {
         Pkce pkce = Pkce.fresh();
         Http.Response first = challenge(first(pkce, twoStep, TABLE_PASSWORD), "DPoP", proof(mine, endpoint()));
         refused(first, 403, "insufficient_authorization");
-        refused(challenge(Map.of("auth_session", text(first.json(), "auth_session"), "otp", totp.wrong()), "DPoP",
-            proof(theirs, endpoint())), 400, "invalid_session");
+        refused(next(first, "otp", totp.wrong(), "DPoP", proof(theirs, endpoint())), 400, "invalid_session");
         Http.Response second = challenge(first(pkce, twoStep, TABLE_PASSWORD), "DPoP", proof(mine, endpoint()));
-        refused(challenge(Map.of("auth_session", text(second.json(), "auth_session"), "otp", totp.wrong())), 400,
-            "invalid_session");
+        refused(next(second, "otp", totp.wrong()), 400, "invalid_session");
         Http.Response third = challenge(first(pkce, twoStep, TABLE_PASSWORD), "DPoP", proof(mine, endpoint()));
-        String code = codeOf(challenge(Map.of("auth_session", text(third.json(), "auth_session"), "otp",
-            totp.fresh()), "DPoP", proof(mine, endpoint())));
+        String code = codeOf(next(third, "otp", totp.fresh(), "DPoP", proof(mine, endpoint())));
         Http.Response tokens = redeem(code, pkce.verifier(), "DPoP", proof(mine, tokenEndpoint));
         assertEquals(200, tokens.status(), tokens.toString());
         assertEquals("DPoP", text(tokens.json(), "token_type"), tokens.toString());

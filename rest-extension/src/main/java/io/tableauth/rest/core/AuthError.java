@@ -56,6 +56,11 @@ public final class AuthError extends RuntimeException {
          * cannot be reached): try again after Retry-After.
          */
         UNAVAILABLE(503),
+        /**
+         * The login can go on only in the browser (a level of authentication the API's steps cannot reach); the
+         * OAuth endpoint's {@code redirect_to_web}.
+         */
+        BROWSER_REQUIRED(403),
         /** The realm's tableauth settings are incomplete (e.g. no default client). */
         MISCONFIGURED(500),
         /** Anything unexpected; details are in the server log only. */

@@ -67,8 +67,12 @@ public class AuthorizationChallengeResource extends DialectResource {
             String authSession = params.get("auth_session");
             if (authSession != null) {
                 return answer(logins.resume(authSession, params.get(OAuth2Constants.CLIENT_ID), dpopJkt,
-                    only(params, CLIENT_AUTHENTICATION), new FirstPartyLogins.Credentials(params.get(OAuth2Constants.PASSWORD), params.get("otp"),
-                        params.get("recovery_code"), params.get("webauthn_response"))));
+                    only(params, CLIENT_AUTHENTICATION), new FirstPartyLogins.Credentials(
+                        params.get(OAuth2Constants.PASSWORD), params.get("otp"), params.get("recovery_code"),
+                        params.get("webauthn_response")),
+                    new FirstPartyLogins.StepUp(params.get(OAuth2Constants.ACR_VALUES), params.get("max_age"),
+                        params.get(OAuth2Constants.CODE_CHALLENGE), params.get(OAuth2Constants.CODE_CHALLENGE_METHOD),
+                        only(params, FOR_THE_CODE))));
             }
             String responseType = params.get(OAuth2Constants.RESPONSE_TYPE);
             if (!OAuth2Constants.CODE.equals(responseType)) {
@@ -86,7 +90,8 @@ public class AuthorizationChallengeResource extends DialectResource {
             }
             FirstPartyLogins.Start start = new FirstPartyLogins.Start(project.client(), challenge, "S256", dpopJkt,
                 logins.redirectUri(project.client(), params.get(OAuth2Constants.REDIRECT_URI)),
-                only(params, FOR_THE_CODE), only(params, CLIENT_AUTHENTICATION));
+                only(params, FOR_THE_CODE), only(params, CLIENT_AUTHENTICATION),
+                logins.demand(project.client(), params.get(OAuth2Constants.ACR_VALUES), params.get("max_age")));
             String username = params.get(OAuth2Constants.USERNAME);
             if (username == null || username.isBlank()) {
                 throw AuthError.validation(OAuth2Constants.USERNAME, "username is required.");
@@ -147,7 +152,10 @@ public class AuthorizationChallengeResource extends DialectResource {
 
     private static Response answer(FirstPartyLogins.Outcome outcome) {
         if (outcome.authorizationCode() != null) {
-            return noStore(json(200, Map.of("authorization_code", outcome.authorizationCode())));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("authorization_code", outcome.authorizationCode());
+            body.put("auth_session", outcome.authSession()); // for a step-up later (section 5.3.1, section 7)
+            return noStore(json(200, body));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", "insufficient_authorization");
@@ -159,6 +167,7 @@ public class AuthorizationChallengeResource extends DialectResource {
         } else {
             body.put("error_description", "Send password, or webauthn_response (the passkey's answer to "
                 + "webauthn_options), with this auth_session");
+            body.put("password_required", true);
             body.put("webauthn_options", outcome.webauthnOptions());
         }
         return noStore(json(403, body));
@@ -181,7 +190,7 @@ public class AuthorizationChallengeResource extends DialectResource {
                 code = "invalid_grant";
                 status = 400;
             }
-            case ACCOUNT_NOT_READY, EMAIL_NOT_VERIFIED -> {
+            case ACCOUNT_NOT_READY, EMAIL_NOT_VERIFIED, BROWSER_REQUIRED -> {
                 code = "redirect_to_web";
                 status = 403;
             }
