@@ -200,6 +200,11 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
             return this;
         }
 
+        /** When the code's user authenticated, in seconds: the tokens' {@code auth_time}. */
+        public int authTime() {
+            return authTime;
+        }
+
         /** The code a login of this request ended in, or null. */
         public String code() {
             return code;
@@ -367,8 +372,10 @@ public final class PasswordGrant extends OAuth2GrantTypeBase {
             codeRequest.userSessionId = userSession.getId();
             clientSessionCtx.getClientSession().setNote(Constants.LEVEL_OF_AUTHENTICATION,
                 String.valueOf(codeRequest.level));
-            userSession.setNote(AuthenticationManager.AUTH_TIME, String.valueOf(codeRequest.authTime != null
-                ? codeRequest.authTime : org.keycloak.common.util.Time.currentTime()));
+            if (codeRequest.authTime == null) {
+                codeRequest.authTime = org.keycloak.common.util.Time.currentTime();
+            }
+            userSession.setNote(AuthenticationManager.AUTH_TIME, String.valueOf(codeRequest.authTime));
             codeRequest.code = persistCode(codeRequest, authSession, clientSessionCtx, userSession);
             event.detail(Details.RESPONSE_TYPE, OAuth2Constants.CODE).success();
             AuthenticationManager.logSuccess(session, authSession);

@@ -306,8 +306,7 @@ public final class FirstPartyLogins {
         notes.put("username", done.user().getUsername());
         notes.put("user_session", request.userSessionId());
         notes.put("reached", String.valueOf(request.level()));
-        notes.put("auth_time", String.valueOf(start.demand().authTime() != null ? start.demand().authTime()
-            : org.keycloak.common.util.Time.currentTime()));
+        notes.put("auth_time", String.valueOf(request.authTime()));
         return issue(notes, Math.max(60, realm.getSsoSessionMaxLifespan()));
     }
 
