@@ -37,6 +37,14 @@ public final class RecoveryCodes {
 
     private final KeycloakSession session;
 
+    /**
+     * The credential type of a recovery code the application keeps in its own store (django-otp's backup codes): only
+     * the user's auth config supports it, and using one up there is asked before Keycloak's own codes.
+     */
+    public static final String APP_RECOVERY_CODE = "tableauth-app-recovery-code";
+    /** Session attribute the auth config sets: the codes the user has left in the application's store. */
+    public static final String APP_RECOVERY_CODES_LEFT = "tableauth.app-recovery-codes-left";
+
     public RecoveryCodes(KeycloakSession session) {
         this.session = session;
     }
@@ -85,6 +93,11 @@ public final class RecoveryCodes {
      * credential, as Keycloak's form does.
      */
     public int redeem(UserModel user, String input) {
+        if (user.isFederated() && input != null && user.credentialManager()
+            .isValid(new org.keycloak.models.UserCredentialModel(null, APP_RECOVERY_CODE, input.trim()))) {
+            Integer left = session.getAttribute(APP_RECOVERY_CODES_LEFT, Integer.class);
+            return left == null ? 0 : left; // one of the codes the application keeps, used up in its store
+        }
         Optional<CredentialModel> found = credential(user);
         if (found.isEmpty() || input == null) {
             return -1;

@@ -54,7 +54,8 @@ public record SqlUserStorageConfig(
     Map<String, String> insertDefaults,
     String tablePreset,
     Timeouts timeouts,
-    int changeSignalSeconds) {
+    int changeSignalSeconds,
+    String appTwoFactor) {
 
     /**
      * How long this config waits for its database, in seconds: for a connection (TCP connect and the database's
@@ -107,6 +108,9 @@ public record SqlUserStorageConfig(
     public static final String HASH_TARGET = "hashTarget";
     public static final String BCRYPT_COST = "bcryptCost";
     public static final String REHASH_ON_LOGIN = "rehashOnLogin";
+    /** Where the application keeps its users' second factor: {@code none}, or {@code django-otp}. */
+    public static final String APP_TWO_FACTOR = "appTwoFactor";
+    public static final String APP_TWO_FACTOR_NONE = "none";
     public static final String CREDENTIAL_MATCH = "credentialMatch";
     public static final String MAX_POOL_SIZE = "maxPoolSize";
     /** Seconds between two reads of the updated-at column for rows the application changed; 0: none. */
@@ -227,7 +231,21 @@ public record SqlUserStorageConfig(
             new Timeouts(seconds(model, CONNECT_TIMEOUT, "Connect timeout", Timeouts.DEFAULT.connectSeconds()),
                 seconds(model, READ_TIMEOUT, "Read timeout", Timeouts.DEFAULT.readSeconds()),
                 seconds(model, STATEMENT_TIMEOUT, "Statement timeout", Timeouts.DEFAULT.statementSeconds())),
-            changeSignalSeconds);
+            changeSignalSeconds,
+            appTwoFactor(value(model, APP_TWO_FACTOR, APP_TWO_FACTOR_NONE)));
+    }
+
+    private static String appTwoFactor(String value) {
+        String format = value.trim().toLowerCase(Locale.ROOT);
+        if (!format.equals(APP_TWO_FACTOR_NONE) && !format.equals(io.tableauth.storage.twofactor.DjangoOtp.FORMAT)) {
+            throw new ComponentValidationException("tableauthInvalidAppTwoFactor", value);
+        }
+        return format;
+    }
+
+    /** Whether the application's own second factor (django-otp's devices) is read for this config's users. */
+    public boolean djangoOtp() {
+        return io.tableauth.storage.twofactor.DjangoOtp.FORMAT.equals(appTwoFactor);
     }
 
     /** {@code column=value} lines → column name → value (typed by the column when a row is inserted). */

@@ -26,6 +26,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.cache.CachedUserModel;
 import org.keycloak.models.cache.OnUserCache;
 import org.keycloak.models.cache.UserCache;
+import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.policy.PasswordPolicyManagerProvider;
 import org.keycloak.policy.PolicyError;
@@ -459,13 +460,17 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     @Override
     public boolean supportsCredentialType(String credentialType) {
-        return PasswordCredentialModel.TYPE.equals(credentialType);
+        return PasswordCredentialModel.TYPE.equals(credentialType) || config.djangoOtp()
+            && (OTPCredentialModel.TYPE.equals(credentialType) || AppSecondFactor.RECOVERY_CODE.equals(credentialType));
     }
 
     @Override
     public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
         if (!supportsCredentialType(credentialType)) {
             return false;
+        }
+        if (!PasswordCredentialModel.TYPE.equals(credentialType)) {
+            return appSecondFactor().configured(user);
         }
         // a copy held by Keycloak's user cache is not our adapter: its row (usually read in this request already)
         Optional<SqlUserRow> row;
@@ -482,6 +487,12 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
     public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
         if (!supportsCredentialType(input.getType()) || input.getChallengeResponse() == null) {
             return false;
+        }
+        if (OTPCredentialModel.TYPE.equals(input.getType())) {
+            return appSecondFactor().verify(user, input.getChallengeResponse());
+        }
+        if (AppSecondFactor.RECOVERY_CODE.equals(input.getType())) {
+            return appSecondFactor().redeem(user, input.getChallengeResponse());
         }
         long started = System.nanoTime();
         String externalId = StorageId.externalId(user.getId());
@@ -523,6 +534,10 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             recordLogin(externalId);
         }
         return true;
+    }
+
+    private AppSecondFactor appSecondFactor() {
+        return new AppSecondFactor(session, model, runtime);
     }
 
     /**
@@ -577,8 +592,8 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     @Override
     public boolean updateCredential(RealmModel realm, UserModel user, CredentialInput input) {
-        if (!supportsCredentialType(input.getType())) {
-            return false;
+        if (!PasswordCredentialModel.TYPE.equals(input.getType())) {
+            return false; // a one-time code set up through Keycloak stays Keycloak's
         }
         requireWritable("passwords");
         String password = input.getChallengeResponse();

@@ -184,6 +184,16 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         .defaultValue("true")
         .helpText("With WRITABLE: after a successful login, a legacy hash or one weaker than the format for new "
             + "hashes is rewritten in that format. A failed login never writes.").add()
+        .property().name(SqlUserStorageConfig.APP_TWO_FACTOR).label("Application's two-factor data")
+        .type(ProviderConfigProperty.LIST_TYPE)
+        .options(SqlUserStorageConfig.APP_TWO_FACTOR_NONE, io.tableauth.storage.twofactor.DjangoOtp.FORMAT)
+        .defaultValue(SqlUserStorageConfig.APP_TWO_FACTOR_NONE)
+        .helpText("Where the application keeps its users' second factor, so a user who turned it on there must give "
+            + "it here too (REST logins, Keycloak's login page and token endpoint, through the realm's conditional OTP "
+            + "step). django-otp: confirmed TOTP devices (otp_totp_totpdevice) with their step, digits, tolerance, "
+            + "drift and last used step, and backup codes (otp_static_statictoken) as recovery codes, deleted when "
+            + "used. The database user needs UPDATE on otp_totp_totpdevice and otp_static_staticdevice and DELETE on "
+            + "otp_static_statictoken. Saving checks that the tables are there.").add()
         .property().name(CREDENTIAL_MATCH).label("Credential match").type(ProviderConfigProperty.LIST_TYPE)
         .options(CASE_INSENSITIVE, EXACT).defaultValue(CASE_INSENSITIVE)
         .helpText("case-insensitive compares LOWER(column) (on large PostgreSQL tables add an index on lower(email)); "
@@ -412,6 +422,14 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             }
             if (config.writable() && config.signupAllowed()) {
                 table.checkInsertable();
+            }
+            if (config.djangoOtp()) {
+                try {
+                    io.tableauth.storage.twofactor.DjangoOtp.requireTables(c);
+                } catch (SQLException e) {
+                    throw new ComponentValidationException("tableauthAppTwoFactorTables", "django-otp",
+                        "otp_totp_totpdevice, otp_static_staticdevice, otp_static_statictoken");
+                }
             }
         } catch (HikariPool.PoolInitializationException | SQLException e) {
             Throwable cause = e instanceof HikariPool.PoolInitializationException && e.getCause() != null ? e.getCause() : e;

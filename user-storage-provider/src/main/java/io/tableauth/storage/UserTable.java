@@ -293,6 +293,11 @@ final class UserTable {
         };
     }
 
+    /** A user's id as the id column takes it in a statement (a number for a numeric column), or null if it cannot be. */
+    Object idKey(String externalId) {
+        return keyValue(id, externalId);
+    }
+
     Optional<SqlUserRow> findById(Connection c, String externalId) throws SQLException {
         Object key = keyValue(id, externalId);
         if (key == null) {

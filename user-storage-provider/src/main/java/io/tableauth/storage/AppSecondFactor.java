@@ -1,0 +1,102 @@
+package io.tableauth.storage;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+
+import io.tableauth.storage.twofactor.DjangoOtp;
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.UserModel;
+import org.keycloak.storage.StorageId;
+
+/**
+ * The application's own second factor for a table user (the auth config's "Application's two-factor data"), as
+ * Keycloak's credential checks see it: the user is configured for {@code otp} when the application says so, a code is
+ * checked and used up by the application's rules, and a recovery code ({@link #RECOVERY_CODE}) is used up in the
+ * application's store. Each check runs on its own committed connection. A table out of reach answers "configured"
+ * and refuses every code: a user who may have a second factor is never let in without it.
+ */
+final class AppSecondFactor {
+
+    /**
+     * The credential type of an application-kept recovery code: no Keycloak provider supports it, so only the user's
+     * auth config checks it ({@code RecoveryCodes} asks it first). The name of the Keycloak-internals constant.
+     */
+    static final String RECOVERY_CODE = io.tableauth.keycloak.RecoveryCodes.APP_RECOVERY_CODE;
+    /** Session attribute: how many recovery codes the user has left in the application's store after one was used. */
+    static final String RECOVERY_CODES_LEFT = io.tableauth.keycloak.RecoveryCodes.APP_RECOVERY_CODES_LEFT;
+
+    private static final Logger LOG = Logger.getLogger(AppSecondFactor.class);
+
+    private final KeycloakSession session;
+    private final ComponentModel model;
+    private final SqlAuthConfig runtime;
+
+    AppSecondFactor(KeycloakSession session, ComponentModel model, SqlAuthConfig runtime) {
+        this.session = session;
+        this.model = model;
+        this.runtime = runtime;
+    }
+
+    @FunctionalInterface
+    private interface Check<T> {
+        T run(Connection c, Object userId) throws SQLException;
+    }
+
+    boolean configured(UserModel user) {
+        return call(user, DjangoOtp::configured, true);
+    }
+
+    /** A code typed where the one-time code goes: a TOTP code, or a backup code, as django-otp's match_token. */
+    boolean verify(UserModel user, String code) {
+        return call(user, (c, id) -> {
+            Instant now = Instant.now();
+            if (DjangoOtp.verifyTotp(c, id, code, now)) {
+                return true;
+            }
+            int left = DjangoOtp.redeemStatic(c, id, code, now);
+            if (left >= 0) {
+                session.setAttribute(RECOVERY_CODES_LEFT, left);
+            }
+            return left >= 0;
+        }, false);
+    }
+
+    boolean redeem(UserModel user, String code) {
+        int left = call(user, (c, id) -> DjangoOtp.redeemStatic(c, id, code, Instant.now()), -1);
+        if (left < 0) {
+            return false;
+        }
+        session.setAttribute(RECOVERY_CODES_LEFT, left);
+        return true;
+    }
+
+    private <T> T call(UserModel user, Check<T> check, T unreachable) {
+        Connection c = null;
+        boolean broken = false;
+        try {
+            c = runtime.connection();
+            Object id = runtime.table(c).idKey(StorageId.externalId(user.getId()));
+            return id == null ? unreachable : check.run(c, id);
+        } catch (SQLException | RuntimeException e) {
+            broken = e instanceof SQLException;
+            LOG.warnf("tableauth auth config %s: the application's second factor of user %s could not be read: %s",
+                model.getName(), user.getId(), e.getMessage());
+            return unreachable;
+        } finally {
+            if (c != null) {
+                if (broken) {
+                    runtime.evict(c);
+                } else {
+                    try {
+                        c.close();
+                    } catch (SQLException e) {
+                        runtime.evict(c);
+                    }
+                }
+            }
+        }
+    }
+}
