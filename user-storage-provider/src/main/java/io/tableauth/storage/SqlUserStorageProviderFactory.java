@@ -70,6 +70,9 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
     private final java.util.Set<String> goneOnce = ConcurrentHashMap.newKeySet();
     /** How often each node looks for pools of auth configs or realms removed on another node. */
     static final long SWEEP_MILLIS = 10_000;
+    /** Seconds between two sweeps for configs removed on another node (operator option; 10 unless set). */
+    public static final String OPTION_REMOVED_CONFIG_SWEEP_SECONDS = "removed-config-sweep-seconds";
+    private long sweepMillis = SWEEP_MILLIS;
     /** The operator's word on which databases auth configs may reach (kc.sh options of this provider). */
     private volatile DatabaseAllowList allowList = DatabaseAllowList.defaults();
 
@@ -251,6 +254,8 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             HookEngine.defaultMaxConcurrentRuns()));
         maxCacheLifespanMs = Math.max(1, config.getInt(OPTION_MAX_CACHE_LIFESPAN_SECONDS,
             DEFAULT_MAX_CACHE_LIFESPAN_SECONDS)) * 1000L;
+        sweepMillis = Math.max(1, config.getInt(OPTION_REMOVED_CONFIG_SWEEP_SECONDS,
+            (int) (SWEEP_MILLIS / 1000))) * 1000L;
         if (allowList.restricted()) {
             LOG.infof("tableauth: auth configs may reach %s", allowList);
         } else {
@@ -277,6 +282,10 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             .defaultValue(DEFAULT_MAX_CACHE_LIFESPAN_SECONDS)
             .helpText("The longest an auth config may let Keycloak's user cache keep a table user (its Max lifespan "
                 + "is cut to this): how stale a token or key use may be after the application changes a row.").add()
+            .property().name(OPTION_REMOVED_CONFIG_SWEEP_SECONDS).type(ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue((int) (SWEEP_MILLIS / 1000))
+            .helpText("How often a node looks for auth configs removed on another node; it closes a removed "
+                + "config's pool when two looks in a row find it gone.").add()
             .property().name(OPTION_HOOK_MAX_CONCURRENT_RUNS).type(ProviderConfigProperty.INTEGER_TYPE)
             .defaultValue(HookEngine.defaultMaxConcurrentRuns())
             .helpText("Login and signup hooks running at once on this node; past it a login is refused at once. "
@@ -589,7 +598,7 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
 
     /**
      * Closes pools that outlive their auth config: at once on this node when a realm is removed here (Keycloak calls
-     * no component's preRemove then), and on every node within two sweeps ({@value #SWEEP_MILLIS} ms apart) when a
+     * no component's preRemove then), and on every node within two sweeps (the operator option removed-config-sweep-seconds apart, 10 s unless set) when a
      * config or realm was removed on another node, which tells this one nothing but through its realm cache.
      */
     @Override
@@ -610,7 +619,7 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
             TimerProvider timer = session.getProvider(TimerProvider.class);
             if (timer != null) {
-                timer.schedule(() -> sweep(factory), SWEEP_MILLIS, "tableauth-close-removed-auth-configs");
+                timer.schedule(() -> sweep(factory), sweepMillis, "tableauth-close-removed-auth-configs");
             }
         });
     }

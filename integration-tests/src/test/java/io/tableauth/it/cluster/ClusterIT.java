@@ -496,7 +496,8 @@ class ClusterIT extends RestFixture {
             }
             assertTrue(connectionsTo(own.name()) > 0, "both nodes hold connections to the config's database");
             realm.admin().components().component(id).remove();
-            long deadline = System.currentTimeMillis() + 40_000; // the other node sweeps every 10 s, closes on the 2nd
+            // the other node sweeps every 2 s here (the operator's removed-config-sweep-seconds), closes on the 2nd
+            long deadline = System.currentTimeMillis() + 40_000;
             int open = connectionsTo(own.name());
             while (open > 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(500);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class BruteForceIT extends RestFixture {
 
     private static final int AT_ONCE = 6;
-    private static final int ROUNDS = 8;
+    private static final int ROUNDS = 4; // each round overlaps 6 logins of one user: Keycloak's default protector refuses there
     private final ExecutorService pool = Executors.newFixedThreadPool(AT_ONCE);
 
     @BeforeAll
@@ -128,6 +128,11 @@ class BruteForceIT extends RestFixture {
             }
         });
         paths.put("browser login page", this::browserLogin);
+        if (io.tableauth.it.support.TestSettings.compatRun()) {
+            // another release: its brute-force protector, password grant and login page; the dialects are the same
+            // code on every release (the main run walks them all)
+            paths.keySet().retainAll(java.util.Set.of("token endpoint", "Mavibase", "browser login page"));
+        }
         for (var path : paths.entrySet()) {
             String email = unique("locked");
             insert("members", email, true);

@@ -371,7 +371,7 @@ class HookIT extends RestFixture {
                         return answers;
                     }));
                 }
-                long deadline = System.nanoTime() + 4_000_000_000L;
+                long deadline = System.nanoTime() + 2_500_000_000L;
                 int neighbourLogins = 0;
                 while (System.nanoTime() < deadline) {
                     long start = System.nanoTime();

@@ -113,7 +113,8 @@ public final class ClusterServer implements KeycloakServer {
             "--proxy-headers=xforwarded", // as the single node: X-Forwarded-For from loopback names the client
             "--proxy-trusted-addresses=127.0.0.1",
             "--cache-embedded-network-bind-address=127.0.0.1",
-            "--cache-embedded-network-bind-port=" + DistributionServer.freePort()));
+            "--cache-embedded-network-bind-port=" + DistributionServer.freePort(),
+            "--spi-storage--tableauth-sql--removed-config-sweep-seconds=2")); // 10 unless set
         // Each node resolves USERS_DB_HOST to its own loopback address (127.0.0.2, 127.0.0.3), so a test can
         // cut one node's path to a users database (a FaultProxy listening on both) and not the other's.
         Path hosts = Files.createDirectories(work.resolve("node-" + i)).resolve("hosts");
