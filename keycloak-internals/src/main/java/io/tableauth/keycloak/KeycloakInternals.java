@@ -174,6 +174,15 @@ public final class KeycloakInternals {
     }
 
     /**
+     * The redirect URI as Keycloak's authorization endpoint accepts it for the client (its valid redirect URIs,
+     * wildcards and relative forms as Keycloak resolves them), or null when the client does not allow it.
+     */
+    public static String verifiedRedirectUri(org.keycloak.models.KeycloakSession session, String redirectUri,
+                                             org.keycloak.models.ClientModel client) {
+        return org.keycloak.protocol.oidc.utils.RedirectUtils.verifyRedirectUri(session, redirectUri, client);
+    }
+
+    /**
      * The client's ACR to level-of-authentication mapping, or the realm's where the client has none (Keycloak's
      * {@code AcrUtils}, as its token's {@code acr} claim uses it).
      */

@@ -426,7 +426,7 @@ public final class FirstPartyLogins {
         if (redirectUri == null) {
             return null;
         }
-        String verified = org.keycloak.protocol.oidc.utils.RedirectUtils.verifyRedirectUri(session, redirectUri,
+        String verified = io.tableauth.keycloak.KeycloakInternals.verifiedRedirectUri(session, redirectUri,
             client);
         if (verified == null) {
             throw AuthError.validation("redirect_uri", "redirect_uri is not one of the client's redirect URIs.");

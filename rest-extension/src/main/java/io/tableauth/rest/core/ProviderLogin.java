@@ -8,6 +8,7 @@ import java.util.List;
 import jakarta.ws.rs.core.UriBuilder;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tableauth.keycloak.KeycloakInternals;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.common.util.Time;
@@ -19,7 +20,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.OIDCLoginProtocolService;
 import org.keycloak.protocol.oidc.utils.PkceUtils;
-import org.keycloak.protocol.oidc.utils.RedirectUtils;
 import org.keycloak.representations.JsonWebToken;
 import org.keycloak.services.resources.RealmsResource;
 
@@ -108,7 +108,7 @@ public final class ProviderLogin {
             throw new AuthError(AuthError.Kind.MISCONFIGURED, "The realm's default client has Standard flow off: "
                 + "identity provider logins need it on.");
         }
-        if (RedirectUtils.verifyRedirectUri(session, callback, client) == null) {
+        if (KeycloakInternals.verifiedRedirectUri(session, callback, client) == null) {
             throw new AuthError(AuthError.Kind.MISCONFIGURED, "Add " + callbackPattern()
                 + " to the Valid redirect URIs of the realm's default client to allow identity provider logins.");
         }
@@ -118,7 +118,7 @@ public final class ProviderLogin {
                 throw AuthError.validation("redirect", "The redirect URL is longer than " + InputLimits.MAX_URL_LENGTH
                     + " characters.");
             }
-            target = RedirectUtils.verifyRedirectUri(session, redirect.trim(), client);
+            target = KeycloakInternals.verifiedRedirectUri(session, redirect.trim(), client);
             if (target == null) {
                 throw AuthError.validation("redirect",
                     "URL \"" + redirect.trim() + "\" can't be used to redirect after login");
