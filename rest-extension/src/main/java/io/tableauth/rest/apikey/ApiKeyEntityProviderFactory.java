@@ -44,8 +44,22 @@ public class ApiKeyEntityProviderFactory implements JpaEntityProviderFactory, Jp
         return PROVIDER_ID;
     }
 
+    /** Operator option: API keys each node holds for forward-auth and the key grant (least recently used go). */
+    public static final String OPTION_HELD_KEYS = "held-keys";
+
     @Override
     public void init(Config.Scope config) {
+        HeldKeys.capacity(config.getInt(OPTION_HELD_KEYS, HeldKeys.DEFAULT_CAPACITY));
+    }
+
+    @Override
+    public java.util.List<org.keycloak.provider.ProviderConfigProperty> getConfigMetadata() {
+        return org.keycloak.provider.ProviderConfigurationBuilder.create()
+            .property().name(OPTION_HELD_KEYS).type(org.keycloak.provider.ProviderConfigProperty.INTEGER_TYPE)
+            .defaultValue(HeldKeys.DEFAULT_CAPACITY)
+            .helpText("API keys each node holds after a use, so that the next use of a held key reads no row; past "
+                + "it the least recently used key goes.").add()
+            .build();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.tableauth.rest.apikey;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.tableauth.authenticator.Hooks;
 import org.keycloak.models.KeycloakSession;
@@ -20,9 +18,10 @@ import org.keycloak.models.cache.UserCache;
  */
 final class HeldKeys {
 
-    /** Bounded: a node that has seen more live keys than this starts over (each costs one read to come back). */
-    private static final int MAX_ENTRIES = 20_000;
-    private static final Map<String, Held> HELD = new ConcurrentHashMap<>();
+    /** The operator's bound (SPI option {@code held-keys}) unless set: keys held per node, least recently used go. */
+    static final int DEFAULT_CAPACITY = 20_000;
+    /** Bounded: past the capacity the least recently used key goes (its next use costs one read to come back). */
+    private static final BoundedLru<String, Held> HELD = new BoundedLru<>(DEFAULT_CAPACITY);
 
     /**
      * What a use needs of an accepted key: its row as read, the end of its validity (expiry, or the end of a rotated
@@ -60,6 +59,11 @@ final class HeldKeys {
     private HeldKeys() {
     }
 
+    /** The operator's bound on this node's held keys. */
+    static void capacity(int keys) {
+        HELD.capacity(keys);
+    }
+
     /**
      * A use of a key this node holds, or null to read its row: only an accepted use is answered here; anything off
      * (the owner's copy changed, gone, disabled, refused by the hook, the key past its end) is decided by the row.
@@ -94,9 +98,6 @@ final class HeldKeys {
             && (validUntil == null || key.getPreviousValidUntil() < validUntil)) {
             validUntil = key.getPreviousValidUntil();
         }
-        if (HELD.size() >= MAX_ENTRIES) {
-            HELD.clear();
-        }
         HELD.put(hash, new Held(key.getId(), key.getRealmId(), key.getUserId(), key.getProjectId(), key.getScopes(),
             validUntil, cached.getCacheTimestamp(), lastUsedAt));
     }
@@ -106,7 +107,7 @@ final class HeldKeys {
      * cache of every node (Keycloak's cluster invalidation, after the commit), which retires the others' entries.
      */
     static void keyChanged(KeycloakSession session, RealmModel realm, UserModel owner) {
-        HELD.values().removeIf(h -> h.userId().equals(owner.getId()));
+        HELD.removeIf(h -> h.userId().equals(owner.getId()));
         UserCache cache = session.getProvider(UserCache.class);
         if (cache != null) {
             cache.evict(realm, owner);
