@@ -55,7 +55,9 @@ public record SqlUserStorageConfig(
     String tablePreset,
     Timeouts timeouts,
     int changeSignalSeconds,
-    String appTwoFactor) {
+    String appTwoFactor,
+    String appEncryptionKey,
+    String laravelCachePrefix) {
 
     /**
      * How long this config waits for its database, in seconds: for a connection (TCP connect and the database's
@@ -108,9 +110,14 @@ public record SqlUserStorageConfig(
     public static final String HASH_TARGET = "hashTarget";
     public static final String BCRYPT_COST = "bcryptCost";
     public static final String REHASH_ON_LOGIN = "rehashOnLogin";
-    /** Where the application keeps its users' second factor: {@code none}, or {@code django-otp}. */
+    /** Where the application keeps its users' second factor: {@code none}, {@code django-otp} or {@code fortify}. */
     public static final String APP_TWO_FACTOR = "appTwoFactor";
     public static final String APP_TWO_FACTOR_NONE = "none";
+    /** The application's encryption key (Laravel's APP_KEY): a vault reference only, never the key itself. */
+    public static final String APP_ENCRYPTION_KEY = "appEncryptionKey";
+    /** Laravel's cache prefix (CACHE_PREFIX), for Fortify's used-code memory in the database cache store. */
+    public static final String LARAVEL_CACHE_PREFIX = "laravelCachePrefix";
+    private static final Pattern VAULT_ONLY = Pattern.compile("\\$\\{vault\\.[A-Za-z0-9_.-]{1,128}}");
     public static final String CREDENTIAL_MATCH = "credentialMatch";
     public static final String MAX_POOL_SIZE = "maxPoolSize";
     /** Seconds between two reads of the updated-at column for rows the application changed; 0: none. */
@@ -192,6 +199,14 @@ public record SqlUserStorageConfig(
             throw new ComponentValidationException("tableauthInvalidEditMode");
         }
         String saltPosition = value(model, SALT_POSITION, SALT_PREFIX);
+        String appTwoFactor = appTwoFactor(value(model, APP_TWO_FACTOR, APP_TWO_FACTOR_NONE));
+        String appEncryptionKey = value(model, APP_ENCRYPTION_KEY, null);
+        if (appEncryptionKey != null && !VAULT_ONLY.matcher(appEncryptionKey.trim()).matches()) {
+            throw new ComponentValidationException("tableauthAppKeyVaultOnly");
+        }
+        if (io.tableauth.storage.twofactor.Fortify.FORMAT.equals(appTwoFactor) && appEncryptionKey == null) {
+            throw new ComponentValidationException("tableauthAppKeyRequired");
+        }
         return new SqlUserStorageConfig(
             jdbcUrl,
             value(model, DB_USER, null),
@@ -232,12 +247,15 @@ public record SqlUserStorageConfig(
                 seconds(model, READ_TIMEOUT, "Read timeout", Timeouts.DEFAULT.readSeconds()),
                 seconds(model, STATEMENT_TIMEOUT, "Statement timeout", Timeouts.DEFAULT.statementSeconds())),
             changeSignalSeconds,
-            appTwoFactor(value(model, APP_TWO_FACTOR, APP_TWO_FACTOR_NONE)));
+            appTwoFactor,
+            appEncryptionKey,
+            model.get(LARAVEL_CACHE_PREFIX) == null ? "" : model.get(LARAVEL_CACHE_PREFIX).trim());
     }
 
     private static String appTwoFactor(String value) {
         String format = value.trim().toLowerCase(Locale.ROOT);
-        if (!format.equals(APP_TWO_FACTOR_NONE) && !format.equals(io.tableauth.storage.twofactor.DjangoOtp.FORMAT)) {
+        if (!format.equals(APP_TWO_FACTOR_NONE) && !format.equals(io.tableauth.storage.twofactor.DjangoOtp.FORMAT)
+            && !format.equals(io.tableauth.storage.twofactor.Fortify.FORMAT)) {
             throw new ComponentValidationException("tableauthInvalidAppTwoFactor", value);
         }
         return format;
@@ -246,6 +264,16 @@ public record SqlUserStorageConfig(
     /** Whether the application's own second factor (django-otp's devices) is read for this config's users. */
     public boolean djangoOtp() {
         return io.tableauth.storage.twofactor.DjangoOtp.FORMAT.equals(appTwoFactor);
+    }
+
+    /** Whether Laravel Fortify's columns of the users table are read for this config's users. */
+    public boolean fortify() {
+        return io.tableauth.storage.twofactor.Fortify.FORMAT.equals(appTwoFactor);
+    }
+
+    /** Whether the application's own second factor is read at all. */
+    public boolean appSecondFactor() {
+        return djangoOtp() || fortify();
     }
 
     /** {@code column=value} lines → column name → value (typed by the column when a row is inserted). */

@@ -460,7 +460,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
 
     @Override
     public boolean supportsCredentialType(String credentialType) {
-        return PasswordCredentialModel.TYPE.equals(credentialType) || config.djangoOtp()
+        return PasswordCredentialModel.TYPE.equals(credentialType) || config.appSecondFactor()
             && (OTPCredentialModel.TYPE.equals(credentialType) || AppSecondFactor.RECOVERY_CODE.equals(credentialType));
     }
 
@@ -537,7 +537,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
     }
 
     private AppSecondFactor appSecondFactor() {
-        return new AppSecondFactor(session, model, runtime);
+        return new AppSecondFactor(session, model, runtime, config);
     }
 
     /**

@@ -189,14 +189,29 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             + "hashes is rewritten in that format. A failed login never writes.").add()
         .property().name(SqlUserStorageConfig.APP_TWO_FACTOR).label("Application's two-factor data")
         .type(ProviderConfigProperty.LIST_TYPE)
-        .options(SqlUserStorageConfig.APP_TWO_FACTOR_NONE, io.tableauth.storage.twofactor.DjangoOtp.FORMAT)
+        .options(SqlUserStorageConfig.APP_TWO_FACTOR_NONE, io.tableauth.storage.twofactor.DjangoOtp.FORMAT,
+            io.tableauth.storage.twofactor.Fortify.FORMAT)
         .defaultValue(SqlUserStorageConfig.APP_TWO_FACTOR_NONE)
         .helpText("Where the application keeps its users' second factor, so a user who turned it on there must give "
             + "it here too (REST logins, Keycloak's login page and token endpoint, through the realm's conditional OTP "
             + "step). django-otp: confirmed TOTP devices (otp_totp_totpdevice) with their step, digits, tolerance, "
             + "drift and last used step, and backup codes (otp_static_statictoken) as recovery codes, deleted when "
             + "used. The database user needs UPDATE on otp_totp_totpdevice and otp_static_staticdevice and DELETE on "
-            + "otp_static_statictoken. Saving checks that the tables are there.").add()
+            + "otp_static_statictoken. Saving checks that the tables are there. fortify: Laravel Fortify's "
+            + "two_factor_secret, two_factor_recovery_codes and two_factor_confirmed_at on the users table, decrypted "
+            + "with the application's APP_KEY (Application encryption key), a code used once per step as Fortify "
+            + "remembers it in Laravel's database cache (the cache table), a used recovery code replaced as Fortify "
+            + "replaces it. Saving checks the columns and that the key decrypts the secrets there.").add()
+        .property().name(SqlUserStorageConfig.APP_ENCRYPTION_KEY).label("Application encryption key")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("The application's own encryption key, as a reference to Keycloak's vault only: "
+            + "${vault.laravel-app-key} reads the vault entry laravel-app-key of this realm (with the file vault, the "
+            + "file <realm>_laravel-app-key holding APP_KEY, e.g. base64:...). The key itself is never stored here, "
+            + "logged or shown.").add()
+        .property().name(SqlUserStorageConfig.LARAVEL_CACHE_PREFIX).label("Laravel cache prefix")
+        .type(ProviderConfigProperty.STRING_TYPE)
+        .helpText("With fortify: the application's CACHE_PREFIX (empty in Laravel 11's .env.example; Laravel 12's "
+            + "default is laravel-cache-). Fortify remembers used codes under it in the cache table.").add()
         .property().name(CREDENTIAL_MATCH).label("Credential match").type(ProviderConfigProperty.LIST_TYPE)
         .options(CASE_INSENSITIVE, EXACT).defaultValue(CASE_INSENSITIVE)
         .helpText("case-insensitive compares LOWER(column) (on large PostgreSQL tables add an index on lower(email)); "
@@ -349,6 +364,43 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
         }
     }
 
+    /**
+     * Fortify's columns are on the users table, and the application's key (from the vault) decrypts the secrets
+     * there: of up to 100 rows, how many do not is reported, without showing any.
+     */
+    private static void checkFortify(KeycloakSession session, RealmModel realm, Connection c, String quotedTable,
+                                     SqlUserStorageConfig config) {
+        try {
+            io.tableauth.storage.twofactor.Fortify.requireColumns(c, quotedTable);
+        } catch (SQLException e) {
+            throw new ComponentValidationException("tableauthAppTwoFactorTables", "Fortify",
+                "two_factor_secret, two_factor_recovery_codes, two_factor_confirmed_at");
+        }
+        List<byte[]> keys;
+        try {
+            keys = List.of(io.tableauth.storage.twofactor.LaravelEncrypter.key(
+                resolveVault(session, realm, config.appEncryptionKey())));
+        } catch (io.tableauth.storage.twofactor.LaravelEncrypter.Refused e) {
+            throw new ComponentValidationException("tableauthAppKeyUnusable", e.getMessage());
+        }
+        int[] sampled;
+        try {
+            sampled = io.tableauth.storage.twofactor.Fortify.undecryptable(c, quotedTable, keys, 100);
+        } catch (SQLException e) {
+            throw new ComponentValidationException("tableauthAppTwoFactorTables", "Fortify",
+                "two_factor_secret, two_factor_recovery_codes, two_factor_confirmed_at");
+        }
+        if (sampled[1] > 0) {
+            throw new ComponentValidationException("tableauthAppKeyDecrypts", Integer.toString(sampled[1]),
+                Integer.toString(sampled[0]));
+        }
+    }
+
+    /** A {@code ${vault.key}} reference resolved in the realm; a value that is no reference as it is. */
+    static String resolveVault(KeycloakSession session, RealmModel realm, String reference) {
+        return resolvePassword(session, realm, reference);
+    }
+
     /** A {@code ${vault.key}} password, resolved in the config's realm (Keycloak's vault keeps realms apart). */
     private static String resolvePassword(KeycloakSession session, RealmModel realm, String password) {
         if (password == null || !VAULT_REFERENCE.matcher(password).matches()) {
@@ -431,6 +483,9 @@ public class SqlUserStorageProviderFactory implements UserStorageProviderFactory
             }
             if (config.writable() && config.signupAllowed()) {
                 table.checkInsertable();
+            }
+            if (config.fortify()) {
+                checkFortify(session, realm, c, table.quotedTable(), config);
             }
             if (config.djangoOtp()) {
                 try {

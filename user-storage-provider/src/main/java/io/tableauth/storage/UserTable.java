@@ -293,6 +293,16 @@ final class UserTable {
         };
     }
 
+    /** The table's name as statements write it (schema-qualified and quoted as the database quotes). */
+    String quotedTable() {
+        return quotedTable;
+    }
+
+    /** The id column's name as statements write it. */
+    String quotedId() {
+        return id.quoted();
+    }
+
     /** A user's id as the id column takes it in a statement (a number for a numeric column), or null if it cannot be. */
     Object idKey(String externalId) {
         return keyValue(id, externalId);

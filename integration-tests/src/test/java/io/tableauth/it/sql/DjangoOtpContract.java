@@ -1,7 +1,6 @@
 package io.tableauth.it.sql;
 
 import static io.tableauth.it.support.Http.body;
-import static io.tableauth.it.support.Http.postJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -48,6 +47,7 @@ abstract class DjangoOtpContract {
     final TestRealm realm = TestRealm.fromResource("/realms/rest-realm.json");
     @RegisterExtension
     final TestDatabase db = TestDatabase.of(kind());
+    private final io.tableauth.it.support.TwoStepLogin steps = new io.tableauth.it.support.TwoStepLogin(realm, PASSWORD);
 
     private DjangoOtpTool django;
 
@@ -66,15 +66,11 @@ abstract class DjangoOtpContract {
     }
 
     private Http.Response login(String email) {
-        return postJson(realm.uri("/api/v1/platform/auth/login"), body("email", email, "password", PASSWORD));
+        return steps.first(email);
     }
 
-    /** The second step of a Mavibase login: {@code code}, or {@code recoveryCode}. */
     private Http.Response secondStep(Http.Response first, String field, String value) {
-        assertEquals(200, first.status(), first.toString());
-        assertEquals(true, first.json().path("requires2FA").asBoolean(), "the application's 2FA is asked: " + first);
-        return postJson(realm.uri("/api/v1/platform/2fa/verify"), body("tempToken",
-            first.json().path("tempToken").asText(), field, value));
+        return steps.second(first, field, value);
     }
 
     private String user(String name) {

@@ -2,16 +2,11 @@ package io.tableauth.it.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * django-otp itself (Debian's {@code python3-django-otp} with {@code python3-django}, {@code python3-psycopg2} and
@@ -60,44 +55,10 @@ public final class DjangoOtpTool {
             fail("python3 is not installed (apt-get install python3-django-otp python3-django python3-psycopg2 "
                 + "python3-mysqldb)");
         }
-        List<String> command = new ArrayList<>(List.of(PYTHON, script().toString()));
+        List<String> command = new ArrayList<>(List.of(PYTHON, FrameworkProcess.script("django_otp_tool.py").toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
-        Map<String, String> env = builder.environment();
-        env.put("DB_ENGINE", db.kind() == TestDatabase.Kind.MARIADB ? "mysql" : "postgresql");
-        env.put("DB_NAME", db.name());
-        env.put("DB_HOST", "127.0.0.1");
-        env.put("DB_PORT", Integer.toString(db.serverPort()));
-        env.put("DB_USER", db.user());
-        env.put("DB_PASSWORD", db.password() == null ? "" : db.password());
-        try {
-            Process process = builder.start();
-            byte[] output = process.getInputStream().readAllBytes();
-            byte[] errors = process.getErrorStream().readAllBytes();
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("django-otp's " + args[0] + " did not finish");
-            }
-            if (process.exitValue() != 0) {
-                fail("django-otp's " + args[0] + " failed: " + new String(errors, StandardCharsets.UTF_8));
-            }
-            return new String(output, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path script() {
-        Path file = Path.of("target", "framework-verifiers", "django_otp_tool.py").toAbsolutePath();
-        try (InputStream in = DjangoOtpTool.class.getResourceAsStream("/frameworks/django_otp_tool.py")) {
-            Files.createDirectories(file.getParent());
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return file;
+        return FrameworkProcess.run(command, Map.of("DB_ENGINE", db.kind() == TestDatabase.Kind.MARIADB ? "mysql"
+            : "postgresql", "DB_NAME", db.name(), "DB_HOST", "127.0.0.1", "DB_PORT", Integer.toString(db.serverPort()),
+            "DB_USER", db.user(), "DB_PASSWORD", db.password() == null ? "" : db.password()), "django-otp's " + args[0]);
     }
 }
