@@ -174,6 +174,32 @@ public final class KeycloakInternals {
     }
 
     /**
+     * Ends a user session as Keycloak's logout does (its clients told by back-channel, offline sessions too), for a
+     * call that is not a browser's.
+     */
+    public static void endSession(org.keycloak.models.KeycloakSession session,
+                                  org.keycloak.models.UserSessionModel userSession) {
+        org.keycloak.services.managers.AuthenticationManager.backchannelLogout(session, userSession, true);
+    }
+
+    /** As {@link #endSession}, with this request's URI, connection and headers (what Keycloak's events record). */
+    public static void endSessionFromThisRequest(org.keycloak.models.KeycloakSession session,
+                                                 org.keycloak.models.RealmModel realm,
+                                                 org.keycloak.models.UserSessionModel userSession) {
+        org.keycloak.services.managers.AuthenticationManager.backchannelLogout(session, realm, userSession,
+            session.getContext().getUri(), session.getContext().getConnection(),
+            session.getContext().getRequestHeaders(), true);
+    }
+
+    /** A kept authentication session of the client, by its root session and tab, or null. */
+    public static org.keycloak.sessions.AuthenticationSessionModel authenticationSession(
+        org.keycloak.models.KeycloakSession session, org.keycloak.models.RealmModel realm, String rootId,
+        org.keycloak.models.ClientModel client, String tabId) {
+        return new org.keycloak.services.managers.AuthenticationSessionManager(session)
+            .getAuthenticationSessionByIdAndClient(realm, rootId, client, tabId);
+    }
+
+    /**
      * The redirect URI as Keycloak's authorization endpoint accepts it for the client (its valid redirect URIs,
      * wildcards and relative forms as Keycloak resolves them), or null when the client does not allow it.
      */

@@ -75,13 +75,10 @@ class FenceTest {
         "rest-extension/src/main/java/io/tableauth/rest/core/LoginService.java org.keycloak.services.managers.AuthenticationSessionManager",
         "rest-extension/src/main/java/io/tableauth/rest/core/LoginService.java org.keycloak.services.managers.UserSessionManager",
         "rest-extension/src/main/java/io/tableauth/rest/core/PasswordReset.java org.keycloak.authentication.actiontoken.resetcred.ResetCredentialsActionToken",
-        "rest-extension/src/main/java/io/tableauth/rest/core/PasswordService.java org.keycloak.services.managers.AuthenticationManager",
         "rest-extension/src/main/java/io/tableauth/rest/core/ProviderLogin.java org.keycloak.protocol.oidc.OIDCLoginProtocol",
         "rest-extension/src/main/java/io/tableauth/rest/core/ProviderLogin.java org.keycloak.protocol.oidc.OIDCLoginProtocolService",
         "rest-extension/src/main/java/io/tableauth/rest/core/ProviderLogin.java org.keycloak.protocol.oidc.utils.PkceUtils",
-        "rest-extension/src/main/java/io/tableauth/rest/core/ProviderLogin.java org.keycloak.services.resources.RealmsResource",
-        "rest-extension/src/main/java/io/tableauth/rest/core/SessionService.java org.keycloak.services.managers.AuthenticationManager",
-        "rest-extension/src/main/java/io/tableauth/rest/core/TempTokens.java org.keycloak.services.managers.AuthenticationSessionManager");
+        "rest-extension/src/main/java/io/tableauth/rest/core/ProviderLogin.java org.keycloak.services.resources.RealmsResource");
 
     private static final Pattern REFERENCE = Pattern.compile("\\borg\\.keycloak\\.(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_]*");
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 
+import io.tableauth.keycloak.KeycloakInternals;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
@@ -15,7 +16,6 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.policy.PasswordPolicyManagerProvider;
 import org.keycloak.policy.PolicyError;
-import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.theme.Theme;
 
 /**
@@ -76,8 +76,7 @@ public final class PasswordService {
         java.util.stream.Stream.concat(session.sessions().getUserSessionsStream(realm, user),
                 session.sessions().getOfflineUserSessionsStream(realm, user))
             .filter(s -> !Objects.equals(s.getId(), kept)).toList()
-            .forEach(s -> AuthenticationManager.backchannelLogout(session, realm, s, session.getContext().getUri(),
-                session.getContext().getConnection(), session.getContext().getRequestHeaders(), true));
+            .forEach(s -> KeycloakInternals.endSessionFromThisRequest(session, realm, s));
     }
 
     /** A Keycloak message key with parameters, in English, as the login theme words it. */

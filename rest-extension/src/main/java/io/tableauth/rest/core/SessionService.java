@@ -5,12 +5,12 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 import io.tableauth.keycloak.BearerAuth;
+import io.tableauth.keycloak.KeycloakInternals;
 import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticatedClientSessionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * The caller's own Keycloak user sessions (online and offline), as Keycloak's account console and the admin console's
@@ -75,7 +75,7 @@ public final class SessionService {
     }
 
     private void logout(BearerAuth caller, UserSessionModel s) {
-        AuthenticationManager.backchannelLogout(session, s, true);
+        KeycloakInternals.endSession(session, s);
         Events.of(session).event(EventType.LOGOUT).user(caller.user()).session(s.getId()).success();
     }
 }

@@ -3,13 +3,13 @@ package io.tableauth.rest.core;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.tableauth.keycloak.KeycloakInternals;
 import org.keycloak.common.util.SecretGenerator;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
@@ -57,8 +57,8 @@ final class TempTokens {
             throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired temporary token");
         }
         ClientModel client = realm.getClientById(notes.get("client"));
-        AuthenticationSessionModel authSession = client == null ? null : new AuthenticationSessionManager(session)
-            .getAuthenticationSessionByIdAndClient(realm, notes.get("root"), client, notes.get("tab"));
+        AuthenticationSessionModel authSession = client == null ? null
+            : KeycloakInternals.authenticationSession(session, realm, notes.get("root"), client, notes.get("tab"));
         UserModel user = authSession == null ? null : authSession.getAuthenticatedUser();
         if (user == null || !user.getId().equals(notes.get("user"))) {
             throw new AuthError(AuthError.Kind.INVALID_TOKEN, "Invalid or expired temporary token");
