@@ -33,6 +33,7 @@ final class AppSecondFactor {
     static final String RECOVERY_CODES_LEFT = io.tableauth.keycloak.RecoveryCodes.APP_RECOVERY_CODES_LEFT;
 
     private static final Logger LOG = Logger.getLogger(AppSecondFactor.class);
+    private static final String CONFIGURED = AppSecondFactor.class.getName() + ".configured:";
 
     private final KeycloakSession session;
     private final ComponentModel model;
@@ -56,11 +57,19 @@ final class AppSecondFactor {
         T run(Connection c, Fortify.Row row, List<byte[]> keys) throws SQLException, LaravelEncrypter.Refused;
     }
 
+    /**
+     * Whether the user turned 2FA on in the application: read once per request (Keycloak's conditional step and the
+     * code step both ask).
+     */
     boolean configured(UserModel user) {
-        if (config.fortify()) {
-            return call(user, (c, id) -> Fortify.configured(c, row(c, id)), true);
+        String asked = CONFIGURED + model.getId() + ":" + user.getId();
+        Boolean known = session.getAttribute(asked, Boolean.class);
+        if (known == null) {
+            known = config.fortify() ? call(user, (c, id) -> Fortify.configured(c, row(c, id)), true)
+                : call(user, DjangoOtp::configured, true);
+            session.setAttribute(asked, known);
         }
-        return call(user, DjangoOtp::configured, true);
+        return known;
     }
 
     /** A code typed where the one-time code goes: a TOTP code, or a backup code, as django-otp's match_token. */
@@ -138,17 +147,7 @@ final class AppSecondFactor {
                 model.getName(), user.getId(), e.getMessage());
             return unreachable;
         } finally {
-            if (c != null) {
-                if (broken) {
-                    runtime.evict(c);
-                } else {
-                    try {
-                        c.close();
-                    } catch (SQLException e) {
-                        runtime.evict(c);
-                    }
-                }
-            }
+            runtime.release(c, broken);
         }
     }
 }

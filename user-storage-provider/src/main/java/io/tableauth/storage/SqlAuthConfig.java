@@ -244,6 +244,22 @@ final class SqlAuthConfig implements AutoCloseable {
         pool.evictConnection(connection);
     }
 
+    /** Gives a connection of {@link #connection()} back: evicted when a call found it broken or it will not close. */
+    void release(Connection connection, boolean broken) {
+        if (connection == null) {
+            return;
+        }
+        if (broken) {
+            evict(connection);
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            evict(connection);
+        }
+    }
+
     @Override
     public void close() {
         health.close();

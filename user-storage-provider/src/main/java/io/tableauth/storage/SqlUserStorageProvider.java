@@ -115,7 +115,7 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             broken = e instanceof SQLException;
             throw unavailable(e);
         } finally {
-            release(c, broken);
+            runtime.release(c, broken);
         }
     }
 
@@ -129,21 +129,6 @@ public class SqlUserStorageProvider implements UserStorageProvider, UserLookupPr
             return read(call);
         } catch (TableUnavailableException e) {
             return none;
-        }
-    }
-
-    private void release(Connection c, boolean broken) {
-        if (c == null) {
-            return;
-        }
-        if (broken) {
-            runtime.evict(c);
-            return;
-        }
-        try {
-            c.close();
-        } catch (SQLException e) {
-            runtime.evict(c);
         }
     }
 

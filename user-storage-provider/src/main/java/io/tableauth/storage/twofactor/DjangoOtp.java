@@ -1,7 +1,5 @@
 package io.tableauth.storage.twofactor;
 
-import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,9 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A Django application's second factor where django-otp keeps it, read and used as django-otp 1.x does (its
@@ -71,12 +66,17 @@ public final class DjangoOtp {
                   int failures, Instant failedAt) {
 
         boolean throttled(Instant now) {
-            if (failures <= 0 || failedAt == null) {
-                return false;
-            }
-            long required = THROTTLE_FACTOR * (1L << Math.min(failures - 1, 40));
-            return now.toEpochMilli() - failedAt.toEpochMilli() < required * 1000L;
+            return DjangoOtp.throttled(failures, failedAt, now);
         }
+    }
+
+    /** ThrottlingMixin: after {@code failures} failures in a row, no code for 2^(failures-1) seconds. */
+    static boolean throttled(int failures, Instant failedAt, Instant now) {
+        if (failures <= 0 || failedAt == null) {
+            return false;
+        }
+        long required = THROTTLE_FACTOR * (1L << Math.min(failures - 1, 40));
+        return now.toEpochMilli() - failedAt.toEpochMilli() < required * 1000L;
     }
 
     /**
@@ -84,7 +84,7 @@ public final class DjangoOtp {
      * MariaDB's datetime holds the UTC wall clock.
      */
     private static Instant failedAt(Connection c, ResultSet rs, int column) throws SQLException {
-        if (mysql(c)) {
+        if (Sql.mysql(c)) {
             java.time.LocalDateTime at = rs.getObject(column, java.time.LocalDateTime.class);
             return at == null ? null : at.toInstant(java.time.ZoneOffset.UTC);
         }
@@ -93,18 +93,8 @@ public final class DjangoOtp {
     }
 
     private static Object failureTime(Connection c, Instant now) throws SQLException {
-        return mysql(c) ? java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC)
+        return Sql.mysql(c) ? java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC)
             : java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
-    }
-
-    private static boolean mysql(Connection c) throws SQLException {
-        return "`".equals(c.getMetaData().getIdentifierQuoteString());
-    }
-
-    /** The column {@code key}, a reserved word in MySQL and MariaDB, quoted as the database quotes. */
-    private static String keyColumn(Connection c) throws SQLException {
-        String quote = c.getMetaData().getIdentifierQuoteString();
-        return quote + "key" + quote;
     }
 
     /**
@@ -135,9 +125,7 @@ public final class DjangoOtp {
             ps.setBoolean(2, true);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Device throttle = new Device(rs.getLong(1), null, 0, 0, 0, 0, 0, 0, rs.getInt(2),
-                        failedAt(c, rs, 3));
-                    devices.add(new long[] {rs.getLong(1), throttle.throttled(now) ? 1 : 0});
+                    devices.add(new long[] {rs.getLong(1), throttled(rs.getInt(2), failedAt(c, rs, 3), now) ? 1 : 0});
                 }
             }
         }
@@ -173,7 +161,7 @@ public final class DjangoOtp {
 
     private static List<Device> totpDevices(Connection c, Object userId) throws SQLException {
         List<Device> devices = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, " + keyColumn(c) + ", step, t0, digits, tolerance, "
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, " + Sql.keyColumn(c) + ", step, t0, digits, tolerance, "
             + "drift, last_t, "
             + "throttling_failure_count, throttling_failure_timestamp FROM " + TOTP
             + " WHERE user_id = ? AND confirmed = ? ORDER BY id")) {
@@ -218,7 +206,7 @@ public final class DjangoOtp {
             if (t < device.lastT() + 1) {
                 continue;
             }
-            if (hotp(device.key(), t, device.digits()) == token) {
+            if (Hotp.of(device.key(), t, device.digits()) == token) {
                 return drift;
             }
         }
@@ -253,21 +241,5 @@ public final class DjangoOtp {
             ps.setLong(1, id);
             ps.executeUpdate();
         }
-    }
-
-    /** RFC 4226's HOTP with HMAC-SHA1, as django-otp's {@code oath.hotp}. */
-    static long hotp(byte[] key, long counter, int digits) {
-        byte[] hash;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            hash = mac.doFinal(ByteBuffer.allocate(8).putLong(counter).array());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        int offset = hash[19] & 0x0f;
-        long binary = ((hash[offset] & 0x7fL) << 24) | ((hash[offset + 1] & 0xffL) << 16)
-            | ((hash[offset + 2] & 0xffL) << 8) | (hash[offset + 3] & 0xffL);
-        return binary % (long) Math.pow(10, digits);
     }
 }

@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -175,14 +174,9 @@ public final class Fortify {
         return code.toString();
     }
 
-    private static String keyColumn(Connection c) throws SQLException {
-        String quote = c.getMetaData().getIdentifierQuoteString();
-        return quote + "key" + quote;
-    }
-
     /** The step Laravel's database cache store holds for the code ({@code serialize($int)}: {@code i:N;}), or -1. */
     private static long cachedStep(Connection c, String key, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT value, expiration FROM cache WHERE " + keyColumn(c)
+        try (PreparedStatement ps = c.prepareStatement("SELECT value, expiration FROM cache WHERE " + Sql.keyColumn(c)
             + " = ?")) {
             ps.setString(1, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -198,10 +192,10 @@ public final class Fortify {
 
     /** {@code Cache::put($key, $step, $seconds)} on the database store: an upsert of the serialized integer. */
     private static void remember(Connection c, String key, long step, long expiration) throws SQLException {
-        boolean mysql = "`".equals(c.getMetaData().getIdentifierQuoteString());
-        String sql = "INSERT INTO cache (" + keyColumn(c) + ", value, expiration) VALUES (?, ?, ?) " + (mysql
+        boolean mysql = Sql.mysql(c);
+        String sql = "INSERT INTO cache (" + Sql.keyColumn(c) + ", value, expiration) VALUES (?, ?, ?) " + (mysql
             ? "ON DUPLICATE KEY UPDATE value = VALUES(value), expiration = VALUES(expiration)"
-            : "ON CONFLICT (" + keyColumn(c) + ") DO UPDATE SET value = EXCLUDED.value, expiration = EXCLUDED.expiration");
+            : "ON CONFLICT (" + Sql.keyColumn(c) + ") DO UPDATE SET value = EXCLUDED.value, expiration = EXCLUDED.expiration");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, key);
             ps.setString(2, "i:" + step + ";");
@@ -227,15 +221,5 @@ public final class Fortify {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The keys in order of use: the current key, then the previous ones. */
-    public static List<byte[]> keys(String current, List<String> previous) throws LaravelEncrypter.Refused {
-        List<byte[]> keys = new ArrayList<>();
-        keys.add(LaravelEncrypter.key(current));
-        for (String key : previous) {
-            keys.add(LaravelEncrypter.key(key));
-        }
-        return keys;
     }
 }

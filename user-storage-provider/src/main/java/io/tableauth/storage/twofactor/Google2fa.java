@@ -2,12 +2,8 @@ package io.tableauth.storage.twofactor;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Locale;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * pragmarx/google2fa 8 as Laravel Fortify uses it: a base32 secret (upper case A-Z2-7, a power-of-two length of at
@@ -57,18 +53,7 @@ public final class Google2fa {
 
     /** The code of a step, 6 digits with leading zeros. */
     static String code(byte[] secret, long step) {
-        byte[] hash;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(secret, "HmacSHA1"));
-            hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        int offset = hash[hash.length - 1] & 0x0f;
-        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
-            | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
-        return String.format("%06d", binary % 1_000_000);
+        return String.format("%06d", Hotp.of(secret, step, 6));
     }
 
     /** The step the code matches, or -1: {@code verifyKeyNewer} with {@code oldStep} (-1 for none). */
