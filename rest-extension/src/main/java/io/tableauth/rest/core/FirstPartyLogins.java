@@ -118,6 +118,17 @@ public final class FirstPartyLogins {
         return project;
     }
 
+    /** A request that ends in a code carries its PKCE challenge (RFC 7636), S256 only; INVALID_REQUEST otherwise. */
+    public static void requirePkce(String challenge, String method) {
+        if (challenge == null || !challenge.matches("[A-Za-z0-9._~-]{43,128}")) {
+            throw AuthError.validation("code_challenge", "code_challenge is required: the PKCE challenge (RFC 7636), 43 "
+                + "to 128 characters.");
+        }
+        if (!"S256".equals(method)) {
+            throw AuthError.validation("code_challenge_method", "code_challenge_method must be S256.");
+        }
+    }
+
     /**
      * What a first request's {@code acr_values} demand of its login ({@code max_age} is met by any login that starts
      * now, but must be a number).
@@ -321,10 +332,7 @@ public final class FirstPartyLogins {
             throw AuthError.validation("acr_values", "With the auth_session a code came with, send acr_values and/or "
                 + "max_age (a step-up) and a new code_challenge.");
         }
-        if (stepUp.codeChallenge() == null || !stepUp.codeChallenge().matches("[A-Za-z0-9._~-]{43,128}")
-            || !"S256".equals(stepUp.codeChallengeMethod())) {
-            throw AuthError.validation("code_challenge", "A step-up needs a new code_challenge (S256).");
-        }
+        requirePkce(stepUp.codeChallenge(), stepUp.codeChallengeMethod()); // a new one: a step-up ends in a new code
         int level = requestedLevel(earlier.client(), stepUp.acrValues());
         Integer maxAge = maxAge(stepUp.maxAge());
         org.keycloak.models.UserSessionModel before = session.sessions().getUserSession(realm,

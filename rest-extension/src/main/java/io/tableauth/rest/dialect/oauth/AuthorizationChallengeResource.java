@@ -81,13 +81,7 @@ public class AuthorizationChallengeResource extends DialectResource {
             }
             Project project = logins.firstParty(clientId(params));
             String challenge = params.get(OAuth2Constants.CODE_CHALLENGE);
-            if (challenge == null || !challenge.matches("[A-Za-z0-9._~-]{43,128}")) {
-                throw AuthError.validation(OAuth2Constants.CODE_CHALLENGE, "code_challenge is required: the PKCE "
-                    + "challenge (RFC 7636), 43 to 128 characters.");
-            }
-            if (!"S256".equals(params.get(OAuth2Constants.CODE_CHALLENGE_METHOD))) {
-                throw AuthError.validation(OAuth2Constants.CODE_CHALLENGE_METHOD, "code_challenge_method must be S256.");
-            }
+            FirstPartyLogins.requirePkce(challenge, params.get(OAuth2Constants.CODE_CHALLENGE_METHOD));
             FirstPartyLogins.Start start = new FirstPartyLogins.Start(project.client(), challenge, "S256", dpopJkt,
                 logins.redirectUri(project.client(), params.get(OAuth2Constants.REDIRECT_URI)),
                 only(params, FOR_THE_CODE), only(params, CLIENT_AUTHENTICATION),
